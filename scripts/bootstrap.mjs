@@ -11,8 +11,6 @@ import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const DEBIAN_PACKAGES = [
-  "postgresql-15",
-  "postgresql-contrib-15",
   "postgresql-15-cron",
   "postgresql-15-pgtap",
   "postgresql-15-plpgsql-check",
