@@ -1,0 +1,118 @@
+// The project-owned PostgreSQL 15 cluster under .local/pg: created on first use,
+// started idempotently, recovered after a crash or a stale pid file.
+import { execFileSync, spawnSync } from "node:child_process";
+import { accessSync, chmodSync, chownSync, constants, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { LOCAL_DIR, type StackConfig } from "./config.ts";
+import { assertPortFree, isPortOpen } from "./ports.ts";
+
+const PG_BIN = "/usr/lib/postgresql/15/bin";
+const CLUSTER_DIR = join(LOCAL_DIR, "pg");
+const DATA_DIR = join(CLUSTER_DIR, "data");
+const SOCKET_DIR = join(CLUSTER_DIR, "run");
+export const POSTGRES_LOG = join(CLUSTER_DIR, "postgres.log");
+
+// initdb and postgres refuse to run as root: as root we run them as the Debian `postgres` user.
+const asRoot = process.getuid?.() === 0;
+
+function postgresUser(): { uid: number; gid: number } {
+  const uid = Number(execFileSync("id", ["-u", "postgres"], { encoding: "utf8" }).trim());
+  const gid = Number(execFileSync("id", ["-g", "postgres"], { encoding: "utf8" }).trim());
+  return { uid, gid };
+}
+
+function pg(binary: string, args: string[], options: { allowFailure?: boolean } = {}) {
+  const command = asRoot ? "runuser" : join(PG_BIN, binary);
+  const argv = asRoot ? ["-u", "postgres", "--", join(PG_BIN, binary), ...args] : args;
+  const result = spawnSync(command, argv, { encoding: "utf8", cwd: "/" });
+  if (result.status !== 0 && !options.allowFailure) {
+    throw new Error(`${binary} ${args.join(" ")} failed:\n${result.stderr || result.stdout}`);
+  }
+  return result;
+}
+
+function ensureOwnedDirectories() {
+  for (const dir of [LOCAL_DIR, CLUSTER_DIR, SOCKET_DIR]) mkdirSync(dir, { recursive: true });
+  if (!asRoot) return;
+  const { uid, gid } = postgresUser();
+  chownSync(CLUSTER_DIR, uid, gid);
+  chownSync(SOCKET_DIR, uid, gid);
+  try {
+    accessSync(CLUSTER_DIR, constants.X_OK);
+  } catch {
+    chmodSync(LOCAL_DIR, 0o755);
+  }
+  const probe = spawnSync("runuser", ["-u", "postgres", "--", "test", "-w", CLUSTER_DIR]);
+  if (probe.status !== 0) {
+    throw new Error(
+      `the postgres user cannot write ${CLUSTER_DIR}: every parent folder must be searchable (chmod o+x)`,
+    );
+  }
+}
+
+function initCluster() {
+  const pwfile = join(CLUSTER_DIR, "pwfile");
+  writeFileSync(pwfile, "postgres\n", { mode: 0o600 });
+  if (asRoot) chownSync(pwfile, postgresUser().uid, postgresUser().gid);
+  pg("initdb", [
+    "-D", DATA_DIR, "-U", "postgres", `--pwfile=${pwfile}`, "--auth=scram-sha-256",
+    "--encoding=UTF8", "--locale=C.UTF-8",
+  ]);
+  rmSync(pwfile);
+  const settings = [
+    "# scrape-ops local stack (see scripts/lib/cluster.ts)",
+    "listen_addresses = '127.0.0.1'",
+    `unix_socket_directories = '${SOCKET_DIR}'`,
+    "shared_preload_libraries = 'pg_cron'",
+    "cron.database_name = 'postgres'",
+    "timezone = 'UTC'",
+    "log_timezone = 'UTC'",
+    "max_connections = 300",
+    "shared_buffers = '512MB'",
+    "work_mem = '32MB'",
+    "maintenance_work_mem = '256MB'",
+    // A disposable development cluster: durability is traded for fast resets and tests.
+    "fsync = off",
+    "synchronous_commit = off",
+    "full_page_writes = off",
+  ];
+  writeFileSync(join(DATA_DIR, "postgresql.conf"), `\n${settings.join("\n")}\n`, { flag: "a" });
+}
+
+function serverRunning(): boolean {
+  if (!existsSync(join(DATA_DIR, "PG_VERSION"))) return false;
+  return pg("pg_ctl", ["status", "-D", DATA_DIR], { allowFailure: true }).status === 0;
+}
+
+/** Creates (first time) and starts the cluster; a no-op when it already runs. */
+export async function clusterUp(config: StackConfig): Promise<"started" | "running"> {
+  ensureOwnedDirectories();
+  if (serverRunning()) {
+    if (!(await isPortOpen(config.dbPort))) {
+      throw new Error(`the local cluster runs but not on port ${config.dbPort}: run npm run stack:down first`);
+    }
+    return "running";
+  }
+  await assertPortFree(config.dbPort, "SCRAPE_OPS_DB_PORT");
+  if (!existsSync(join(DATA_DIR, "PG_VERSION"))) initCluster();
+  // pg_ctl reported no server: a postmaster.pid left behind by a crash or a killed machine is stale.
+  rmSync(join(DATA_DIR, "postmaster.pid"), { force: true });
+  const result = pg("pg_ctl", [
+    "start", "-D", DATA_DIR, "-w", "-t", "60", "-l", POSTGRES_LOG, "-o", `-p ${config.dbPort}`,
+  ], { allowFailure: true });
+  if (result.status !== 0) {
+    const tail = existsSync(POSTGRES_LOG) ? readFileSync(POSTGRES_LOG, "utf8").split("\n").slice(-15).join("\n") : "";
+    throw new Error(`PostgreSQL did not start:\n${result.stderr}\n${tail}`);
+  }
+  return "started";
+}
+
+export function clusterDown(): "stopped" | "not running" {
+  if (!serverRunning()) return "not running";
+  pg("pg_ctl", ["stop", "-D", DATA_DIR, "-m", "fast", "-w", "-t", "60"]);
+  return "stopped";
+}
+
+export function clusterStatus(): string {
+  return serverRunning() ? "running" : "stopped";
+}

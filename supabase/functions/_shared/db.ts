@@ -1,0 +1,40 @@
+// The one database module of the functions: direct Postgres through postgres.js,
+// as Supabase recommends for edge functions (SUPABASE_DB_URL, transaction pooler,
+// so no prepared statements).
+import postgres from "postgres";
+
+export type Sql = postgres.Sql;
+export type TransactionSql = postgres.TransactionSql;
+
+export interface DbOptions {
+  /** Connections in this worker's pool. Default 5: edge workers are small and many. */
+  max?: number;
+  /** Seconds an idle connection is kept. Default 20. */
+  idleTimeout?: number;
+}
+
+export function connectDb(url: string, options: DbOptions = {}): Sql {
+  return postgres(url, {
+    prepare: false,
+    max: options.max ?? 5,
+    idle_timeout: options.idleTimeout ?? 20,
+    onnotice: () => {},
+    connection: { application_name: "scrape-ops-functions" },
+  });
+}
+
+/** JWT claims that RLS policies read through auth.jwt()/auth.uid()/auth.role(). */
+export type Claims = Record<string, unknown> & { role: string };
+
+/**
+ * Runs `work` in a transaction as the caller: `set local role` and
+ * `request.jwt.claims` as PostgREST does, so RLS and grants decide what the
+ * caller may see, not the function's superuser connection.
+ */
+export function asCaller<T>(sql: Sql, claims: Claims, work: (tx: TransactionSql) => Promise<T>): Promise<T> {
+  const role = ["anon", "authenticated", "service_role"].includes(claims.role) ? claims.role : "anon";
+  return sql.begin(async (tx) => {
+    await tx`select set_config('request.jwt.claims', ${JSON.stringify(claims)}, true), set_config('role', ${role}, true)`;
+    return await work(tx);
+  }) as Promise<T>;
+}

@@ -1,0 +1,74 @@
+-- ===========================================================================
+-- Schemas and the role model.
+--
+--   ops          tables and views of the product; not exposed by PostgREST
+--                (config.toml [api] schemas), reached through edge functions
+--                and Studio; every table under RLS.
+--   ops_private  helper functions that policies and write functions use;
+--                no API role may call into it directly unless granted.
+--
+-- Who is who:
+--   service_role                      workers (edge functions running jobs)
+--   authenticated + ops_role=viewer   reads everything operational
+--   authenticated + ops_role=operator reads, and takes control actions
+--   anon                              nothing
+-- The ops role is a claim in the JWT's app_metadata (set by an admin through
+-- Supabase Auth, never by the user): {"app_metadata": {"ops_role": "operator"}}.
+-- ===========================================================================
+
+create schema if not exists ops;
+create schema if not exists ops_private;
+
+-- ---------------------------------------------------------------------------
+-- Privileges: nothing by default, granted explicitly per object
+-- ---------------------------------------------------------------------------
+revoke all on schema ops, ops_private from public;
+grant usage on schema ops to authenticated, service_role;
+grant usage on schema ops_private to authenticated, service_role;
+
+alter default privileges in schema ops revoke all on tables from public;
+alter default privileges in schema ops revoke execute on functions from public;
+alter default privileges in schema ops_private revoke execute on functions from public;
+
+-- ---------------------------------------------------------------------------
+-- ops_private.ops_role(): the caller's ops role, or null
+-- ---------------------------------------------------------------------------
+create or replace function ops_private.ops_role()
+returns text
+language sql
+stable
+set search_path = ''
+as $$
+  select case
+    when auth.role() = 'service_role' then 'service'
+    when auth.role() = 'authenticated'
+      and auth.jwt() -> 'app_metadata' ->> 'ops_role' in ('viewer', 'operator')
+      then auth.jwt() -> 'app_metadata' ->> 'ops_role'
+    else null
+  end
+$$;
+
+comment on function ops_private.ops_role() is
+  'The caller''s ops role: service (service_role key), operator or viewer (app_metadata.ops_role claim), else null.';
+
+create or replace function ops_private.is_viewer()
+returns boolean
+language sql
+stable
+set search_path = ''
+as $$
+  select ops_private.ops_role() in ('viewer', 'operator', 'service')
+$$;
+
+create or replace function ops_private.is_operator()
+returns boolean
+language sql
+stable
+set search_path = ''
+as $$
+  select ops_private.ops_role() in ('operator', 'service')
+$$;
+
+revoke all on function ops_private.ops_role(), ops_private.is_viewer(), ops_private.is_operator() from public;
+grant execute on function ops_private.ops_role(), ops_private.is_viewer(), ops_private.is_operator()
+  to authenticated, service_role;
