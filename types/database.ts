@@ -3,15 +3,553 @@ export type Json = string | number | boolean | null | { [key: string]: Json | un
 export type Database = {
   "ops": {
     Tables: {
+      "audit_log": {
+        Row: {
+          "action": string;
+          "actor": string;
+          "actor_role": string;
+          "after": Json | null;
+          "at": string;
+          "before": Json | null;
+          "id": number;
+          "target": string | null;
+        };
+        ComputedFields: never;
+        Insert: {
+          "action": string;
+          "actor": string;
+          "actor_role": string;
+          "after"?: Json | null;
+          "at"?: string;
+          "before"?: Json | null;
+          "id"?: never;
+          "target"?: string | null;
+        };
+        Update: {
+          "action"?: string;
+          "actor"?: string;
+          "actor_role"?: string;
+          "after"?: Json | null;
+          "at"?: string;
+          "before"?: Json | null;
+          "id"?: never;
+          "target"?: string | null;
+        };
+        Relationships: [];
+      };
+      "classification_rules": {
+        Row: {
+          "active": boolean;
+          "category": string;
+          "description": string | null;
+          "http_status": number | null;
+          "id": number;
+          "message_pattern": string | null;
+          "priority": number;
+          "severity": string | null;
+        };
+        ComputedFields: never;
+        Insert: {
+          "active"?: boolean;
+          "category": string;
+          "description"?: string | null;
+          "http_status"?: number | null;
+          "id"?: never;
+          "message_pattern"?: string | null;
+          "priority"?: number;
+          "severity"?: string | null;
+        };
+        Update: {
+          "active"?: boolean;
+          "category"?: string;
+          "description"?: string | null;
+          "http_status"?: number | null;
+          "id"?: never;
+          "message_pattern"?: string | null;
+          "priority"?: number;
+          "severity"?: string | null;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "classification_rules_category_fkey";
+            columns: ["category"];
+            isOneToOne: false;
+            referencedRelation: "error_categories";
+            referencedColumns: ["category"];
+          },
+        ];
+      };
+      "error_categories": {
+        Row: {
+          "built_in": boolean;
+          "category": string;
+          "default_severity": string;
+          "description": string;
+          "is_block": boolean;
+          "retryable": boolean;
+        };
+        ComputedFields: never;
+        Insert: {
+          "built_in"?: boolean;
+          "category": string;
+          "default_severity": string;
+          "description": string;
+          "is_block"?: boolean;
+          "retryable"?: boolean;
+        };
+        Update: {
+          "built_in"?: boolean;
+          "category"?: string;
+          "default_severity"?: string;
+          "description"?: string;
+          "is_block"?: boolean;
+          "retryable"?: boolean;
+        };
+        Relationships: [];
+      };
+      "error_hourly": {
+        Row: {
+          "category": string;
+          "count": number;
+          "hour": string;
+          "source_id": number | null;
+        };
+        ComputedFields: never;
+        Insert: {
+          "category": string;
+          "count": number;
+          "hour": string;
+          "source_id"?: number | null;
+        };
+        Update: {
+          "category"?: string;
+          "count"?: number;
+          "hour"?: string;
+          "source_id"?: number | null;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "error_hourly_category_fkey";
+            columns: ["category"];
+            isOneToOne: false;
+            referencedRelation: "error_categories";
+            referencedColumns: ["category"];
+          },
+          {
+            foreignKeyName: "error_hourly_source_id_fkey";
+            columns: ["source_id"];
+            isOneToOne: false;
+            referencedRelation: "sources";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
+      "errors": {
+        Row: {
+          "category": string;
+          "count": number;
+          "details": Json | null;
+          "fingerprint": string;
+          "first_seen": string;
+          "http_status": number | null;
+          "id": number;
+          "job_id": number | null;
+          "last_occurrence": string;
+          "message": string;
+          "portal": string | null;
+          "severity": string;
+          "source_id": number | null;
+          "url": string | null;
+        };
+        ComputedFields: never;
+        Insert: {
+          "category": string;
+          "count"?: number;
+          "details"?: Json | null;
+          "fingerprint": string;
+          "first_seen"?: string;
+          "http_status"?: number | null;
+          "id"?: never;
+          "job_id"?: number | null;
+          "last_occurrence"?: string;
+          "message": string;
+          "portal"?: string | null;
+          "severity": string;
+          "source_id"?: number | null;
+          "url"?: string | null;
+        };
+        Update: {
+          "category"?: string;
+          "count"?: number;
+          "details"?: Json | null;
+          "fingerprint"?: string;
+          "first_seen"?: string;
+          "http_status"?: number | null;
+          "id"?: never;
+          "job_id"?: number | null;
+          "last_occurrence"?: string;
+          "message"?: string;
+          "portal"?: string | null;
+          "severity"?: string;
+          "source_id"?: number | null;
+          "url"?: string | null;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "errors_category_fkey";
+            columns: ["category"];
+            isOneToOne: false;
+            referencedRelation: "error_categories";
+            referencedColumns: ["category"];
+          },
+          {
+            foreignKeyName: "errors_source_id_fkey";
+            columns: ["source_id"];
+            isOneToOne: false;
+            referencedRelation: "sources";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
+      "job_types": {
+        Row: {
+          "description": string;
+          "exclusive": boolean;
+          "lease_seconds": number;
+          "max_attempts": number;
+          "timeout_seconds": number;
+          "type": string;
+          "worker_function": string | null;
+        };
+        ComputedFields: never;
+        Insert: {
+          "description": string;
+          "exclusive"?: boolean;
+          "lease_seconds"?: number;
+          "max_attempts"?: number;
+          "timeout_seconds"?: number;
+          "type": string;
+          "worker_function"?: string | null;
+        };
+        Update: {
+          "description"?: string;
+          "exclusive"?: boolean;
+          "lease_seconds"?: number;
+          "max_attempts"?: number;
+          "timeout_seconds"?: number;
+          "type"?: string;
+          "worker_function"?: string | null;
+        };
+        Relationships: [];
+      };
+      "jobs": {
+        Row: {
+          "attempt": number;
+          "cancel_requested": boolean;
+          "created_at": string;
+          "created_by": string | null;
+          "cursor": Json | null;
+          "error": string | null;
+          "error_category": string | null;
+          "finished_at": string | null;
+          "heartbeat_at": string | null;
+          "id": number;
+          "idempotency_key": string | null;
+          "lease_seconds": number;
+          "locked_by": string | null;
+          "max_attempts": number;
+          "params": NonNullable<Json>;
+          "parent_id": number | null;
+          "priority": number;
+          "progress_done": number;
+          "progress_total": number | null;
+          "result": Json | null;
+          "root_id": number | null;
+          "run_after": string;
+          "run_date": string | null;
+          "singleton_key": string | null;
+          "source_id": number | null;
+          "started_at": string | null;
+          "status": string;
+          "timeout_at": string | null;
+          "type": string;
+          "updated_at": string;
+        };
+        ComputedFields: never;
+        Insert: {
+          "attempt"?: number;
+          "cancel_requested"?: boolean;
+          "created_at"?: string;
+          "created_by"?: string | null;
+          "cursor"?: Json | null;
+          "error"?: string | null;
+          "error_category"?: string | null;
+          "finished_at"?: string | null;
+          "heartbeat_at"?: string | null;
+          "id"?: never;
+          "idempotency_key"?: string | null;
+          "lease_seconds"?: number;
+          "locked_by"?: string | null;
+          "max_attempts"?: number;
+          "params"?: NonNullable<Json>;
+          "parent_id"?: number | null;
+          "priority"?: number;
+          "progress_done"?: number;
+          "progress_total"?: number | null;
+          "result"?: Json | null;
+          "root_id"?: number | null;
+          "run_after"?: string;
+          "run_date"?: string | null;
+          "singleton_key"?: string | null;
+          "source_id"?: number | null;
+          "started_at"?: string | null;
+          "status"?: string;
+          "timeout_at"?: string | null;
+          "type": string;
+          "updated_at"?: string;
+        };
+        Update: {
+          "attempt"?: number;
+          "cancel_requested"?: boolean;
+          "created_at"?: string;
+          "created_by"?: string | null;
+          "cursor"?: Json | null;
+          "error"?: string | null;
+          "error_category"?: string | null;
+          "finished_at"?: string | null;
+          "heartbeat_at"?: string | null;
+          "id"?: never;
+          "idempotency_key"?: string | null;
+          "lease_seconds"?: number;
+          "locked_by"?: string | null;
+          "max_attempts"?: number;
+          "params"?: NonNullable<Json>;
+          "parent_id"?: number | null;
+          "priority"?: number;
+          "progress_done"?: number;
+          "progress_total"?: number | null;
+          "result"?: Json | null;
+          "root_id"?: number | null;
+          "run_after"?: string;
+          "run_date"?: string | null;
+          "singleton_key"?: string | null;
+          "source_id"?: number | null;
+          "started_at"?: string | null;
+          "status"?: string;
+          "timeout_at"?: string | null;
+          "type"?: string;
+          "updated_at"?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "jobs_parent_id_fkey";
+            columns: ["parent_id"];
+            isOneToOne: false;
+            referencedRelation: "jobs";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "jobs_root_id_fkey";
+            columns: ["root_id"];
+            isOneToOne: false;
+            referencedRelation: "jobs";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "jobs_source_id_fkey";
+            columns: ["source_id"];
+            isOneToOne: false;
+            referencedRelation: "sources";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "jobs_type_fkey";
+            columns: ["type"];
+            isOneToOne: false;
+            referencedRelation: "job_types";
+            referencedColumns: ["type"];
+          },
+        ];
+      };
+      "logs": {
+        Row: {
+          "context": Json | null;
+          "id": number;
+          "job_id": number;
+          "level": string;
+          "message": string;
+          "source_id": number | null;
+          "ts": string;
+        };
+        ComputedFields: never;
+        Insert: {
+          "context"?: Json | null;
+          "id"?: never;
+          "job_id": number;
+          "level": string;
+          "message": string;
+          "source_id"?: number | null;
+          "ts"?: string;
+        };
+        Update: {
+          "context"?: Json | null;
+          "id"?: never;
+          "job_id"?: number;
+          "level"?: string;
+          "message"?: string;
+          "source_id"?: number | null;
+          "ts"?: string;
+        };
+        Relationships: [];
+      };
+      "scrape_runs": {
+        Row: {
+          "avg_request_ms": number | null;
+          "blocked_403": number;
+          "blocked_429": number;
+          "breaker_triggered": boolean;
+          "breaker_trips": number;
+          "captchas": number;
+          "execution_time_sec": number;
+          "finished_at": string | null;
+          "http_failures": number;
+          "items_found": number;
+          "items_new": number;
+          "items_rejected": number;
+          "items_updated": number;
+          "job_id": number;
+          "links_checked": number;
+          "links_failed": number;
+          "links_ok": number;
+          "portal_stats": NonNullable<Json>;
+          "request_time_ms_total": number;
+          "requests": number;
+          "run_date": string;
+          "source_id": number;
+          "started_at": string;
+          "status": string;
+          "timeouts": number;
+        };
+        ComputedFields: never;
+        Insert: {
+          "avg_request_ms"?: never;
+          "blocked_403"?: number;
+          "blocked_429"?: number;
+          "breaker_triggered"?: boolean;
+          "breaker_trips"?: number;
+          "captchas"?: number;
+          "execution_time_sec"?: number;
+          "finished_at"?: string | null;
+          "http_failures"?: number;
+          "items_found"?: number;
+          "items_new"?: number;
+          "items_rejected"?: number;
+          "items_updated"?: number;
+          "job_id": number;
+          "links_checked"?: number;
+          "links_failed"?: number;
+          "links_ok"?: number;
+          "portal_stats"?: NonNullable<Json>;
+          "request_time_ms_total"?: number;
+          "requests"?: number;
+          "run_date": string;
+          "source_id": number;
+          "started_at"?: string;
+          "status"?: string;
+          "timeouts"?: number;
+        };
+        Update: {
+          "avg_request_ms"?: never;
+          "blocked_403"?: number;
+          "blocked_429"?: number;
+          "breaker_triggered"?: boolean;
+          "breaker_trips"?: number;
+          "captchas"?: number;
+          "execution_time_sec"?: number;
+          "finished_at"?: string | null;
+          "http_failures"?: number;
+          "items_found"?: number;
+          "items_new"?: number;
+          "items_rejected"?: number;
+          "items_updated"?: number;
+          "job_id"?: number;
+          "links_checked"?: number;
+          "links_failed"?: number;
+          "links_ok"?: number;
+          "portal_stats"?: NonNullable<Json>;
+          "request_time_ms_total"?: number;
+          "requests"?: number;
+          "run_date"?: string;
+          "source_id"?: number;
+          "started_at"?: string;
+          "status"?: string;
+          "timeouts"?: number;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "scrape_runs_job_id_fkey";
+            columns: ["job_id"];
+            isOneToOne: true;
+            referencedRelation: "jobs";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "scrape_runs_source_id_fkey";
+            columns: ["source_id"];
+            isOneToOne: false;
+            referencedRelation: "sources";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
+      "settings": {
+        Row: {
+          "description": string;
+          "key": string;
+          "updated_at": string;
+          "value": NonNullable<Json>;
+        };
+        ComputedFields: never;
+        Insert: {
+          "description": string;
+          "key": string;
+          "updated_at"?: string;
+          "value": NonNullable<Json>;
+        };
+        Update: {
+          "description"?: string;
+          "key"?: string;
+          "updated_at"?: string;
+          "value"?: NonNullable<Json>;
+        };
+        Relationships: [];
+      };
       "sources": {
         Row: {
           "active": boolean;
           "adapter": string;
           "adapter_config": NonNullable<Json>;
+          "breaker_cooldown_seconds": number;
+          "breaker_enabled": boolean;
+          "breaker_opened_at": string | null;
+          "breaker_state": string;
+          "breaker_threshold": number;
+          "breaker_trip_count": number;
+          "consecutive_errors": number;
           "created_at": string;
           "display_name": string;
+          "drop_min_baseline": number;
+          "drop_relative_threshold": number;
+          "drop_zscore_threshold": number;
           "id": number;
           "key": string;
+          "last_error_at": string | null;
+          "last_success_at": string | null;
+          "max_concurrency": number;
+          "rate_limit_seconds": number;
+          "slo_alert_success_rate": number;
+          "slo_avg_duration_seconds": number;
+          "slo_success_rate": number;
           "updated_at": string;
         };
         ComputedFields: never;
@@ -19,20 +557,54 @@ export type Database = {
           "active"?: boolean;
           "adapter": string;
           "adapter_config"?: NonNullable<Json>;
+          "breaker_cooldown_seconds"?: number;
+          "breaker_enabled"?: boolean;
+          "breaker_opened_at"?: string | null;
+          "breaker_state"?: string;
+          "breaker_threshold"?: number;
+          "breaker_trip_count"?: number;
+          "consecutive_errors"?: number;
           "created_at"?: string;
           "display_name": string;
+          "drop_min_baseline"?: number;
+          "drop_relative_threshold"?: number;
+          "drop_zscore_threshold"?: number;
           "id"?: never;
           "key": string;
+          "last_error_at"?: string | null;
+          "last_success_at"?: string | null;
+          "max_concurrency"?: number;
+          "rate_limit_seconds"?: number;
+          "slo_alert_success_rate"?: number;
+          "slo_avg_duration_seconds"?: number;
+          "slo_success_rate"?: number;
           "updated_at"?: string;
         };
         Update: {
           "active"?: boolean;
           "adapter"?: string;
           "adapter_config"?: NonNullable<Json>;
+          "breaker_cooldown_seconds"?: number;
+          "breaker_enabled"?: boolean;
+          "breaker_opened_at"?: string | null;
+          "breaker_state"?: string;
+          "breaker_threshold"?: number;
+          "breaker_trip_count"?: number;
+          "consecutive_errors"?: number;
           "created_at"?: string;
           "display_name"?: string;
+          "drop_min_baseline"?: number;
+          "drop_relative_threshold"?: number;
+          "drop_zscore_threshold"?: number;
           "id"?: never;
           "key"?: string;
+          "last_error_at"?: string | null;
+          "last_success_at"?: string | null;
+          "max_concurrency"?: number;
+          "rate_limit_seconds"?: number;
+          "slo_alert_success_rate"?: number;
+          "slo_avg_duration_seconds"?: number;
+          "slo_success_rate"?: number;
           "updated_at"?: string;
         };
         Relationships: [];

@@ -1,0 +1,24 @@
+-- ===========================================================================
+-- Audit log: every control action (who, what, before, after, when).
+-- Append-only: written by ops.* control functions, never updated or deleted.
+-- ===========================================================================
+
+create table ops.audit_log (
+  id bigint generated always as identity primary key,
+  at timestamptz not null default now(),
+  actor text not null,
+  actor_role text not null,
+  action text not null,
+  target text,
+  before jsonb,
+  after jsonb
+);
+
+create index audit_log_at_idx on ops.audit_log (at desc);
+
+alter table ops.audit_log enable row level security;
+revoke all on ops.audit_log from public, anon, authenticated, service_role;
+grant select on ops.audit_log to authenticated, service_role;
+
+create policy audit_log_read on ops.audit_log
+  for select to authenticated using ((select ops_private.is_viewer()));

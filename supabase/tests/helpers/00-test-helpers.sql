@@ -1,0 +1,61 @@
+-- ===========================================================================
+-- pgTAP helpers, installed by the test runner before pg_prove (never by a
+-- migration: they must not exist in a deployed database).
+--
+--   select tests.as_anon();       -- the anon key
+--   select tests.as_viewer();     -- signed in, app_metadata.ops_role = viewer
+--   select tests.as_operator();   -- signed in, app_metadata.ops_role = operator
+--   select tests.as_user();       -- signed in without an ops role
+--   select tests.as_service();    -- the service_role key (workers)
+--   select tests.as_bi_reader();  -- the BI export login role
+--   select tests.as_superuser();  -- back to the test's own role
+-- Each switches role and JWT claims for the rest of the transaction.
+-- ===========================================================================
+create extension if not exists pgtap with schema extensions;
+
+create schema if not exists tests;
+grant usage on schema tests to public;
+
+create or replace function tests.switch_to(role_name text, claims jsonb)
+returns void
+language plpgsql
+set search_path = ''
+as $$
+begin
+  perform set_config('request.jwt.claims', coalesce(claims, '{}'::jsonb)::text, true);
+  perform set_config('role', role_name, true);
+end
+$$;
+
+create or replace function tests.as_anon() returns void language sql set search_path = '' as $$
+  select tests.switch_to('anon', '{"role": "anon"}')
+$$;
+
+create or replace function tests.as_user(ops_role text default null, sub uuid default '00000000-0000-4000-8000-000000000001')
+returns void language sql set search_path = '' as $$
+  select tests.switch_to('authenticated', jsonb_build_object(
+    'role', 'authenticated', 'sub', sub, 'email', 'tester@example.com',
+    'app_metadata', case when ops_role is null then '{}'::jsonb else jsonb_build_object('ops_role', ops_role) end))
+$$;
+
+create or replace function tests.as_viewer() returns void language sql set search_path = '' as $$
+  select tests.as_user('viewer', '00000000-0000-4000-8000-00000000000a')
+$$;
+
+create or replace function tests.as_operator() returns void language sql set search_path = '' as $$
+  select tests.as_user('operator', '00000000-0000-4000-8000-00000000000b')
+$$;
+
+create or replace function tests.as_service() returns void language sql set search_path = '' as $$
+  select tests.switch_to('service_role', '{"role": "service_role"}')
+$$;
+
+create or replace function tests.as_bi_reader() returns void language sql set search_path = '' as $$
+  select tests.switch_to('looker_export_ro', '{}')
+$$;
+
+create or replace function tests.as_superuser() returns void language sql set search_path = '' as $$
+  select tests.switch_to('postgres', '{}')
+$$;
+
+grant execute on all functions in schema tests to public;
