@@ -1,7 +1,9 @@
 // HS256 verification as Supabase's gateway does for functions with verify_jwt = true.
-function base64UrlDecode(input: string): Uint8Array {
-  const base64 = input.replace(/-/g, "+").replace(/_/g, "/").padEnd(Math.ceil(input.length / 4) * 4, "=");
-  return Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+function base64UrlDecode(input: string): Uint8Array<ArrayBuffer> {
+  const binary = atob(input.replace(/-/g, "+").replace(/_/g, "/").padEnd(Math.ceil(input.length / 4) * 4, "="));
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
 }
 
 /** Returns null when the bearer token is valid, otherwise the gateway's error message. */

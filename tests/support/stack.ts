@@ -1,0 +1,45 @@
+// What integration tests need to reach the running stack (started by npm test
+// or `npm run stack:up`): clients for each role and a superuser SQL connection.
+import { createClient, type SupabaseClient } from "@supabase/supabase-js";
+import postgres from "postgres";
+import ws from "ws";
+import { signJwt, stackConfig } from "../../scripts/lib/config.ts";
+
+export const stack = stackConfig();
+
+export type OpsRole = "viewer" | "operator" | null;
+
+/** A signed-in user's JWT with an optional ops role in app_metadata, signed like Supabase Auth's. */
+export function userJwt(opsRole: OpsRole, sub = "00000000-0000-4000-8000-0000000000a1"): string {
+  return signJwt({
+    role: "authenticated",
+    sub,
+    email: `${opsRole ?? "user"}@example.com`,
+    app_metadata: opsRole ? { ops_role: opsRole } : {},
+    exp: Math.floor(Date.now() / 1000) + 3600,
+  }, stack.jwtSecret);
+}
+
+function client(key: string, accessToken?: string): SupabaseClient {
+  return createClient(stack.supabaseUrl, key, {
+    auth: { persistSession: false, autoRefreshToken: false },
+    // Node 20 has no global WebSocket; supabase-js's realtime client needs one to be constructed.
+    realtime: { transport: ws as never },
+    global: accessToken ? { headers: { Authorization: `Bearer ${accessToken}` } } : undefined,
+  });
+}
+
+export const clients = {
+  anon: () => client(stack.anonKey),
+  service: () => client(stack.serviceRoleKey),
+  user: (opsRole: OpsRole) => client(stack.anonKey, userJwt(opsRole)),
+};
+
+/** Superuser connection for arranging and checking state. Close it in afterAll. */
+export function superuserSql() {
+  return postgres(stack.dbUrl, { max: 4, onnotice: () => {} });
+}
+
+export function functionUrl(name: string, path = ""): string {
+  return `${stack.supabaseUrl}/functions/v1/${name}${path}`;
+}
