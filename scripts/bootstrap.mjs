@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Idempotent machine bootstrap. Runs before any npm package is installed, so it
 // uses Node's standard library only. It does two things and nothing else:
-//   1. npm packages: `npm ci` when node_modules is missing or older than the lock file;
+//   1. npm packages: `npm install` when node_modules is missing or older than the lock file;
 //   2. Debian packages the local stack needs, installed with apt-get when missing.
 // Set SKIP_APT=1 to skip the Debian check (e.g. when pointing at an existing Supabase).
 import { execFileSync, spawnSync } from "node:child_process";
@@ -36,10 +36,11 @@ function npmPackagesUpToDate() {
 
 function ensureNpmPackages() {
   if (npmPackagesUpToDate()) return log("npm packages up to date");
-  const command = existsSync(join(root, "package-lock.json")) ? "ci" : "install";
-  log(`npm ${command} ...`);
-  const result = spawnSync("npm", [command, "--no-audit", "--no-fund"], { cwd: root, stdio: "inherit" });
-  if (result.status !== 0) fail(`npm ${command} failed with exit code ${result.status}`);
+  // `npm install`, not `npm ci`: the lock file lists platform-specific optional packages
+  // (deno, rollup) that `npm ci` rejects as out of sync on other platforms.
+  log("npm install ...");
+  const result = spawnSync("npm", ["install", "--no-audit", "--no-fund"], { cwd: root, stdio: "inherit" });
+  if (result.status !== 0) fail(`npm install failed with exit code ${result.status}`);
 }
 
 function installedDebianPackages() {
