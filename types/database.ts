@@ -402,6 +402,28 @@ export type Database = {
         };
         Relationships: [];
       };
+      "schedule_runs": {
+        Row: {
+          "dispatched_via": string | null;
+          "fired_at": string;
+          "local_date": string;
+          "schedule": string;
+        };
+        ComputedFields: never;
+        Insert: {
+          "dispatched_via"?: string | null;
+          "fired_at"?: string;
+          "local_date": string;
+          "schedule": string;
+        };
+        Update: {
+          "dispatched_via"?: string | null;
+          "fired_at"?: string;
+          "local_date"?: string;
+          "schedule"?: string;
+        };
+        Relationships: [];
+      };
       "scrape_runs": {
         Row: {
           "avg_request_ms": number | null;
@@ -614,7 +636,17 @@ export type Database = {
       [_ in never]: never;
     };
     Functions: {
-      [_ in never]: never;
+      "dispatch": { Args: { "body"?: Json; "function_name": string }; Returns: string };
+      "fire_schedule": {
+        Args: {
+          "body"?: Json;
+          "function_name": string;
+          "local_time": string;
+          "schedule": string;
+          "tick"?: string;
+        };
+        Returns: boolean;
+      };
     };
     Enums: {
       [_ in never]: never;
