@@ -11,7 +11,7 @@
 // makes on hosted Supabase (see ops.dispatch).
 import { parse as parseToml } from "smol-toml";
 import { listenForDispatch } from "./dispatch.ts";
-import { verifyGatewayJwt } from "./jwt.ts";
+import { verifyGatewayJwt } from "../../supabase/functions/_shared/jwt.ts";
 
 type Handler = (request: Request, info?: Deno.ServeHandlerInfo) => Response | Promise<Response>;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { signJwt } from "../../scripts/lib/config.ts";
-import { verifyGatewayJwt } from "../../scripts/functions-server/jwt.ts";
+import { verifyGatewayJwt } from "../../supabase/functions/_shared/jwt.ts";
 
 const secret = "a-test-secret-that-is-at-least-32-characters";
 const future = Math.floor(Date.now() / 1000) + 60;
