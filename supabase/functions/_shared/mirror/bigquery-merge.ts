@@ -40,7 +40,9 @@ function mergeStatement(tableRef: string): string {
     `  FROM UNNEST(@${ROWS_PARAMETER}) AS r WITH OFFSET AS ord`,
     // WHERE TRUE: older GoogleSQL front ends require WHERE/GROUP BY/HAVING next to QUALIFY.
     "  WHERE TRUE",
-    `  QUALIFY ROW_NUMBER() OVER (PARTITION BY ${KEY_COLUMNS.map((k) => `r.${k}`).join(", ")} ORDER BY ord DESC) = 1`,
+    `  QUALIFY ROW_NUMBER() OVER (PARTITION BY ${
+      KEY_COLUMNS.map((k) => `r.${k}`).join(", ")
+    } ORDER BY ord DESC) = 1`,
     ") AS s",
     `ON ${KEY_COLUMNS.map((k) => `t.${k} = s.${k}`).join(" AND ")}`,
     `WHEN MATCHED THEN UPDATE SET ${NON_KEY.map((n) => `${n} = s.${n}`).join(", ")}`,

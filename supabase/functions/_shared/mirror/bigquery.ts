@@ -12,7 +12,13 @@
 
 import { mergeRequests } from "./bigquery-merge.ts";
 import { parseServiceAccountKey, type ServiceAccountKey, serviceAccountTokenSource } from "./google-auth.ts";
-import { bigQueryTableSchema, MIRROR_DATASET, MIRROR_TABLE, type MirrorTarget, type NormalizedRow } from "./schema.ts";
+import {
+  bigQueryTableSchema,
+  MIRROR_DATASET,
+  MIRROR_TABLE,
+  type MirrorTarget,
+  type NormalizedRow,
+} from "./schema.ts";
 
 export const DEFAULT_API_URL = "https://bigquery.googleapis.com/bigquery/v2";
 export const DEFAULT_LOCATION = "EU";
@@ -70,7 +76,9 @@ const PROJECT_ID = /^[a-z0-9.:-]+$/i;
 
 export function createBigQueryTarget(options: BigQueryTargetOptions): MirrorTarget {
   const { projectId } = options;
-  if (!PROJECT_ID.test(projectId)) throw new Error(`invalid BigQuery project id: ${JSON.stringify(projectId)}`);
+  if (!PROJECT_ID.test(projectId)) {
+    throw new Error(`invalid BigQuery project id: ${JSON.stringify(projectId)}`);
+  }
   const location = options.location ?? DEFAULT_LOCATION;
   const apiUrl = (options.apiUrl ?? DEFAULT_API_URL).replace(/\/+$/, "");
   const jobTimeoutMs = options.jobTimeoutMs ?? 120_000;
@@ -82,7 +90,13 @@ export function createBigQueryTarget(options: BigQueryTargetOptions): MirrorTarg
   const datasetPath = `/projects/${projectId}/datasets`;
   let tableEnsured: Promise<void> | undefined;
 
-  async function call(operation: string, method: "GET" | "POST", path: string, body?: string, accept: number[] = []) {
+  async function call(
+    operation: string,
+    method: "GET" | "POST",
+    path: string,
+    body?: string,
+    accept: number[] = [],
+  ) {
     const headers: Record<string, string> = { authorization: `Bearer ${await accessToken()}` };
     if (body !== undefined) headers["content-type"] = "application/json";
     let response: Response;
@@ -94,7 +108,12 @@ export function createBigQueryTarget(options: BigQueryTargetOptions): MirrorTarg
         signal: AbortSignal.timeout(HTTP_TIMEOUT_MS),
       });
     } catch (error) {
-      throw new BigQueryApiError(operation, null, null, error instanceof Error ? error.message : String(error));
+      throw new BigQueryApiError(
+        operation,
+        null,
+        null,
+        error instanceof Error ? error.message : String(error),
+      );
     }
     const json = await response.json().catch(() => undefined);
     if (response.ok || accept.includes(response.status)) return { status: response.status, json };
@@ -117,10 +136,18 @@ export function createBigQueryTarget(options: BigQueryTargetOptions): MirrorTarg
   /** Runs one MERGE request to completion; returns the rows it inserted or updated. */
   async function runMerge(body: string): Promise<number> {
     const deadline = now() + jobTimeoutMs;
-    let result = (await call("jobs.query", "POST", `/projects/${projectId}/queries`, body)).json as QueryResults;
+    let result = (await call("jobs.query", "POST", `/projects/${projectId}/queries`, body))
+      .json as QueryResults;
     while (!result?.jobComplete) {
       const jobId = result?.jobReference?.jobId;
-      if (!jobId) throw new BigQueryApiError("jobs.query", null, null, "answer has neither jobComplete nor a jobReference");
+      if (!jobId) {
+        throw new BigQueryApiError(
+          "jobs.query",
+          null,
+          null,
+          "answer has neither jobComplete nor a jobReference",
+        );
+      }
       const remaining = deadline - now();
       if (remaining <= 0) {
         throw new BigQueryApiError(
@@ -141,7 +168,9 @@ export function createBigQueryTarget(options: BigQueryTargetOptions): MirrorTarg
     // A finished job reports failure in errorResult (Job resources) or errors (query answers).
     // For a single DML statement any error means it did not apply, so any error fails the export.
     const failure = result.status?.errorResult ?? result.errors?.[0];
-    if (failure) throw new BigQueryApiError("MERGE job", null, failure.reason ?? null, failure.message ?? "job failed");
+    if (failure) {
+      throw new BigQueryApiError("MERGE job", null, failure.reason ?? null, failure.message ?? "job failed");
+    }
     return Number(result.numDmlAffectedRows ?? 0);
   }
 
@@ -199,7 +228,11 @@ function tokenSource(options: BigQueryTargetOptions): () => Promise<string> {
   const key = typeof credentials.serviceAccountKey === "string"
     ? parseServiceAccountKey(credentials.serviceAccountKey)
     : credentials.serviceAccountKey;
-  return serviceAccountTokenSource(key, { tokenUrl: options.tokenUrl, fetch: options.fetch, now: options.now });
+  return serviceAccountTokenSource(key, {
+    tokenUrl: options.tokenUrl,
+    fetch: options.fetch,
+    now: options.now,
+  });
 }
 
 /**
@@ -213,7 +246,9 @@ function tokenSource(options: BigQueryTargetOptions): () => Promise<string> {
  *   BIGQUERY_API_URL               default https://bigquery.googleapis.com/bigquery/v2
  *   BIGQUERY_TOKEN_URL             default: the key's token_uri, else https://oauth2.googleapis.com/token
  */
-export function bigQueryOptionsFromEnv(env: Readonly<Record<string, string | undefined>>): BigQueryTargetOptions | null {
+export function bigQueryOptionsFromEnv(
+  env: Readonly<Record<string, string | undefined>>,
+): BigQueryTargetOptions | null {
   const key = env.BIGQUERY_SERVICE_ACCOUNT_KEY || undefined;
   const token = env.BIGQUERY_ACCESS_TOKEN || undefined;
   if (!key && !token) return null;

@@ -78,7 +78,10 @@ export async function signServiceAccountJwt(
  * Returns a function that yields a valid access token, fetching a new one only when the cached
  * one is about to expire: one token request per target instance in practice.
  */
-export function serviceAccountTokenSource(key: ServiceAccountKey, options: TokenOptions = {}): () => Promise<string> {
+export function serviceAccountTokenSource(
+  key: ServiceAccountKey,
+  options: TokenOptions = {},
+): () => Promise<string> {
   const tokenUrl = options.tokenUrl ?? key.token_uri ?? DEFAULT_TOKEN_URL;
   const scope = options.scope ?? BIGQUERY_SCOPE;
   const fetchFn = options.fetch ?? globalThis.fetch;
@@ -101,9 +104,12 @@ export function serviceAccountTokenSource(key: ServiceAccountKey, options: Token
     const body = await response.json().catch(() => ({})) as Record<string, unknown>;
     if (!response.ok || typeof body.access_token !== "string") {
       const reason = [body.error, body.error_description].filter((s) => typeof s === "string").join(": ");
-      throw new GoogleAuthError(`OAuth token exchange failed: HTTP ${response.status}${reason ? ` ${reason}` : ""}`);
+      throw new GoogleAuthError(
+        `OAuth token exchange failed: HTTP ${response.status}${reason ? ` ${reason}` : ""}`,
+      );
     }
-    const lifetimeMs = (typeof body.expires_in === "number" ? body.expires_in : ASSERTION_LIFETIME_SEC) * 1000;
+    const lifetimeMs = (typeof body.expires_in === "number" ? body.expires_in : ASSERTION_LIFETIME_SEC) *
+      1000;
     cached = { token: body.access_token, renewAt: issuedAt + lifetimeMs - RENEW_BEFORE_MS };
     return cached.token;
   };

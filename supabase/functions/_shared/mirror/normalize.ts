@@ -39,12 +39,14 @@ function formatIssue(issue: RowIssue): string {
  */
 export function normalizeRows(rows: readonly unknown[]): NormalizedRow[] {
   const issues: RowIssue[] = [];
-  const normalized = rows.map((input, index) => {
-    const raw = isRecord(input) ? input : {};
+  const normalized = rows.map((raw, index) => {
     const out: Record<string, unknown> = {};
-    const rowProblems: { field: string; problem: string }[] = isRecord(input)
-      ? []
-      : [{ field: "(row)", problem: `must be an object, got ${preview(input)}` }];
+    if (!isRecord(raw)) {
+      const problem = `must be an object, got ${preview(raw)}`;
+      issues.push({ row: index, companyKey: null, runDate: null, field: "(row)", problem });
+      return out as NormalizedRow;
+    }
+    const rowProblems: { field: string; problem: string }[] = [];
     for (const column of SCHEMA_V1) {
       const result = normalizeValue(column, raw);
       if (result.ok) out[column.name] = result.value;
@@ -67,7 +69,9 @@ function normalizeValue(column: Column, raw: Record<string, unknown>): Parsed {
   if (!(column.name in raw)) return { ok: false, problem: "is missing from the input row" };
   const value = raw[column.name];
   if (value === null || value === undefined) {
-    return column.mode === "REQUIRED" ? { ok: false, problem: "is required but NULL" } : { ok: true, value: null };
+    return column.mode === "REQUIRED"
+      ? { ok: false, problem: "is required but NULL" }
+      : { ok: true, value: null };
   }
   const parsed = PARSERS[column.type](value);
   if (!parsed.ok) return parsed;
