@@ -74,6 +74,11 @@ export class BigQueryApiError extends Error {
 
 const PROJECT_ID = /^[a-z0-9.:-]+$/i;
 
+/**
+ * The BigQuery mirror target. Throws at once (before any request) for an invalid project id or
+ * an unreadable service account key; API failures reject with BigQueryApiError, token failures
+ * with GoogleAuthError, rows too big for one request per day with MirrorRequestTooLargeError.
+ */
 export function createBigQueryTarget(options: BigQueryTargetOptions): MirrorTarget {
   const { projectId } = options;
   if (!PROJECT_ID.test(projectId)) {
