@@ -85,19 +85,12 @@ export interface MergeRequestOptions {
   maxRequestBytes: number;
 }
 
-export interface MergeRequest {
-  /** Serialized jobs.query request body. */
-  body: string;
-  /** Input rows in it (before the statement's de-duplication). */
-  rows: number;
-}
-
 /**
- * jobs.query bodies for the rows: one when they fit into maxRequestBytes (the usual case),
+ * Serialized jobs.query bodies for the rows: one when they fit into maxRequestBytes (the usual case),
  * otherwise several, each holding whole run_dates. Throws MirrorRequestTooLargeError before
  * anything is sent when a single day does not fit.
  */
-export function mergeRequests(rows: readonly NormalizedRow[], options: MergeRequestOptions): MergeRequest[] {
+export function mergeRequestBodies(rows: readonly NormalizedRow[], options: MergeRequestOptions): string[] {
   if (rows.length === 0) return [];
   const encoder = new TextEncoder();
   const requestFor = (values: unknown[]) => ({
@@ -144,7 +137,7 @@ export function mergeRequests(rows: readonly NormalizedRow[], options: MergeRequ
       current = [];
       currentBytes = envelopeBytes;
     }
-    current.push(...indices);
+    for (const i of indices) current.push(i);
     currentBytes += dayBytes;
   }
   batches.push(current);
@@ -152,6 +145,6 @@ export function mergeRequests(rows: readonly NormalizedRow[], options: MergeRequ
   // Within a batch, rows keep their input order, so "last occurrence wins" holds.
   return batches.map((batch) => {
     const ordered = batch.sort((a, b) => a - b);
-    return { body: JSON.stringify(requestFor(ordered.map((i) => encoded[i].value))), rows: ordered.length };
+    return JSON.stringify(requestFor(ordered.map((i) => encoded[i].value)));
   });
 }

@@ -10,7 +10,7 @@
 // 404 for the missing dataset: datasets.insert, then tables.insert again); a job that outlives
 // jobs.query's timeoutMs adds jobs.getQueryResults polls.
 
-import { mergeRequests } from "./bigquery-merge.ts";
+import { mergeRequestBodies } from "./bigquery-merge.ts";
 import { parseServiceAccountKey, type ServiceAccountKey, serviceAccountTokenSource } from "./google-auth.ts";
 import {
   bigQueryTableSchema,
@@ -190,14 +190,14 @@ export function createBigQueryTarget(options: BigQueryTargetOptions): MirrorTarg
     },
     async upsert(rows: NormalizedRow[]) {
       // Planned in full before the first request, so a too-large day fails before any write.
-      const requests = mergeRequests(rows, {
+      const bodies = mergeRequestBodies(rows, {
         tableRef: `${projectId}.${MIRROR_DATASET}.${MIRROR_TABLE}`,
         location,
         timeoutMs: Math.min(jobTimeoutMs, LONG_POLL_MS),
         maxRequestBytes,
       });
       let upserted = 0;
-      for (const request of requests) upserted += await runMerge(request.body);
+      for (const body of bodies) upserted += await runMerge(body);
       return { upserted };
     },
   };
