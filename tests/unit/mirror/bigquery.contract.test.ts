@@ -1,0 +1,502 @@
+// Contract test of the BigQuery target against the local stand-in (scripts/bigquery-standin):
+// exact request documents, JWT signature and claims, error surfacing, request budget.
+
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import {
+  BigQueryApiError,
+  bigQueryOptionsFromEnv,
+  type BigQueryTargetOptions,
+  createBigQueryTarget,
+} from "../../../supabase/functions/_shared/mirror/bigquery.ts";
+import { MirrorRequestTooLargeError } from "../../../supabase/functions/_shared/mirror/bigquery-merge.ts";
+import type { NormalizedRow } from "../../../supabase/functions/_shared/mirror/schema.ts";
+import { BigQueryStandIn } from "../../../scripts/bigquery-standin/server.ts";
+
+const PROJECT = "scrape-ops-test";
+const CLIENT_EMAIL = `mirror@${PROJECT}.iam.gserviceaccount.com`;
+const TABLE_KEY = `${PROJECT}:monitoring.daily_summary`;
+
+const EXPECTED_MERGE = `MERGE \`${PROJECT}.monitoring.daily_summary\` AS t
+USING (
+  SELECT r.company_key, r.run_date, r.final_status, r.is_success, r.is_problem, r.jobs_processed_best, r.http_fail_rate_sum, r.http_block_rate_sum, r.baseline_jobs_processed_14d, r.execution_time_sec_best
+  FROM UNNEST(@rows) AS r WITH OFFSET AS ord
+  WHERE TRUE
+  QUALIFY ROW_NUMBER() OVER (PARTITION BY r.company_key, r.run_date ORDER BY ord DESC) = 1
+) AS s
+ON t.company_key = s.company_key AND t.run_date = s.run_date
+WHEN MATCHED THEN UPDATE SET final_status = s.final_status, is_success = s.is_success, is_problem = s.is_problem, jobs_processed_best = s.jobs_processed_best, http_fail_rate_sum = s.http_fail_rate_sum, http_block_rate_sum = s.http_block_rate_sum, baseline_jobs_processed_14d = s.baseline_jobs_processed_14d, execution_time_sec_best = s.execution_time_sec_best
+WHEN NOT MATCHED THEN INSERT (company_key, run_date, final_status, is_success, is_problem, jobs_processed_best, http_fail_rate_sum, http_block_rate_sum, baseline_jobs_processed_14d, execution_time_sec_best)
+  VALUES (s.company_key, s.run_date, s.final_status, s.is_success, s.is_problem, s.jobs_processed_best, s.http_fail_rate_sum, s.http_block_rate_sum, s.baseline_jobs_processed_14d, s.execution_time_sec_best)`;
+
+const EXPECTED_ROWS_TYPE = {
+  type: "ARRAY",
+  arrayType: {
+    type: "STRUCT",
+    structTypes: [
+      { name: "company_key", type: { type: "STRING" } },
+      { name: "run_date", type: { type: "DATE" } },
+      { name: "final_status", type: { type: "STRING" } },
+      { name: "is_success", type: { type: "INT64" } },
+      { name: "is_problem", type: { type: "INT64" } },
+      { name: "jobs_processed_best", type: { type: "INT64" } },
+      { name: "http_fail_rate_sum", type: { type: "FLOAT64" } },
+      { name: "http_block_rate_sum", type: { type: "FLOAT64" } },
+      { name: "baseline_jobs_processed_14d", type: { type: "FLOAT64" } },
+      { name: "execution_time_sec_best", type: { type: "FLOAT64" } },
+    ],
+  },
+};
+
+const SUCCESS: NormalizedRow = {
+  company_key: "acme",
+  run_date: "2024-05-01",
+  final_status: "success",
+  is_success: 1,
+  is_problem: 0,
+  jobs_processed_best: 120,
+  http_fail_rate_sum: 0.05,
+  http_block_rate_sum: 0,
+  baseline_jobs_processed_14d: 118.5,
+  execution_time_sec_best: 42.125,
+};
+const NO_DATA: NormalizedRow = {
+  company_key: "globex",
+  run_date: "2024-05-01",
+  final_status: "no_data",
+  is_success: 0,
+  is_problem: 1,
+  jobs_processed_best: null,
+  http_fail_rate_sum: null,
+  http_block_rate_sum: null,
+  baseline_jobs_processed_14d: null,
+  execution_time_sec_best: null,
+};
+
+function day(runDate: string, companies: number): NormalizedRow[] {
+  return Array.from({ length: companies }, (_, i) => ({
+    ...SUCCESS,
+    company_key: `company-${String(i).padStart(4, "0")}`,
+    run_date: runDate,
+    jobs_processed_best: 100 + i,
+    execution_time_sec_best: 30 + i / 8,
+  }));
+}
+
+interface ServiceAccount {
+  keyJson: string;
+  /** The base64 body of the private key PEM: must never show up in an error. */
+  privateKeyBody: string;
+}
+
+async function rsaKeyPair(): Promise<CryptoKeyPair> {
+  return await crypto.subtle.generateKey(
+    {
+      name: "RSASSA-PKCS1-v1_5",
+      modulusLength: 2048,
+      publicExponent: new Uint8Array([1, 0, 1]),
+      hash: "SHA-256",
+    },
+    true,
+    ["sign", "verify"],
+  );
+}
+
+async function serviceAccount(privateKey: CryptoKey, tokenUri: string): Promise<ServiceAccount> {
+  const privateKeyBody = Buffer.from(await crypto.subtle.exportKey("pkcs8", privateKey)).toString("base64");
+  const pem = `-----BEGIN PRIVATE KEY-----\n${
+    privateKeyBody.match(/.{1,64}/g)!.join("\n")
+  }\n-----END PRIVATE KEY-----\n`;
+  const keyJson = JSON.stringify({
+    type: "service_account",
+    project_id: PROJECT,
+    private_key_id: "test-key-1",
+    private_key: pem,
+    client_email: CLIENT_EMAIL,
+    token_uri: tokenUri,
+  });
+  return { keyJson, privateKeyBody };
+}
+
+let keys: CryptoKeyPair;
+let strangerKeys: CryptoKeyPair;
+let standIn: BigQueryStandIn;
+let account: ServiceAccount;
+
+beforeAll(async () => {
+  [keys, strangerKeys] = await Promise.all([rsaKeyPair(), rsaKeyPair()]);
+});
+
+beforeEach(async () => {
+  standIn = await BigQueryStandIn.start({
+    publicKey: keys.publicKey,
+    clientEmail: CLIENT_EMAIL,
+    staticTokens: ["given-token"],
+  });
+  account = await serviceAccount(keys.privateKey, standIn.tokenUrl);
+});
+
+afterEach(async () => {
+  await standIn.close();
+});
+
+function target(overrides: Partial<BigQueryTargetOptions> = {}) {
+  return createBigQueryTarget({
+    projectId: PROJECT,
+    credentials: { serviceAccountKey: account.keyJson },
+    apiUrl: standIn.apiUrl,
+    pollIntervalMs: 0,
+    ...overrides,
+  });
+}
+
+async function exportRows(rows: NormalizedRow[], overrides: Partial<BigQueryTargetOptions> = {}) {
+  const t = target(overrides);
+  await t.ensureTable();
+  return await t.upsert(rows);
+}
+
+async function rejection(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error("expected a rejection");
+}
+
+describe("BigQuery target against the stand-in", () => {
+  it("first export: token, dataset in EU, table with schema v1, one MERGE with an ARRAY<STRUCT> parameter", async () => {
+    const result = await exportRows([SUCCESS, NO_DATA]);
+    expect(result).toEqual({ upserted: 2 });
+
+    const requests = standIn.requests;
+    expect(requests.map((r) => `${r.method} ${r.path} ${r.response?.status}`)).toEqual([
+      "POST /token 200",
+      `POST /bigquery/v2/projects/${PROJECT}/datasets/monitoring/tables 404`,
+      `POST /bigquery/v2/projects/${PROJECT}/datasets 200`,
+      `POST /bigquery/v2/projects/${PROJECT}/datasets/monitoring/tables 200`,
+      `POST /bigquery/v2/projects/${PROJECT}/queries 200`,
+    ]);
+
+    const [tokenRequest, ...apiRequests] = requests;
+    expect(tokenRequest.headers["content-type"]).toBe("application/x-www-form-urlencoded");
+    expect(tokenRequest.body).toMatchObject({ grant_type: "urn:ietf:params:oauth:grant-type:jwt-bearer" });
+    const token = (tokenRequest.response?.body as { access_token: string }).access_token;
+    for (const request of apiRequests) expect(request.headers.authorization).toBe(`Bearer ${token}`);
+
+    expect(apiRequests[1].body).toEqual({
+      datasetReference: { projectId: PROJECT, datasetId: "monitoring" },
+      location: "EU",
+    });
+    expect(apiRequests[2].body).toEqual({
+      tableReference: { projectId: PROJECT, datasetId: "monitoring", tableId: "daily_summary" },
+      schema: {
+        fields: [
+          { name: "company_key", type: "STRING", mode: "REQUIRED" },
+          { name: "run_date", type: "DATE", mode: "REQUIRED" },
+          { name: "final_status", type: "STRING", mode: "REQUIRED" },
+          { name: "is_success", type: "INTEGER", mode: "REQUIRED" },
+          { name: "is_problem", type: "INTEGER", mode: "REQUIRED" },
+          { name: "jobs_processed_best", type: "INTEGER", mode: "NULLABLE" },
+          { name: "http_fail_rate_sum", type: "FLOAT", mode: "NULLABLE" },
+          { name: "http_block_rate_sum", type: "FLOAT", mode: "NULLABLE" },
+          { name: "baseline_jobs_processed_14d", type: "FLOAT", mode: "NULLABLE" },
+          { name: "execution_time_sec_best", type: "FLOAT", mode: "NULLABLE" },
+        ],
+      },
+    });
+    expect(apiRequests[3].body).toEqual({
+      query: EXPECTED_MERGE,
+      useLegacySql: false,
+      parameterMode: "NAMED",
+      queryParameters: [{
+        name: "rows",
+        parameterType: EXPECTED_ROWS_TYPE,
+        parameterValue: {
+          arrayValues: [
+            {
+              structValues: {
+                company_key: { value: "acme" },
+                run_date: { value: "2024-05-01" },
+                final_status: { value: "success" },
+                is_success: { value: "1" },
+                is_problem: { value: "0" },
+                jobs_processed_best: { value: "120" },
+                http_fail_rate_sum: { value: "0.05" },
+                http_block_rate_sum: { value: "0" },
+                baseline_jobs_processed_14d: { value: "118.5" },
+                execution_time_sec_best: { value: "42.125" },
+              },
+            },
+            {
+              structValues: {
+                company_key: { value: "globex" },
+                run_date: { value: "2024-05-01" },
+                final_status: { value: "no_data" },
+                is_success: { value: "0" },
+                is_problem: { value: "1" },
+                jobs_processed_best: { value: null },
+                http_fail_rate_sum: { value: null },
+                http_block_rate_sum: { value: null },
+                baseline_jobs_processed_14d: { value: null },
+                execution_time_sec_best: { value: null },
+              },
+            },
+          ],
+        },
+      }],
+      location: "EU",
+      timeoutMs: 30000,
+    });
+    expect(standIn.rowsOf(TABLE_KEY)).toEqual([SUCCESS, NO_DATA]);
+  });
+
+  it("signs the JWT assertion with RS256 (verified with the public key) and the required claims", async () => {
+    const before = Math.floor(Date.now() / 1000);
+    await target().ensureTable();
+    expect(standIn.assertions).toHaveLength(1);
+    const [{ header, claims }] = standIn.assertions;
+    expect(header).toEqual({ alg: "RS256", typ: "JWT", kid: "test-key-1" });
+    expect(claims).toEqual({
+      iss: CLIENT_EMAIL,
+      scope: "https://www.googleapis.com/auth/bigquery",
+      aud: standIn.tokenUrl,
+      iat: expect.any(Number),
+      exp: (claims.iat as number) + 3600,
+    });
+    expect(claims.iat).toBeGreaterThanOrEqual(before);
+  });
+
+  it("is idempotent: a re-export leaves identical rows, a correction updates its row, the last duplicate wins", async () => {
+    await exportRows([SUCCESS, NO_DATA]);
+    await exportRows([SUCCESS, NO_DATA]);
+    expect(standIn.rowsOf(TABLE_KEY)).toEqual([SUCCESS, NO_DATA]);
+
+    const corrected = { ...NO_DATA, final_status: "failed" as const, http_fail_rate_sum: 1 };
+    const result = await exportRows([NO_DATA, corrected]);
+    expect(result).toEqual({ upserted: 1 });
+    expect(standIn.rowsOf(TABLE_KEY)).toEqual([SUCCESS, corrected]);
+  });
+
+  it("uses a given access token as is, without a token request", async () => {
+    await exportRows([SUCCESS], { credentials: { accessToken: "given-token" } });
+    expect(standIn.requests.some((r) => r.path === "/token")).toBe(false);
+    for (const request of standIn.requests) expect(request.headers.authorization).toBe("Bearer given-token");
+  });
+
+  it("makes at most 3 HTTP requests per export of 3 days x 2,000 companies, one MERGE under 10 MB", async () => {
+    await exportRows([SUCCESS]); // first export ever: creates the dataset and table
+    const rows = [...day("2024-05-01", 2000), ...day("2024-05-02", 2000), ...day("2024-05-03", 2000)];
+    const before = standIn.requests.length;
+    const started = performance.now();
+    const result = await exportRows(rows);
+    const elapsedMs = performance.now() - started;
+
+    const exportRequests = standIn.requests.slice(before);
+    expect(exportRequests.map((r) => `${r.method} ${r.path} ${r.response?.status}`)).toEqual([
+      "POST /token 200",
+      `POST /bigquery/v2/projects/${PROJECT}/datasets/monitoring/tables 409`,
+      `POST /bigquery/v2/projects/${PROJECT}/queries 200`,
+    ]);
+    const bodyBytes = Buffer.byteLength(JSON.stringify(exportRequests[2].body));
+    expect(bodyBytes).toBeLessThan(10_000_000);
+    expect(result).toEqual({ upserted: 6000 });
+    expect(standIn.rowsOf(TABLE_KEY)).toHaveLength(6001);
+    console.info(
+      `6,000 rows: ${exportRequests.length} requests, MERGE body ${bodyBytes} bytes, ${
+        Math.round(elapsedMs)
+      } ms`,
+    );
+  });
+
+  it("splits at the request size limit between days, never within one, and fails before writing when a day is too big", async () => {
+    await exportRows([SUCCESS]);
+    const rows = [...day("2024-05-01", 40), ...day("2024-05-02", 40), ...day("2024-05-03", 40)];
+    const before = standIn.requests.length;
+    await exportRows(rows, { maxRequestBytes: 30_000 });
+    const merges = standIn.requests.slice(before).filter((r) => r.path.endsWith("/queries"));
+    const daysPerMerge = merges.map((m) => {
+      const values = (m.body as { queryParameters: { parameterValue: { arrayValues: unknown[] } }[] })
+        .queryParameters[0].parameterValue.arrayValues as { structValues: { run_date: { value: string } } }[];
+      return [...new Set(values.map((v) => v.structValues.run_date.value))];
+    });
+    expect(daysPerMerge).toEqual([["2024-05-01"], ["2024-05-02"], ["2024-05-03"]]);
+    for (const m of merges) expect(Buffer.byteLength(JSON.stringify(m.body))).toBeLessThanOrEqual(30_000);
+
+    const mergesBefore = standIn.requests.filter((r) => r.path.endsWith("/queries")).length;
+    const error = await rejection(target({ maxRequestBytes: 10_000 }).upsert(rows));
+    expect(error).toBeInstanceOf(MirrorRequestTooLargeError);
+    expect(error.message).toMatch(/^run_date 2024-05-01 alone needs about \d+ bytes, over the 10000-byte/);
+    expect(standIn.requests.filter((r) => r.path.endsWith("/queries")).length).toBe(mergesBefore);
+  });
+
+  it("polls jobs.getQueryResults until a slow MERGE job completes", async () => {
+    await standIn.close();
+    standIn = await BigQueryStandIn.start({
+      publicKey: keys.publicKey,
+      clientEmail: CLIENT_EMAIL,
+      pollsBeforeComplete: 2,
+    });
+    account = await serviceAccount(keys.privateKey, standIn.tokenUrl);
+    const result = await exportRows([SUCCESS, NO_DATA]);
+    expect(result).toEqual({ upserted: 2 });
+    const polls = standIn.requests.filter((r) => r.method === "GET");
+    expect(polls.map((p) => p.path)).toEqual([
+      `/bigquery/v2/projects/${PROJECT}/queries/standin_job_1`,
+      `/bigquery/v2/projects/${PROJECT}/queries/standin_job_1`,
+    ]);
+    for (const p of polls) {
+      expect(p.query).toEqual({ location: "EU", timeoutMs: expect.stringMatching(/^\d+$/) });
+    }
+  });
+
+  it("gives up waiting after jobTimeoutMs, saying a re-run is safe", async () => {
+    await exportRows([SUCCESS]);
+    await standIn.close();
+    standIn = await BigQueryStandIn.start({ staticTokens: ["given-token"], pollsBeforeComplete: 1_000_000 });
+    let clock = 0;
+    const t = createBigQueryTarget({
+      projectId: PROJECT,
+      credentials: { accessToken: "given-token" },
+      apiUrl: standIn.apiUrl,
+      pollIntervalMs: 0,
+      jobTimeoutMs: 5_000,
+      now: () => (clock += 1_000),
+    });
+    await t.ensureTable();
+    const error = await rejection(t.upsert([SUCCESS]));
+    expect(error).toBeInstanceOf(BigQueryApiError);
+    expect(error.message).toMatch(
+      /MERGE job standin_job_1 did not finish within 5000 ms; .* re-running the export is safe/,
+    );
+  });
+
+  it.each([
+    [
+      403,
+      "quotaExceeded",
+      "Quota exceeded: Your table exceeded quota for UPDATE, DELETE or MERGE queries per table.",
+    ],
+    [401, "authError", "Request had invalid authentication credentials."],
+    [400, "invalidQuery", "Syntax error: Unexpected keyword MERGE at [1:1]"],
+  ])("surfaces the API's message on HTTP %i %s, and a re-run repairs", async (status, reason, message) => {
+    await exportRows([SUCCESS]);
+    standIn.failNext({ status, reason, message }, /\/queries$/);
+    const error = await rejection(exportRows([SUCCESS, NO_DATA]));
+    expect(error).toBeInstanceOf(BigQueryApiError);
+    expect(error).toMatchObject({ operation: "jobs.query", httpStatus: status, reason, apiMessage: message });
+    expect(error.message).toBe(`BigQuery jobs.query failed: HTTP ${status} ${reason}: ${message}`);
+    expect(standIn.rowsOf(TABLE_KEY)).toEqual([SUCCESS]);
+
+    await exportRows([SUCCESS, NO_DATA]);
+    expect(standIn.rowsOf(TABLE_KEY)).toEqual([SUCCESS, NO_DATA]);
+  });
+
+  it("surfaces errors of ensureTable and lets the next call retry", async () => {
+    const t = target();
+    standIn.failNext({
+      status: 403,
+      reason: "accessDenied",
+      message: "Access Denied: Project scrape-ops-test",
+    }, /\/tables$/);
+    const error = await rejection(t.ensureTable());
+    expect(error.message).toBe(
+      "BigQuery tables.insert failed: HTTP 403 accessDenied: Access Denied: Project scrape-ops-test",
+    );
+    await t.ensureTable();
+    expect(standIn.tables.has(TABLE_KEY)).toBe(true);
+  });
+
+  it("never puts a secret into an error message", async () => {
+    const messages: string[] = [];
+    const collect = async (promise: Promise<unknown>) => messages.push((await rejection(promise)).message);
+
+    // A key signed by someone else: the token endpoint rejects the signature.
+    const stranger = await serviceAccount(strangerKeys.privateKey, standIn.tokenUrl);
+    await collect(target({ credentials: { serviceAccountKey: stranger.keyJson } }).ensureTable());
+    expect(messages[0]).toBe("OAuth token exchange failed: HTTP 400 invalid_grant: Invalid JWT Signature.");
+    // Broken key JSON (JSON.parse would quote it) and a broken PEM.
+    await collect(
+      Promise.resolve().then(() =>
+        target({ credentials: { serviceAccountKey: account.keyJson.slice(0, -2) } })
+      ),
+    );
+    const brokenPem = JSON.stringify({
+      ...JSON.parse(account.keyJson),
+      private_key: account.privateKeyBody.slice(8),
+    });
+    await collect(target({ credentials: { serviceAccountKey: brokenPem } }).ensureTable());
+    // API errors after a successful token exchange.
+    const t = target();
+    await t.ensureTable();
+    standIn.failNext({ status: 401, reason: "authError", message: "Invalid Credentials" });
+    await collect(t.upsert([SUCCESS]));
+
+    const issuedTokens = standIn.requests
+      .map((r) => (r.response?.body as { access_token?: string } | undefined)?.access_token)
+      .filter((token): token is string => typeof token === "string");
+    const assertions = standIn.requests.map((r) => (r.body as { assertion?: string })?.assertion).filter(
+      Boolean,
+    );
+    expect(issuedTokens.length).toBeGreaterThan(0);
+    expect(messages).toHaveLength(4);
+    for (const message of messages) {
+      for (
+        const secret of [
+          ...issuedTokens,
+          ...assertions as string[],
+          stranger.privateKeyBody,
+          account.privateKeyBody,
+        ]
+      ) {
+        for (let i = 0; i + 32 <= secret.length; i += 32) {
+          expect(message).not.toContain(secret.slice(i, i + 32));
+        }
+      }
+      expect(message).not.toContain("PRIVATE KEY");
+    }
+  });
+});
+
+describe("bigQueryOptionsFromEnv", () => {
+  it("is null without credentials, so the caller falls back to the local target", () => {
+    expect(bigQueryOptionsFromEnv({ BIGQUERY_PROJECT_ID: PROJECT })).toBeNull();
+  });
+
+  it("maps the variables", () => {
+    expect(bigQueryOptionsFromEnv({
+      BIGQUERY_PROJECT_ID: PROJECT,
+      BIGQUERY_SERVICE_ACCOUNT_KEY: "{}",
+      BIGQUERY_API_URL: "http://127.0.0.1:1/bigquery/v2",
+      BIGQUERY_TOKEN_URL: "http://127.0.0.1:1/token",
+    })).toEqual({
+      projectId: PROJECT,
+      credentials: { serviceAccountKey: "{}" },
+      location: undefined,
+      apiUrl: "http://127.0.0.1:1/bigquery/v2",
+      tokenUrl: "http://127.0.0.1:1/token",
+    });
+    expect(
+      bigQueryOptionsFromEnv({
+        BIGQUERY_PROJECT_ID: PROJECT,
+        BIGQUERY_ACCESS_TOKEN: "t",
+        BIGQUERY_LOCATION: "EU",
+      }),
+    )
+      .toMatchObject({ credentials: { accessToken: "t" }, location: "EU" });
+  });
+
+  it("rejects half or double configurations", () => {
+    expect(() => bigQueryOptionsFromEnv({ BIGQUERY_ACCESS_TOKEN: "t" })).toThrow(
+      "BIGQUERY_PROJECT_ID is required",
+    );
+    expect(() =>
+      bigQueryOptionsFromEnv({
+        BIGQUERY_PROJECT_ID: PROJECT,
+        BIGQUERY_ACCESS_TOKEN: "t",
+        BIGQUERY_SERVICE_ACCOUNT_KEY: "{}",
+      })
+    )
+      .toThrow("not both");
+  });
+});
