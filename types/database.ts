@@ -647,6 +647,9 @@ export type Database = {
         };
         Returns: boolean;
       };
+      "reset_breaker": { Args: { "portal_key": string }; Returns: Json };
+      "set_portal_active": { Args: { "is_active": boolean; "portal_key": string }; Returns: Json };
+      "set_rate_limit": { Args: { "portal_key": string; "seconds": number }; Returns: Json };
     };
     Enums: {
       [_ in never]: never;

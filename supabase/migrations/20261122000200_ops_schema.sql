@@ -57,7 +57,7 @@ language sql
 stable
 set search_path = ''
 as $$
-  select ops_private.ops_role() in ('viewer', 'operator', 'service')
+  select coalesce(ops_private.ops_role() in ('viewer', 'operator', 'service'), false)
 $$;
 
 create or replace function ops_private.is_operator()
@@ -66,7 +66,7 @@ language sql
 stable
 set search_path = ''
 as $$
-  select ops_private.ops_role() in ('operator', 'service')
+  select coalesce(ops_private.ops_role() in ('operator', 'service'), false)
 $$;
 
 revoke all on function ops_private.ops_role(), ops_private.is_viewer(), ops_private.is_operator() from public;

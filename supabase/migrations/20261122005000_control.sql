@@ -1,0 +1,174 @@
+-- ===========================================================================
+-- Control actions: the levers operators pull while scrapers run.
+--   ops.set_rate_limit(portal_key, seconds)   portal_key null = the global limit
+--   ops.set_portal_active(portal_key, active)
+--   ops.reset_breaker(portal_key)
+-- They run as the caller (security invoker): operators hold UPDATE on exactly
+-- the columns these functions change, under an operator-only RLS policy, so a
+-- viewer gets 42501 and nothing else is writable. Every change by a person, made
+-- through these functions or by hand in Studio, lands in ops.audit_log through
+-- a trigger (who, what, before, after, when); workers' own bookkeeping
+-- (service_role updating breaker counters) is not a control action and is not
+-- audited.
+-- ===========================================================================
+
+-- ---------------------------------------------------------------------------
+-- Column-level privileges for operators
+-- ---------------------------------------------------------------------------
+grant update (rate_limit_seconds, active, breaker_state, breaker_opened_at, consecutive_errors, updated_at)
+  on ops.sources to authenticated;
+grant update (value, updated_at) on ops.settings to authenticated;
+
+create policy sources_operator_update on ops.sources
+  for update to authenticated
+  using ((select ops_private.is_operator()))
+  with check ((select ops_private.is_operator()));
+
+create policy settings_operator_update on ops.settings
+  for update to authenticated
+  using ((select ops_private.is_operator()))
+  with check ((select ops_private.is_operator()));
+
+-- ---------------------------------------------------------------------------
+-- Audit trigger
+-- ---------------------------------------------------------------------------
+create or replace function ops_private.audit_change()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  old_row jsonb := to_jsonb(old) - 'updated_at';
+  new_row jsonb := to_jsonb(new) - 'updated_at';
+  changed text[];
+  claims jsonb := auth.jwt();
+begin
+  if auth.role() = 'service_role' then
+    return new;
+  end if;
+  select array_agg(key order by key) into changed
+    from jsonb_each(new_row) n
+   where n.value is distinct from old_row -> n.key;
+  if changed is null then
+    return new;
+  end if;
+  insert into ops.audit_log (actor, actor_role, action, target, before, after)
+  values (
+    coalesce(claims ->> 'email', claims ->> 'sub', session_user),
+    coalesce(ops_private.ops_role(), case when coalesce(claims ->> 'role', '') = '' then 'database:' || session_user else 'none' end),
+    tg_argv[0],
+    tg_table_name || ':' || coalesce(new_row ->> 'key', ''),
+    (select jsonb_object_agg(k, old_row -> k) from unnest(changed) k),
+    (select jsonb_object_agg(k, new_row -> k) from unnest(changed) k)
+  );
+  return new;
+end
+$$;
+
+revoke all on function ops_private.audit_change() from public, anon, authenticated, service_role;
+
+create trigger sources_audit after update on ops.sources
+  for each row execute function ops_private.audit_change('update_source');
+create trigger settings_audit after update on ops.settings
+  for each row execute function ops_private.audit_change('update_setting');
+
+-- ---------------------------------------------------------------------------
+-- ops.set_rate_limit
+-- ---------------------------------------------------------------------------
+create or replace function ops.set_rate_limit(portal_key text, seconds numeric)
+returns jsonb
+language plpgsql
+set search_path = ''
+as $$
+declare
+  result jsonb;
+begin
+  if seconds is null or seconds < 0 or seconds > 3600 then
+    raise exception 'rate limit must be between 0 and 3600 seconds, got %', coalesce(seconds::text, 'null')
+      using errcode = '22023';
+  end if;
+  if portal_key is null then
+    update ops.settings set value = to_jsonb(seconds), updated_at = now()
+     where key = 'global_rate_limit_seconds'
+    returning jsonb_build_object('scope', 'global', 'rate_limit_seconds', value) into result;
+  else
+    update ops.sources set rate_limit_seconds = seconds, updated_at = now()
+     where key = portal_key
+    returning jsonb_build_object('scope', 'portal', 'portal', key, 'rate_limit_seconds', rate_limit_seconds) into result;
+  end if;
+  if result is null then
+    perform ops_private.raise_not_found_or_denied(portal_key);
+  end if;
+  return result;
+end
+$$;
+
+-- ---------------------------------------------------------------------------
+-- ops.set_portal_active
+-- ---------------------------------------------------------------------------
+create or replace function ops.set_portal_active(portal_key text, is_active boolean)
+returns jsonb
+language plpgsql
+set search_path = ''
+as $$
+declare
+  result jsonb;
+begin
+  if is_active is null then
+    raise exception 'active must be true or false' using errcode = '22023';
+  end if;
+  update ops.sources set active = is_active, updated_at = now()
+   where key = portal_key
+  returning jsonb_build_object('portal', key, 'active', active) into result;
+  if result is null then
+    perform ops_private.raise_not_found_or_denied(portal_key);
+  end if;
+  return result;
+end
+$$;
+
+-- ---------------------------------------------------------------------------
+-- ops.reset_breaker
+-- ---------------------------------------------------------------------------
+create or replace function ops.reset_breaker(portal_key text)
+returns jsonb
+language plpgsql
+set search_path = ''
+as $$
+declare
+  result jsonb;
+begin
+  update ops.sources
+     set breaker_state = 'closed', breaker_opened_at = null, consecutive_errors = 0, updated_at = now()
+   where key = portal_key
+  returning jsonb_build_object('portal', key, 'breaker_state', breaker_state, 'consecutive_errors', consecutive_errors)
+    into result;
+  if result is null then
+    perform ops_private.raise_not_found_or_denied(portal_key);
+  end if;
+  return result;
+end
+$$;
+
+-- ---------------------------------------------------------------------------
+-- ops_private.raise_not_found_or_denied: an update that touched no row is
+-- either an unknown portal (P0404) or a caller without the operator role (42501)
+-- ---------------------------------------------------------------------------
+create or replace function ops_private.raise_not_found_or_denied(portal_key text)
+returns void
+language plpgsql
+set search_path = ''
+as $$
+begin
+  if not ops_private.is_operator() then
+    raise exception 'operator role required' using errcode = '42501';
+  end if;
+  raise exception 'unknown portal %', coalesce(portal_key, 'null') using errcode = 'P0404';
+end
+$$;
+
+revoke all on function ops.set_rate_limit(text, numeric), ops.set_portal_active(text, boolean),
+  ops.reset_breaker(text), ops_private.raise_not_found_or_denied(text) from public, anon;
+grant execute on function ops.set_rate_limit(text, numeric), ops.set_portal_active(text, boolean),
+  ops.reset_breaker(text), ops_private.raise_not_found_or_denied(text) to authenticated, service_role;
