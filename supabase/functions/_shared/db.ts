@@ -13,9 +13,21 @@ export interface DbOptions {
   idleTimeout?: number;
 }
 
+/**
+ * bigint (ids, counts) as JS numbers: every id and count here stays far below
+ * 2^53, and numbers serialize to JSON where BigInt and strings would surprise.
+ */
+export const numericBigint = {
+  to: 20,
+  from: [20],
+  serialize: (value: number) => String(value),
+  parse: (value: string) => Number(value),
+};
+
 export function connectDb(url: string, options: DbOptions = {}): Sql {
   return postgres(url, {
     prepare: false,
+    types: { bigint: numericBigint },
     max: options.max ?? 5,
     idle_timeout: options.idleTimeout ?? 20,
     onnotice: () => {},

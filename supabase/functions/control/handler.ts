@@ -1,0 +1,194 @@
+// The control center API: what is running, how the portals are doing, the
+// levers (rate limits, portal toggle, breaker reset), and log/error search.
+// Reads run as the caller (RLS decides); levers are SQL functions that write
+// the audit log.
+import { z } from "zod";
+import { authenticate, bearerToken, type Caller, requireRole } from "../_shared/auth.ts";
+import { asCaller, type Sql } from "../_shared/db.ts";
+import { sqlErrorResponse } from "../_shared/db-errors.ts";
+import { errorResponse, json, preflight } from "../_shared/http.ts";
+import { Router } from "../_shared/router.ts";
+import { queryObject, readJsonBody, validate } from "../_shared/validation.ts";
+
+export interface ControlDeps {
+  sql: Sql;
+  jwtSecret: string;
+  /** When this worker started, for uptime. */
+  startedAt?: number;
+}
+
+const LEVELS = ["DEBUG", "INFO", "SUCCESS", "WARNING", "ERROR", "CRITICAL"] as const;
+const SEVERITIES = ["low", "medium", "high", "critical"] as const;
+const isoDate = z.iso.datetime({ offset: true }).or(z.iso.date());
+const limit = z.coerce.number().int().min(1).max(1000).default(100);
+
+const logFilters = z.object({
+  job_id: z.coerce.number().int().positive().optional(),
+  run_id: z.coerce.number().int().positive().optional(),
+  portal: z.string().min(1).optional(),
+  level: z.enum(LEVELS).optional(),
+  start: isoDate.optional(),
+  end: isoDate.optional(),
+  limit,
+}).strict();
+
+const errorFilters = z.object({
+  job_id: z.coerce.number().int().positive().optional(),
+  run_id: z.coerce.number().int().positive().optional(),
+  portal: z.string().min(1).optional(),
+  error_type: z.string().min(1).optional(),
+  severity: z.enum(SEVERITIES).optional(),
+  start: isoDate.optional(),
+  end: isoDate.optional(),
+  limit,
+}).strict();
+
+const rateLimitBody = z.object({
+  portal: z.string().min(1).nullable().optional(),
+  seconds: z.number().min(0).max(3600),
+}).strict();
+
+const toggleBody = z.object({ active: z.boolean() }).strict();
+
+export function createControlHandler({ sql, jwtSecret, startedAt = Date.now() }: ControlDeps) {
+  const read = <T>(caller: Caller, work: Parameters<typeof asCaller<T>>[2]) => asCaller(sql, caller.claims, work);
+
+  const router = new Router<{ caller: Caller }>("control")
+    .on("GET", "/status", async ({ caller }) => {
+      return json(await read(caller, async (tx) => {
+        const running = await tx`
+          select j.id, j.type, s.key as portal, j.started_at, j.progress_done, j.progress_total, j.attempt
+            from ops.jobs j left join ops.sources s on s.id = j.source_id
+           where j.status = 'running' order by j.started_at`;
+        const [last24h] = await tx`
+          select count(*)::int as runs,
+                 count(*) filter (where status = 'completed')::int as completed,
+                 count(*) filter (where status = 'partial')::int as partial,
+                 count(*) filter (where status = 'failed')::int as failed,
+                 coalesce(sum(requests), 0)::int as requests,
+                 coalesce(sum(items_found), 0)::int as items_found,
+                 round(coalesce(sum(http_failures)::numeric / nullif(sum(requests), 0), 0), 4)::float8 as fail_rate,
+                 round(coalesce(sum(blocked_403 + blocked_429)::numeric / nullif(sum(requests), 0), 0), 4)::float8 as block_rate,
+                 round(coalesce(sum(timeouts)::numeric / nullif(sum(requests), 0), 0), 4)::float8 as timeout_rate,
+                 round(avg(avg_request_ms), 1)::float8 as avg_request_ms
+            from ops.scrape_runs where started_at > now() - interval '24 hours'`;
+        const [queue] = await tx`
+          select count(*) filter (where status = 'pending')::int as pending,
+                 count(*) filter (where status = 'running')::int as running
+            from ops.jobs where status in ('pending', 'running')`;
+        const [db] = await tx`select extract(epoch from now() - pg_postmaster_start_time())::int as uptime`;
+        return {
+          uptime: { worker_seconds: Math.round((Date.now() - startedAt) / 1000), database_seconds: db.uptime },
+          queue,
+          running_jobs: running,
+          last_24h: last24h,
+        };
+      }));
+    })
+    .on("GET", "/portals", async ({ caller }) => {
+      return json({
+        portals: await read(caller, (tx) =>
+          tx`
+          select s.key as portal, s.display_name, s.adapter, s.active, s.rate_limit_seconds::float8,
+                 s.breaker_enabled, s.breaker_state, s.breaker_opened_at,
+                 s.breaker_opened_at + make_interval(secs => s.breaker_cooldown_seconds) as breaker_retry_at,
+                 s.consecutive_errors, s.breaker_trip_count, s.last_success_at, s.last_error_at,
+                 coalesce(e.errors_24h, 0)::int as errors_24h, coalesce(e.blocks_24h, 0)::int as blocks_24h
+            from ops.sources s
+            left join lateral (
+              select sum(h.count) as errors_24h,
+                     sum(h.count) filter (where c.is_block) as blocks_24h
+                from ops.error_hourly h join ops.error_categories c using (category)
+               where h.source_id = s.id and h.hour > now() - interval '24 hours') e on true
+           order by s.key`),
+      });
+    })
+    .on("POST", "/rate-limit", async ({ caller, request }) => {
+      const body = await readJsonBody(request, 16_384);
+      if (!body.ok) return body.response;
+      const input = validate(rateLimitBody, body.data);
+      if (!input.ok) return input.response;
+      return await lever(caller, (tx) =>
+        tx`select ops.set_rate_limit(${input.data.portal ?? null}, ${input.data.seconds}) as result`);
+    })
+    .on("POST", "/portals/:portal/toggle", async ({ caller, request, params }) => {
+      const body = await readJsonBody(request, 16_384);
+      if (!body.ok) return body.response;
+      const input = validate(toggleBody, body.data);
+      if (!input.ok) return input.response;
+      return await lever(caller, (tx) => tx`select ops.set_portal_active(${params.portal}, ${input.data.active}) as result`);
+    })
+    .on("POST", "/portals/:portal/breaker-reset", async ({ caller, params }) => {
+      return await lever(caller, (tx) => tx`select ops.reset_breaker(${params.portal}) as result`);
+    })
+    .on("GET", "/logs", async ({ caller, url }) => {
+      const filters = validate(logFilters, queryObject(url));
+      if (!filters.ok) return filters.response;
+      const f = filters.data;
+      const rows = await read(caller, (tx) =>
+        tx`
+        select l.id, l.job_id, l.ts, l.level, s.key as portal, l.message, l.context
+          from ops.logs l left join ops.sources s on s.id = l.source_id
+         where true
+           ${f.job_id ? tx`and l.job_id = ${f.job_id}` : tx``}
+           ${f.run_id ? tx`and l.job_id in (select id from ops.jobs where id = ${f.run_id} or root_id = ${f.run_id})` : tx``}
+           ${f.portal ? tx`and l.source_id = (select id from ops.sources where key = ${f.portal})` : tx``}
+           ${f.level ? tx`and l.level = ${f.level}` : tx``}
+           ${f.start ? tx`and l.ts >= ${f.start}::timestamptz` : tx``}
+           ${f.end ? tx`and l.ts < ${f.end}::timestamptz` : tx``}
+         order by l.ts desc, l.id desc
+         limit ${f.limit}`);
+      return json({ logs: rows, count: rows.length, limit: f.limit });
+    })
+    .on("GET", "/errors", async ({ caller, url }) => {
+      const filters = validate(errorFilters, queryObject(url));
+      if (!filters.ok) return filters.response;
+      const f = filters.data;
+      const rows = await read(caller, (tx) =>
+        tx`
+        select e.id, e.category as error_type, e.severity, s.key as portal, e.job_id, e.http_status, e.url,
+               e.message, e.fingerprint, e.count, e.first_seen, e.last_occurrence, e.details
+          from ops.errors e left join ops.sources s on s.id = e.source_id
+         where true
+           ${f.job_id ? tx`and e.job_id = ${f.job_id}` : tx``}
+           ${f.run_id ? tx`and e.job_id in (select id from ops.jobs where id = ${f.run_id} or root_id = ${f.run_id})` : tx``}
+           ${f.portal ? tx`and e.source_id = (select id from ops.sources where key = ${f.portal})` : tx``}
+           ${f.error_type ? tx`and e.category = ${f.error_type}` : tx``}
+           ${f.severity ? tx`and e.severity = ${f.severity}` : tx``}
+           ${f.start ? tx`and e.last_occurrence >= ${f.start}::timestamptz` : tx``}
+           ${f.end ? tx`and e.last_occurrence < ${f.end}::timestamptz` : tx``}
+         order by e.last_occurrence desc, e.id desc
+         limit ${f.limit}`);
+      return json({ errors: rows, count: rows.length, limit: f.limit });
+    });
+
+  async function lever(caller: Caller, work: Parameters<typeof asCaller<{ result: unknown }[]>>[2]) {
+    const denied = requireRole(caller, "operator");
+    if (denied) return denied;
+    try {
+      const [row] = await asCaller(sql, caller.claims, work);
+      return json(row.result);
+    } catch (error) {
+      const mapped = sqlErrorResponse(error);
+      if (mapped) return mapped;
+      throw error;
+    }
+  }
+
+  return async (request: Request): Promise<Response> => {
+    const cors = preflight(request);
+    if (cors) return cors;
+    const caller = await authenticate(bearerToken(request), jwtSecret);
+    if (caller instanceof Response) return caller;
+    const denied = requireRole(caller, "viewer");
+    if (denied) return denied;
+    try {
+      return await router.handle(request, { caller });
+    } catch (error) {
+      const mapped = sqlErrorResponse(error);
+      if (mapped) return mapped;
+      console.error("control: unexpected error", error);
+      return errorResponse(500, "internal_error", "unexpected error");
+    }
+  };
+}
