@@ -24,18 +24,21 @@ export function bearerToken(request: Request): string | null {
   return scheme?.toLowerCase() === "bearer" && token ? token : null;
 }
 
+/** The caller these verified claims describe; null for anon or an unknown role. */
+export function callerFromClaims(claims: Claims): Caller | null {
+  if (claims.role === "service_role") return { opsRole: "service", actor: "service_role", claims };
+  if (claims.role !== "authenticated") return null;
+  const metadata = (claims.app_metadata ?? {}) as Record<string, unknown>;
+  const opsRole = metadata.ops_role === "viewer" || metadata.ops_role === "operator" ? metadata.ops_role : null;
+  return { opsRole, actor: String(claims.email ?? claims.sub ?? "authenticated"), claims };
+}
+
 /** A Caller, or the 401 response to return. */
 export async function authenticate(token: string | null, jwtSecret: string): Promise<Caller | Response> {
   if (!token) return errorResponse(401, "unauthorized", "missing bearer token");
   const verified = await verifyJwt(token, jwtSecret);
   if (!verified.ok) return errorResponse(401, "unauthorized", verified.message);
-  const claims = verified.payload as Claims;
-  if (claims.role === "service_role") return { opsRole: "service", actor: "service_role", claims };
-  if (claims.role !== "authenticated") return errorResponse(401, "unauthorized", "sign in required");
-  const metadata = (claims.app_metadata ?? {}) as Record<string, unknown>;
-  const opsRole = metadata.ops_role === "viewer" || metadata.ops_role === "operator" ? metadata.ops_role : null;
-  const actor = String(claims.email ?? claims.sub ?? "authenticated");
-  return { opsRole, actor, claims };
+  return callerFromClaims(verified.payload as Claims) ?? errorResponse(401, "unauthorized", "sign in required");
 }
 
 /** null when the caller holds at least `minimum`, else the 403 response. */

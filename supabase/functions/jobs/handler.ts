@@ -1,0 +1,199 @@
+// The job runner API: start jobs by hand, list and inspect them, read and
+// stream their logs, cancel them. verify_jwt is off for this function because
+// EventSource cannot send headers: every route authenticates here instead
+// (Authorization header, or a short-lived stream token in ?token=).
+import { authenticate, bearerToken, type Caller, requireRole } from "../_shared/auth.ts";
+import { asCaller, type Sql, type TransactionSql } from "../_shared/db.ts";
+import { sqlErrorResponse } from "../_shared/db-errors.ts";
+import { errorResponse, json, preflight } from "../_shared/http.ts";
+import type { JobEvents } from "../_shared/job-events.ts";
+import { Router } from "../_shared/router.ts";
+import { lastEventId, type SseStreamOptions } from "../_shared/sse.ts";
+import { queryObject, readJsonBody, validate } from "../_shared/validation.ts";
+import { cancelBody, listJobsQuery, LOG_LEVELS, logsQuery, type StartJob, startJobSchema } from "./schemas.ts";
+import { streamJob } from "./stream.ts";
+import { mintStreamToken, verifyStreamToken } from "./stream-token.ts";
+
+export interface JobsDeps {
+  sql: Sql;
+  events: JobEvents;
+  jwtSecret: string;
+  stream?: SseStreamOptions;
+}
+
+/** Exit codes in the shell's spirit: 0 completed, 1 failed, 3 partial, 4 skipped, 130 cancelled. */
+const EXIT_CODES: Record<string, number> = { completed: 0, failed: 1, partial: 3, skipped: 4, cancelled: 130 };
+
+const jobColumns = (tx: TransactionSql) =>
+  tx`j.id, j.type, j.status, j.params, s.key as source, j.parent_id, j.root_id, j.run_date, j.priority,
+     j.attempt, j.max_attempts, j.progress_done, j.progress_total, j.cancel_requested, j.result, j.error,
+     j.error_category, j.created_by, j.created_at, j.started_at, j.finished_at, j.timeout_at,
+     extract(epoch from coalesce(j.finished_at, now()) - j.started_at)::float8 as duration_seconds`;
+
+function present(job: Record<string, unknown>) {
+  return {
+    ...job,
+    progress: { done: job.progress_done, total: job.progress_total },
+    exit_code: EXIT_CODES[job.status as string] ?? null,
+  };
+}
+
+export function createJobsHandler(deps: JobsDeps) {
+  const { sql, jwtSecret } = deps;
+
+  async function readJob(caller: Caller, id: number) {
+    return await asCaller(sql, caller.claims, async (tx) => {
+      const [job] = await tx`
+        select ${jobColumns(tx)},
+               (select count(*) from ops.logs l where l.job_id = j.id)::int as log_count
+          from ops.jobs j left join ops.sources s on s.id = j.source_id where j.id = ${id}`;
+      return job ? present(job) : null;
+    });
+  }
+
+  async function start(caller: Caller, input: StartJob): Promise<Response> {
+    let sourceId: number | null = null;
+    if (input.type === "scrape") {
+      const [source] = await sql`select id, active from ops.sources where key = ${input.params.source}`;
+      if (!source) return errorResponse(404, "not_found", `unknown source ${input.params.source}`);
+      if (!source.active) return errorResponse(409, "source_paused", `source ${input.params.source} is paused`);
+      sourceId = source.id;
+    }
+    const [job] = await sql`
+      select * from ops.enqueue(p_type => ${input.type}, p_params => ${sql.json(input.params)},
+                                p_source_id => ${sourceId}, p_created_by => ${caller.actor})`;
+    const [{ worker }] = await sql`select worker_function as worker from ops.job_types where type = ${input.type}`;
+    if (worker) await sql`select ops.dispatch(${worker}, ${sql.json({ job_id: job.id, type: job.type })})`;
+    return json(await readJob(caller, job.id), 201, { location: `/jobs/${job.id}` });
+  }
+
+  const router = new Router<{ caller: Caller }>("jobs")
+    .on("POST", "/", async ({ caller, request }) => {
+      const denied = requireRole(caller, "operator");
+      if (denied) return denied;
+      const body = await readJsonBody(request, 65_536);
+      if (!body.ok) return body.response;
+      const input = validate(startJobSchema, body.data);
+      if (!input.ok) return input.response;
+      return await start(caller, input.data);
+    })
+    .on("GET", "/", async ({ caller, url }) => {
+      const query = validate(listJobsQuery, queryObject(url));
+      if (!query.ok) return query.response;
+      const q = query.data;
+      const jobs = await asCaller(sql, caller.claims, (tx) =>
+        tx`
+        select ${jobColumns(tx)}
+          from ops.jobs j left join ops.sources s on s.id = j.source_id
+         where true
+           ${q.type ? tx`and j.type = ${q.type}` : tx``}
+           ${q.status ? tx`and j.status = ${q.status}` : tx``}
+           ${q.source ? tx`and s.key = ${q.source}` : tx``}
+           ${q.root_id ? tx`and (j.root_id = ${q.root_id} or j.id = ${q.root_id})` : tx``}
+           ${q.before_id ? tx`and j.id < ${q.before_id}` : tx``}
+         order by j.id desc limit ${q.limit}`);
+      const next = jobs.length === q.limit ? jobs[jobs.length - 1].id : null;
+      return json({ jobs: jobs.map(present), next_before_id: next });
+    })
+    .on("GET", "/:id", async ({ caller, params }) => {
+      const job = await readJob(caller, jobId(params.id));
+      return job ? json(job) : errorResponse(404, "not_found", `job ${params.id} not found`);
+    })
+    .on("DELETE", "/:id", async ({ caller, params, request }) => {
+      const denied = requireRole(caller, "operator");
+      if (denied) return denied;
+      const body = await readJsonBody(request, 16_384);
+      if (!body.ok) return body.response;
+      const input = validate(cancelBody, body.data);
+      if (!input.ok) return input.response;
+      const [job] = await asCaller(sql, caller.claims, (tx) =>
+        tx`select * from ops.request_cancel(${jobId(params.id)}, ${input.data.reason ?? null})`);
+      // pending: cancelled at once (200); running: the worker stops at its next heartbeat (202)
+      return json(await readJob(caller, job.id), job.status === "cancelled" ? 200 : 202);
+    })
+    .on("GET", "/:id/logs", async ({ caller, params, url }) => {
+      const query = validate(logsQuery, queryObject(url));
+      if (!query.ok) return query.response;
+      const q = query.data;
+      const id = jobId(params.id);
+      const levels = q.level ? LOG_LEVELS.slice(LOG_LEVELS.indexOf(q.level)) : LOG_LEVELS;
+      const exists = await readJob(caller, id);
+      if (!exists) return errorResponse(404, "not_found", `job ${params.id} not found`);
+      if (q.format === "text") return textLogs(caller, id, [...levels]);
+      const logs = await asCaller(sql, caller.claims, (tx) =>
+        tx`
+        select id, ts, level, message, context from ops.logs
+         where job_id = ${id} and id > ${q.after_id} and level in ${tx([...levels])}
+         order by id limit ${q.limit}`);
+      return json({ logs, next_after_id: logs.length === q.limit ? logs[logs.length - 1].id : null });
+    })
+    .on("POST", "/:id/stream-token", async ({ caller, params }) => {
+      const id = jobId(params.id);
+      if (!(await readJob(caller, id))) return errorResponse(404, "not_found", `job ${params.id} not found`);
+      const minted = await mintStreamToken(caller, id, jwtSecret);
+      return json({ ...minted, stream_url: `/jobs/${id}/stream?token=${minted.token}` }, 201);
+    })
+    .on("GET", "/:id/stream", async ({ caller, params, request }) => {
+      const id = jobId(params.id);
+      if (!(await readJob(caller, id))) return errorResponse(404, "not_found", `job ${params.id} not found`);
+      return streamJob(deps.stream ? { ...deps, options: deps.stream } : deps, caller, id, lastEventId(request));
+    });
+
+  function textLogs(caller: Caller, id: number, levels: string[]): Response {
+    const encoder = new TextEncoder();
+    let cursor = 0;
+    const body = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        const page = await asCaller(sql, caller.claims, (tx) =>
+          tx`select id, ts, level, message from ops.logs
+              where job_id = ${id} and id > ${cursor} and level in ${tx(levels)} order by id limit 5000`);
+        if (page.length === 0) return controller.close();
+        cursor = page[page.length - 1].id;
+        controller.enqueue(encoder.encode(
+          page.map((l) => `${new Date(l.ts).toISOString()} ${String(l.level).padEnd(8)} ${l.message}\n`).join(""),
+        ));
+      },
+    });
+    return new Response(body, {
+      headers: {
+        "content-type": "text/plain; charset=utf-8",
+        "content-disposition": `attachment; filename="job-${id}.log"`,
+      },
+    });
+  }
+
+  return async (request: Request): Promise<Response> => {
+    const cors = preflight(request);
+    if (cors) return cors;
+    const url = new URL(request.url);
+    const streamToken = url.searchParams.get("token");
+    let caller: Caller | Response;
+    if (streamToken && url.pathname.endsWith("/stream")) {
+      const id = Number(url.pathname.split("/").at(-2));
+      const verified = await verifyStreamToken(streamToken, id, jwtSecret);
+      caller = typeof verified === "string" ? errorResponse(401, "unauthorized", verified) : verified;
+    } else {
+      caller = await authenticate(bearerToken(request), jwtSecret);
+    }
+    if (caller instanceof Response) return caller;
+    const denied = requireRole(caller, "viewer");
+    if (denied) return denied;
+    try {
+      return await router.handle(request, { caller });
+    } catch (error) {
+      if (error instanceof InvalidJobId) return errorResponse(400, "invalid_input", error.message, { fields: { id: [error.message] } });
+      const mapped = sqlErrorResponse(error);
+      if (mapped) return mapped;
+      console.error("jobs: unexpected error", error);
+      return errorResponse(500, "internal_error", "unexpected error");
+    }
+  };
+}
+
+class InvalidJobId extends Error {}
+
+function jobId(raw: string): number {
+  const id = Number(raw);
+  if (!Number.isSafeInteger(id) || id <= 0) throw new InvalidJobId(`job id must be a positive integer, got ${raw}`);
+  return id;
+}
