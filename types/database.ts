@@ -3,6 +3,40 @@ export type Json = string | number | boolean | null | { [key: string]: Json | un
 export type Database = {
   "ops": {
     Tables: {
+      "api_idempotency_keys": {
+        Row: {
+          "actor": string | null;
+          "completed_at": string | null;
+          "created_at": string;
+          "key": string;
+          "request_hash": string;
+          "response": Json | null;
+          "route": string;
+          "status_code": number | null;
+        };
+        ComputedFields: never;
+        Insert: {
+          "actor"?: string | null;
+          "completed_at"?: string | null;
+          "created_at"?: string;
+          "key": string;
+          "request_hash": string;
+          "response"?: Json | null;
+          "route": string;
+          "status_code"?: number | null;
+        };
+        Update: {
+          "actor"?: string | null;
+          "completed_at"?: string | null;
+          "created_at"?: string;
+          "key"?: string;
+          "request_hash"?: string;
+          "response"?: Json | null;
+          "route"?: string;
+          "status_code"?: number | null;
+        };
+        Relationships: [];
+      };
       "audit_log": {
         Row: {
           "action": string;
@@ -246,11 +280,13 @@ export type Database = {
         Row: {
           "attempt": number;
           "cancel_requested": boolean;
+          "claimed_at": string | null;
           "created_at": string;
           "created_by": string | null;
           "cursor": Json | null;
           "error": string | null;
           "error_category": string | null;
+          "finish_digest": string | null;
           "finished_at": string | null;
           "heartbeat_at": string | null;
           "id": number;
@@ -279,11 +315,13 @@ export type Database = {
         Insert: {
           "attempt"?: number;
           "cancel_requested"?: boolean;
+          "claimed_at"?: string | null;
           "created_at"?: string;
           "created_by"?: string | null;
           "cursor"?: Json | null;
           "error"?: string | null;
           "error_category"?: string | null;
+          "finish_digest"?: string | null;
           "finished_at"?: string | null;
           "heartbeat_at"?: string | null;
           "id"?: never;
@@ -311,11 +349,13 @@ export type Database = {
         Update: {
           "attempt"?: number;
           "cancel_requested"?: boolean;
+          "claimed_at"?: string | null;
           "created_at"?: string;
           "created_by"?: string | null;
           "cursor"?: Json | null;
           "error"?: string | null;
           "error_category"?: string | null;
+          "finish_digest"?: string | null;
           "finished_at"?: string | null;
           "heartbeat_at"?: string | null;
           "id"?: never;
@@ -427,12 +467,14 @@ export type Database = {
       "scrape_runs": {
         Row: {
           "avg_request_ms": number | null;
+          "block_rate": number | null;
           "blocked_403": number;
           "blocked_429": number;
           "breaker_triggered": boolean;
           "breaker_trips": number;
           "captchas": number;
           "execution_time_sec": number;
+          "failure_rate": number | null;
           "finished_at": string | null;
           "http_failures": number;
           "items_found": number;
@@ -440,27 +482,32 @@ export type Database = {
           "items_rejected": number;
           "items_updated": number;
           "job_id": number;
+          "link_success_rate": number | null;
           "links_checked": number;
           "links_failed": number;
           "links_ok": number;
           "portal_stats": NonNullable<Json>;
+          "reject_rate": number | null;
           "request_time_ms_total": number;
           "requests": number;
           "run_date": string;
           "source_id": number;
           "started_at": string;
           "status": string;
+          "timeout_rate": number | null;
           "timeouts": number;
         };
         ComputedFields: never;
         Insert: {
           "avg_request_ms"?: never;
+          "block_rate"?: never;
           "blocked_403"?: number;
           "blocked_429"?: number;
           "breaker_triggered"?: boolean;
           "breaker_trips"?: number;
           "captchas"?: number;
           "execution_time_sec"?: number;
+          "failure_rate"?: never;
           "finished_at"?: string | null;
           "http_failures"?: number;
           "items_found"?: number;
@@ -468,26 +515,31 @@ export type Database = {
           "items_rejected"?: number;
           "items_updated"?: number;
           "job_id": number;
+          "link_success_rate"?: never;
           "links_checked"?: number;
           "links_failed"?: number;
           "links_ok"?: number;
           "portal_stats"?: NonNullable<Json>;
+          "reject_rate"?: never;
           "request_time_ms_total"?: number;
           "requests"?: number;
           "run_date": string;
           "source_id": number;
           "started_at"?: string;
           "status"?: string;
+          "timeout_rate"?: never;
           "timeouts"?: number;
         };
         Update: {
           "avg_request_ms"?: never;
+          "block_rate"?: never;
           "blocked_403"?: number;
           "blocked_429"?: number;
           "breaker_triggered"?: boolean;
           "breaker_trips"?: number;
           "captchas"?: number;
           "execution_time_sec"?: number;
+          "failure_rate"?: never;
           "finished_at"?: string | null;
           "http_failures"?: number;
           "items_found"?: number;
@@ -495,16 +547,19 @@ export type Database = {
           "items_rejected"?: number;
           "items_updated"?: number;
           "job_id"?: number;
+          "link_success_rate"?: never;
           "links_checked"?: number;
           "links_failed"?: number;
           "links_ok"?: number;
           "portal_stats"?: NonNullable<Json>;
+          "reject_rate"?: never;
           "request_time_ms_total"?: number;
           "requests"?: number;
           "run_date"?: string;
           "source_id"?: number;
           "started_at"?: string;
           "status"?: string;
+          "timeout_rate"?: never;
           "timeouts"?: number;
         };
         Relationships: [
@@ -636,7 +691,212 @@ export type Database = {
       [_ in never]: never;
     };
     Functions: {
+      "add_scrape_metrics": {
+        Args: { "p_job_id": number; "p_metrics": Json };
+        Returns: {
+          "avg_request_ms": number | null;
+          "block_rate": number | null;
+          "blocked_403": number;
+          "blocked_429": number;
+          "breaker_triggered": boolean;
+          "breaker_trips": number;
+          "captchas": number;
+          "execution_time_sec": number;
+          "failure_rate": number | null;
+          "finished_at": string | null;
+          "http_failures": number;
+          "items_found": number;
+          "items_new": number;
+          "items_rejected": number;
+          "items_updated": number;
+          "job_id": number;
+          "link_success_rate": number | null;
+          "links_checked": number;
+          "links_failed": number;
+          "links_ok": number;
+          "portal_stats": NonNullable<Json>;
+          "reject_rate": number | null;
+          "request_time_ms_total": number;
+          "requests": number;
+          "run_date": string;
+          "source_id": number;
+          "started_at": string;
+          "status": string;
+          "timeout_rate": number | null;
+          "timeouts": number;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "scrape_runs";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      "append_logs": { Args: { "p_job_id": number; "p_lines": Json }; Returns: Record<string, unknown> };
+      "claim": {
+        Args: { "p_limit"?: number; "p_types"?: (string)[]; "p_worker": string };
+        Returns: {
+          "attempt": number;
+          "cancel_requested": boolean;
+          "claimed_at": string | null;
+          "created_at": string;
+          "created_by": string | null;
+          "cursor": Json | null;
+          "error": string | null;
+          "error_category": string | null;
+          "finish_digest": string | null;
+          "finished_at": string | null;
+          "heartbeat_at": string | null;
+          "id": number;
+          "idempotency_key": string | null;
+          "lease_seconds": number;
+          "locked_by": string | null;
+          "max_attempts": number;
+          "params": NonNullable<Json>;
+          "parent_id": number | null;
+          "priority": number;
+          "progress_done": number;
+          "progress_total": number | null;
+          "result": Json | null;
+          "root_id": number | null;
+          "run_after": string;
+          "run_date": string | null;
+          "singleton_key": string | null;
+          "source_id": number | null;
+          "started_at": string | null;
+          "status": string;
+          "timeout_at": string | null;
+          "type": string;
+          "updated_at": string;
+        }[];
+        SetofOptions: {
+          from: "*";
+          to: "jobs";
+          isOneToOne: false;
+          isSetofReturn: true;
+        };
+      };
+      "classify_error": {
+        Args: { "p_http_status": number; "p_message": string };
+        Returns: Record<string, unknown>;
+      };
+      "continue_later": {
+        Args: {
+          "p_cursor": Json;
+          "p_delay_seconds"?: number;
+          "p_job_id": number;
+          "p_metrics"?: Json;
+          "p_worker"?: string;
+        };
+        Returns: {
+          "attempt": number;
+          "cancel_requested": boolean;
+          "claimed_at": string | null;
+          "created_at": string;
+          "created_by": string | null;
+          "cursor": Json | null;
+          "error": string | null;
+          "error_category": string | null;
+          "finish_digest": string | null;
+          "finished_at": string | null;
+          "heartbeat_at": string | null;
+          "id": number;
+          "idempotency_key": string | null;
+          "lease_seconds": number;
+          "locked_by": string | null;
+          "max_attempts": number;
+          "params": NonNullable<Json>;
+          "parent_id": number | null;
+          "priority": number;
+          "progress_done": number;
+          "progress_total": number | null;
+          "result": Json | null;
+          "root_id": number | null;
+          "run_after": string;
+          "run_date": string | null;
+          "singleton_key": string | null;
+          "source_id": number | null;
+          "started_at": string | null;
+          "status": string;
+          "timeout_at": string | null;
+          "type": string;
+          "updated_at": string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "jobs";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
       "dispatch": { Args: { "body"?: Json; "function_name": string }; Returns: string };
+      "enqueue": {
+        Args: {
+          "p_created_by"?: string;
+          "p_idempotency_key"?: string;
+          "p_max_attempts"?: number;
+          "p_params"?: Json;
+          "p_parent_id"?: number;
+          "p_priority"?: number;
+          "p_run_after"?: string;
+          "p_run_date"?: string;
+          "p_source_id"?: number;
+          "p_type": string;
+        };
+        Returns: {
+          "attempt": number;
+          "cancel_requested": boolean;
+          "claimed_at": string | null;
+          "created_at": string;
+          "created_by": string | null;
+          "cursor": Json | null;
+          "error": string | null;
+          "error_category": string | null;
+          "finish_digest": string | null;
+          "finished_at": string | null;
+          "heartbeat_at": string | null;
+          "id": number;
+          "idempotency_key": string | null;
+          "lease_seconds": number;
+          "locked_by": string | null;
+          "max_attempts": number;
+          "params": NonNullable<Json>;
+          "parent_id": number | null;
+          "priority": number;
+          "progress_done": number;
+          "progress_total": number | null;
+          "result": Json | null;
+          "root_id": number | null;
+          "run_after": string;
+          "run_date": string | null;
+          "singleton_key": string | null;
+          "source_id": number | null;
+          "started_at": string | null;
+          "status": string;
+          "timeout_at": string | null;
+          "type": string;
+          "updated_at": string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "jobs";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      "error_fingerprint": { Args: { "p_category": string; "p_message": string }; Returns: string };
+      "finish": {
+        Args: {
+          "p_error"?: string;
+          "p_error_category"?: string;
+          "p_job_id": number;
+          "p_metrics"?: Json;
+          "p_result"?: Json;
+          "p_status": string;
+          "p_worker"?: string;
+        };
+        Returns: Json;
+      };
       "fire_schedule": {
         Args: {
           "body"?: Json;
@@ -647,9 +907,178 @@ export type Database = {
         };
         Returns: boolean;
       };
+      "heartbeat": {
+        Args: {
+          "p_cursor"?: Json;
+          "p_job_id": number;
+          "p_metrics"?: Json;
+          "p_progress_done"?: number;
+          "p_progress_total"?: number;
+          "p_worker"?: string;
+        };
+        Returns: Record<string, unknown>;
+      };
+      "idempotency_begin": {
+        Args: { "p_key": string; "p_request_hash": string; "p_route": string };
+        Returns: Record<string, unknown>;
+      };
+      "idempotency_complete": {
+        Args: { "p_key": string; "p_response": Json; "p_status_code": number };
+        Returns: undefined;
+      };
+      "job_answer": { Args: { "p_job_id": number }; Returns: Json };
+      "normalize_error_message": { Args: { "p_message": string }; Returns: string };
+      "purge_retention": { Args: { "p_batch_size"?: number; "p_max_batches"?: number }; Returns: Json };
+      "record_errors": {
+        Args: { "p_errors": Json; "p_job_id": number };
+        Returns: {
+          "category": string;
+          "count": number;
+          "error_id": number;
+          "fingerprint": string;
+          "severity": string;
+        }[];
+      };
+      "request_cancel": {
+        Args: { "p_job_id": number; "p_reason"?: string };
+        Returns: {
+          "attempt": number;
+          "cancel_requested": boolean;
+          "claimed_at": string | null;
+          "created_at": string;
+          "created_by": string | null;
+          "cursor": Json | null;
+          "error": string | null;
+          "error_category": string | null;
+          "finish_digest": string | null;
+          "finished_at": string | null;
+          "heartbeat_at": string | null;
+          "id": number;
+          "idempotency_key": string | null;
+          "lease_seconds": number;
+          "locked_by": string | null;
+          "max_attempts": number;
+          "params": NonNullable<Json>;
+          "parent_id": number | null;
+          "priority": number;
+          "progress_done": number;
+          "progress_total": number | null;
+          "result": Json | null;
+          "root_id": number | null;
+          "run_after": string;
+          "run_date": string | null;
+          "singleton_key": string | null;
+          "source_id": number | null;
+          "started_at": string | null;
+          "status": string;
+          "timeout_at": string | null;
+          "type": string;
+          "updated_at": string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "jobs";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
       "reset_breaker": { Args: { "portal_key": string }; Returns: Json };
       "set_portal_active": { Args: { "is_active": boolean; "portal_key": string }; Returns: Json };
       "set_rate_limit": { Args: { "portal_key": string; "seconds": number }; Returns: Json };
+      "start_job": {
+        Args: {
+          "p_created_by"?: string;
+          "p_idempotency_key"?: string;
+          "p_params"?: Json;
+          "p_parent_id"?: number;
+          "p_run_date"?: string;
+          "p_source_id"?: number;
+          "p_type": string;
+          "p_worker": string;
+        };
+        Returns: {
+          "attempt": number;
+          "cancel_requested": boolean;
+          "claimed_at": string | null;
+          "created_at": string;
+          "created_by": string | null;
+          "cursor": Json | null;
+          "error": string | null;
+          "error_category": string | null;
+          "finish_digest": string | null;
+          "finished_at": string | null;
+          "heartbeat_at": string | null;
+          "id": number;
+          "idempotency_key": string | null;
+          "lease_seconds": number;
+          "locked_by": string | null;
+          "max_attempts": number;
+          "params": NonNullable<Json>;
+          "parent_id": number | null;
+          "priority": number;
+          "progress_done": number;
+          "progress_total": number | null;
+          "result": Json | null;
+          "root_id": number | null;
+          "run_after": string;
+          "run_date": string | null;
+          "singleton_key": string | null;
+          "source_id": number | null;
+          "started_at": string | null;
+          "status": string;
+          "timeout_at": string | null;
+          "type": string;
+          "updated_at": string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "jobs";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      "start_scrape_run": {
+        Args: { "p_job_id": number };
+        Returns: {
+          "avg_request_ms": number | null;
+          "block_rate": number | null;
+          "blocked_403": number;
+          "blocked_429": number;
+          "breaker_triggered": boolean;
+          "breaker_trips": number;
+          "captchas": number;
+          "execution_time_sec": number;
+          "failure_rate": number | null;
+          "finished_at": string | null;
+          "http_failures": number;
+          "items_found": number;
+          "items_new": number;
+          "items_rejected": number;
+          "items_updated": number;
+          "job_id": number;
+          "link_success_rate": number | null;
+          "links_checked": number;
+          "links_failed": number;
+          "links_ok": number;
+          "portal_stats": NonNullable<Json>;
+          "reject_rate": number | null;
+          "request_time_ms_total": number;
+          "requests": number;
+          "run_date": string;
+          "source_id": number;
+          "started_at": string;
+          "status": string;
+          "timeout_rate": number | null;
+          "timeouts": number;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "scrape_runs";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      "sweep": { Args: { "p_limit"?: number }; Returns: Json };
     };
     Enums: {
       [_ in never]: never;
