@@ -131,7 +131,8 @@ export function createJobsHandler(deps: JobsDeps) {
       const id = jobId(params.id);
       if (!(await readJob(caller, id))) return errorResponse(404, "not_found", `job ${params.id} not found`);
       const minted = await mintStreamToken(caller, id, jwtSecret);
-      return json({ ...minted, stream_url: `/jobs/${id}/stream?token=${minted.token}` }, 201);
+      // relative to <project url>/functions/v1
+      return json({ ...minted, stream_path: `/jobs/${id}/stream?token=${minted.token}` }, 201);
     })
     .on("GET", "/:id/stream", async ({ caller, params, request }) => {
       const id = jobId(params.id);
