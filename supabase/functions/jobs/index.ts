@@ -2,7 +2,7 @@ import { connectDb } from "../_shared/db.ts";
 import { JobEvents } from "../_shared/job-events.ts";
 import { createJobsHandler } from "./handler.ts";
 
-const sql = connectDb(Deno.env.get("SUPABASE_DB_URL")!, { max: 10 });
+const sql = connectDb(Deno.env.get("SUPABASE_DB_URL")!, { max: 25 });
 Deno.serve(createJobsHandler({
   sql,
   events: new JobEvents(sql),
