@@ -928,6 +928,7 @@ export type Database = {
       };
       "job_answer": { Args: { "p_job_id": number }; Returns: Json };
       "normalize_error_message": { Args: { "p_message": string }; Returns: string };
+      "purge_cron_history": { Args: { "keep"?: string }; Returns: number };
       "purge_retention": { Args: { "p_batch_size"?: number; "p_max_batches"?: number }; Returns: Json };
       "record_errors": {
         Args: { "p_errors": Json; "p_job_id": number };
@@ -983,6 +984,7 @@ export type Database = {
         };
       };
       "reset_breaker": { Args: { "portal_key": string }; Returns: Json };
+      "run_phase_job": { Args: { "p_job_id": number }; Returns: Json };
       "set_portal_active": { Args: { "is_active": boolean; "portal_key": string }; Returns: Json };
       "set_rate_limit": { Args: { "portal_key": string; "seconds": number }; Returns: Json };
       "start_job": {
@@ -1037,6 +1039,15 @@ export type Database = {
           isSetofReturn: false;
         };
       };
+      "start_pipeline": {
+        Args: {
+          "p_created_by"?: string;
+          "p_run_date"?: string;
+          "p_source_keys"?: (string)[];
+          "p_trigger"?: string;
+        };
+        Returns: Json;
+      };
       "start_scrape_run": {
         Args: { "p_job_id": number };
         Returns: {
@@ -1079,6 +1090,7 @@ export type Database = {
         };
       };
       "sweep": { Args: { "p_limit"?: number }; Returns: Json };
+      "sweep_and_wake": { Args: Record<PropertyKey, never>; Returns: Json };
     };
     Enums: {
       [_ in never]: never;
