@@ -3,10 +3,11 @@
 // Reads run as the caller (RLS decides); levers are SQL functions that write
 // the audit log.
 import { z } from "zod";
-import { authenticate, bearerToken, type Caller, requireRole } from "../_shared/auth.ts";
+import { apiHandler } from "../_shared/api.ts";
+import { type Caller, requireRole } from "../_shared/auth.ts";
 import { asCaller, type Sql } from "../_shared/db.ts";
 import { sqlErrorResponse } from "../_shared/db-errors.ts";
-import { errorResponse, json, preflight } from "../_shared/http.ts";
+import { json } from "../_shared/http.ts";
 import { Router } from "../_shared/router.ts";
 import { queryObject, readJsonBody, validate } from "../_shared/validation.ts";
 
@@ -175,20 +176,5 @@ export function createControlHandler({ sql, jwtSecret, startedAt = Date.now() }:
     }
   }
 
-  return async (request: Request): Promise<Response> => {
-    const cors = preflight(request);
-    if (cors) return cors;
-    const caller = await authenticate(bearerToken(request), jwtSecret);
-    if (caller instanceof Response) return caller;
-    const denied = requireRole(caller, "viewer");
-    if (denied) return denied;
-    try {
-      return await router.handle(request, { caller });
-    } catch (error) {
-      const mapped = sqlErrorResponse(error);
-      if (mapped) return mapped;
-      console.error("control: unexpected error", error);
-      return errorResponse(500, "internal_error", "unexpected error");
-    }
-  };
+  return apiHandler({ router, jwtSecret });
 }

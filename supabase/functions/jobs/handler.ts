@@ -2,10 +2,10 @@
 // stream their logs, cancel them. verify_jwt is off for this function because
 // EventSource cannot send headers: every route authenticates here instead
 // (Authorization header, or a short-lived stream token in ?token=).
+import { apiHandler, HttpError } from "../_shared/api.ts";
 import { authenticate, bearerToken, type Caller, requireRole } from "../_shared/auth.ts";
 import { asCaller, type Sql, type TransactionSql } from "../_shared/db.ts";
-import { sqlErrorResponse } from "../_shared/db-errors.ts";
-import { errorResponse, json, preflight } from "../_shared/http.ts";
+import { errorResponse, json } from "../_shared/http.ts";
 import type { JobEvents } from "../_shared/job-events.ts";
 import { Router } from "../_shared/router.ts";
 import { lastEventId, type SseStreamOptions } from "../_shared/sse.ts";
@@ -163,38 +163,22 @@ export function createJobsHandler(deps: JobsDeps) {
     });
   }
 
-  return async (request: Request): Promise<Response> => {
-    const cors = preflight(request);
-    if (cors) return cors;
+  async function authenticateRequest(request: Request): Promise<Caller | Response> {
     const url = new URL(request.url);
     const streamToken = url.searchParams.get("token");
-    let caller: Caller | Response;
-    if (streamToken && url.pathname.endsWith("/stream")) {
-      const id = Number(url.pathname.split("/").at(-2));
-      const verified = await verifyStreamToken(streamToken, id, jwtSecret);
-      caller = typeof verified === "string" ? errorResponse(401, "unauthorized", verified) : verified;
-    } else {
-      caller = await authenticate(bearerToken(request), jwtSecret);
-    }
-    if (caller instanceof Response) return caller;
-    const denied = requireRole(caller, "viewer");
-    if (denied) return denied;
-    try {
-      return await router.handle(request, { caller });
-    } catch (error) {
-      if (error instanceof InvalidJobId) return errorResponse(400, "invalid_input", error.message, { fields: { id: [error.message] } });
-      const mapped = sqlErrorResponse(error);
-      if (mapped) return mapped;
-      console.error("jobs: unexpected error", error);
-      return errorResponse(500, "internal_error", "unexpected error");
-    }
-  };
-}
+    if (!streamToken || !url.pathname.endsWith("/stream")) return await authenticate(bearerToken(request), jwtSecret);
+    const verified = await verifyStreamToken(streamToken, Number(url.pathname.split("/").at(-2)), jwtSecret);
+    return typeof verified === "string" ? errorResponse(401, "unauthorized", verified) : verified;
+  }
 
-class InvalidJobId extends Error {}
+  return apiHandler({ router, jwtSecret, authenticateRequest });
+}
 
 function jobId(raw: string): number {
   const id = Number(raw);
-  if (!Number.isSafeInteger(id) || id <= 0) throw new InvalidJobId(`job id must be a positive integer, got ${raw}`);
+  if (!Number.isSafeInteger(id) || id <= 0) {
+    const message = `job id must be a positive integer, got ${raw}`;
+    throw new HttpError(400, "invalid_input", message, { fields: { id: [message] } });
+  }
   return id;
 }
