@@ -4,7 +4,12 @@ import { type Clock, systemClock } from "./clock.ts";
 import type { HttpClient } from "./http.ts";
 import { createMetrics, type ScrapeMetrics } from "./metrics.ts";
 import { mapPool } from "./pool.ts";
-import { type ExtractedPosting, type NormalizedPosting, normalizePosting, type Rejection } from "./posting.ts";
+import {
+  type ExtractedPosting,
+  type NormalizedPosting,
+  normalizePosting,
+  type Rejection,
+} from "./posting.ts";
 import { classifyError, DEFAULT_SEVERITY, type ScrapeFailure } from "./taxonomy.ts";
 
 export interface CrawlOptions {
@@ -85,7 +90,12 @@ export async function crawl(options: CrawlOptions): Promise<CrawlResult> {
   const fetchPage: PageFetcher = async (url, accept) => {
     metrics.linksChecked++;
     try {
-      const response = await options.http.get(url, { portal: options.portal, metrics, accept, signal: options.signal });
+      const response = await options.http.get(url, {
+        portal: options.portal,
+        metrics,
+        accept,
+        signal: options.signal,
+      });
       metrics.linksOk++;
       return response;
     } catch (error) {
@@ -161,7 +171,9 @@ export async function crawl(options: CrawlOptions): Promise<CrawlResult> {
 
   const rejectedValidation = rejections.filter((r) => r.category === "validation").length;
   const maxRatio = options.maxRejectedRatio ?? 0.5;
-  if (metrics.itemsFound >= MIN_ITEMS_FOR_QUALITY_CHECK && rejectedValidation / metrics.itemsFound > maxRatio) {
+  if (
+    metrics.itemsFound >= MIN_ITEMS_FOR_QUALITY_CHECK && rejectedValidation / metrics.itemsFound > maxRatio
+  ) {
     failures.push({
       category: "data_quality",
       severity: DEFAULT_SEVERITY.data_quality,

@@ -1,6 +1,11 @@
 import { type CheerioAPI, load } from "cheerio";
 import { backoffDelay, type BackoffOptions, DEFAULT_BACKOFF, parseRetryAfter } from "./backoff.ts";
-import { type BlockDetectionOptions, DEFAULT_BLOCK_DETECTION, isCaptchaPage, isLoginUrl } from "./block-detection.ts";
+import {
+  type BlockDetectionOptions,
+  DEFAULT_BLOCK_DETECTION,
+  isCaptchaPage,
+  isLoginUrl,
+} from "./block-detection.ts";
 import { type CircuitBreaker, CircuitOpenError } from "./circuit-breaker.ts";
 import { type Clock, systemClock } from "./clock.ts";
 import { HostLimiter } from "./host-limiter.ts";
@@ -162,7 +167,10 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
         }
         if (hop >= maxRedirects) {
           noteFailedStatus(metrics, status);
-          throw new ScrapeError("http_4xx", "too_many_redirects", `more than ${maxRedirects} redirects`, { url, status });
+          throw new ScrapeError("http_4xx", "too_many_redirects", `more than ${maxRedirects} redirects`, {
+            url,
+            status,
+          });
         }
         current = target;
         continue;
@@ -247,10 +255,15 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
       } catch (error) {
         if (!(error instanceof ScrapeError) || !error.retryable || retry >= maxRetries) throw error;
         if (error.retryAfterMs !== undefined && error.retryAfterMs > maxRetryAfterMs) {
-          throw new ScrapeError(error.failure.category, "retry_after_too_long", `${error.message}; Retry-After ${error.retryAfterMs} ms exceeds ${maxRetryAfterMs} ms`, {
-            url,
-            status: error.failure.status,
-          });
+          throw new ScrapeError(
+            error.failure.category,
+            "retry_after_too_long",
+            `${error.message}; Retry-After ${error.retryAfterMs} ms exceeds ${maxRetryAfterMs} ms`,
+            {
+              url,
+              status: error.failure.status,
+            },
+          );
         }
         if (request.metrics) request.metrics.retries++;
         await clock.sleep(error.retryAfterMs ?? backoffDelay(retry, backoff, random), request.signal);
@@ -274,11 +287,16 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
       }
       if (!(await breaker.recordFailure(portal))) throw error;
       if (request.metrics) request.metrics.breakerTrips++;
-      throw new ScrapeError(failure.category, failure.code, `${failure.message} (circuit breaker opened for ${portal})`, {
-        url,
-        status: failure.status,
-        severity: "critical",
-      });
+      throw new ScrapeError(
+        failure.category,
+        failure.code,
+        `${failure.message} (circuit breaker opened for ${portal})`,
+        {
+          url,
+          status: failure.status,
+          severity: "critical",
+        },
+      );
     }
   }
 

@@ -1,6 +1,14 @@
 /** Public surface of the scraper core for edge functions and scripts. */
-export { ADAPTERS, ADAPTER_NAMES, isAdapterName } from "./adapters/index.ts";
-export type { Adapter, AdapterName, AdapterPage, BoundAdapter, Cursor, JsonValue, PageFetcher } from "./adapters/index.ts";
+export { ADAPTER_NAMES, ADAPTERS, isAdapterName } from "./adapters/index.ts";
+export type {
+  Adapter,
+  AdapterName,
+  AdapterPage,
+  BoundAdapter,
+  Cursor,
+  JsonValue,
+  PageFetcher,
+} from "./adapters/index.ts";
 export { crawl } from "./crawl.ts";
 export type { CrawlOptions, CrawlResult, StopReason } from "./crawl.ts";
 export { createHttpClient } from "./http.ts";

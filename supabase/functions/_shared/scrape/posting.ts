@@ -41,10 +41,8 @@ export interface Rejection {
 }
 
 const text = z.string().transform((value) => value.replace(/\s+/g, " ").trim());
-const requiredText = text.pipe(z.string().min(1, "required"));
-const optionalText = z
-  .union([text, z.null(), z.undefined()])
-  .transform((value) => (value === undefined || value === null || value === "" ? null : value));
+const requiredText = z.string({ error: "required" }).pipe(text).pipe(z.string().min(1, "required"));
+const optionalText = text.nullish().transform((value) => value || null);
 
 const candidateSchema = z.object({
   externalId: z.union([z.string(), z.number().transform(String)], { error: "required" }).pipe(requiredText),
@@ -53,7 +51,7 @@ const candidateSchema = z.object({
   location: optionalText,
   department: optionalText,
   // An unreadable date is dropped rather than rejecting an otherwise good posting.
-  postedAt: z.unknown().transform((value) => toIsoDate(value)),
+  postedAt: z.unknown().optional().transform((value) => toIsoDate(value)),
 });
 
 function toIsoDate(value: unknown): string | undefined {
@@ -86,7 +84,8 @@ export type NormalizeResult = { ok: true; posting: NormalizedPosting } | { ok: f
 export async function normalizePosting(candidate: ExtractedPosting): Promise<NormalizeResult> {
   const parsed = candidateSchema.safeParse(candidate);
   if (!parsed.success) {
-    const reason = parsed.error.issues.map((issue) => `${issue.path.join(".") || "record"}: ${issue.message}`).join("; ");
+    const reason = parsed.error.issues.map((issue) => `${issue.path.join(".") || "record"}: ${issue.message}`)
+      .join("; ");
     return {
       ok: false,
       rejection: {

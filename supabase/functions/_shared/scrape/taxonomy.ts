@@ -112,11 +112,21 @@ export function classifyError(error: unknown, url?: string): ScrapeFailure {
   const name = (error as { name?: unknown } | null)?.name;
   const message = error instanceof Error ? error.message : String(error);
   if (name === "TimeoutError") {
-    return { category: "network_timeout", severity: DEFAULT_SEVERITY.network_timeout, code: "timeout", message, ...at };
+    return {
+      category: "network_timeout",
+      severity: DEFAULT_SEVERITY.network_timeout,
+      code: "timeout",
+      message,
+      ...at,
+    };
   }
   if (error instanceof TypeError) {
     const cause = (error as { cause?: { code?: unknown; message?: unknown } }).cause;
-    const detail = typeof cause?.code === "string" ? cause.code : typeof cause?.message === "string" ? cause.message : "";
+    const detail = typeof cause?.code === "string"
+      ? cause.code
+      : typeof cause?.message === "string"
+      ? cause.message
+      : "";
     return {
       category: "network_connection",
       severity: DEFAULT_SEVERITY.network_connection,

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { defineAdapter } from "./types.ts";
-import { extractItems, parseJsonEnvelope, trimSlash } from "./parse.ts";
+import { extractItems, field, parseJsonEnvelope, trimSlash } from "./parse.ts";
 
 /**
  * Greenhouse Job Board API: GET {baseUrl}/v1/boards/{boardToken}/jobs?content=true returns
@@ -14,13 +14,13 @@ const config = z.object({
 });
 
 const job = z.looseObject({
-  id: z.unknown(),
-  title: z.unknown(),
-  absolute_url: z.unknown(),
-  updated_at: z.unknown(),
-  first_published: z.unknown(),
-  location: z.looseObject({ name: z.unknown() }).nullish().catch(null),
-  departments: z.array(z.looseObject({ name: z.unknown() })).nullish().catch(null),
+  id: field,
+  title: field,
+  absolute_url: field,
+  updated_at: field,
+  first_published: field,
+  location: z.looseObject({ name: field }).nullish().catch(null),
+  departments: z.array(z.looseObject({ name: field })).nullish().catch(null),
 });
 
 export const greenhouse = defineAdapter({

@@ -34,10 +34,20 @@ export function nextListingCursor(
 }
 
 /** Throws when a listing page shows neither postings nor an empty-state marker. */
-export function assertListingRecognised($: CheerioAPI, response: HttpResponse, found: number, emptyStateSelector: string) {
+export function assertListingRecognised(
+  $: CheerioAPI,
+  response: HttpResponse,
+  found: number,
+  emptyStateSelector: string,
+) {
   if (found === 0 && $(emptyStateSelector).length === 0) {
-    throw new ScrapeError("parsing", "no_postings_found", "listing page has no postings and no empty-state marker", {
-      url: response.url,
-    });
+    throw new ScrapeError(
+      "parsing",
+      "no_postings_found",
+      "listing page has no postings and no empty-state marker",
+      {
+        url: response.url,
+      },
+    );
   }
 }

@@ -95,7 +95,9 @@ export function parseJsonLdPostings(response: HttpResponse): ExtractedPosting[] 
     postings.push(...jobPostings(document));
   }
   if (postings.length === 0) {
-    throw new ScrapeError("parsing", "no_jobposting", "detail page has no JobPosting JSON-LD", { url: response.url });
+    throw new ScrapeError("parsing", "no_jobposting", "detail page has no JobPosting JSON-LD", {
+      url: response.url,
+    });
   }
   return postings.map((posting) => toExtracted(posting, response.finalUrl));
 }

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { defineAdapter } from "./types.ts";
-import { extractItems, parseJsonEnvelope, trimSlash } from "./parse.ts";
+import { extractItems, field, parseJsonEnvelope, trimSlash } from "./parse.ts";
 
 /**
  * Lever Postings API: GET {baseUrl}/v0/postings/{site}?mode=json&skip=N&limit=M returns a bare
@@ -16,12 +16,12 @@ const config = z.object({
 });
 
 const posting = z.looseObject({
-  id: z.unknown(),
-  text: z.unknown(),
-  hostedUrl: z.unknown(),
-  createdAt: z.unknown(),
+  id: field,
+  text: field,
+  hostedUrl: field,
+  createdAt: field,
   categories: z
-    .looseObject({ location: z.unknown(), team: z.unknown(), department: z.unknown() })
+    .looseObject({ location: field, team: field, department: field })
     .nullish()
     .catch(null),
 });
@@ -32,7 +32,9 @@ export const lever = defineAdapter({
   cursorSchema: z.object({ skip: z.number().int().min(0) }),
   start: () => ({ skip: 0 }),
   async fetchPage(cfg, cursor, fetch) {
-    const url = `${trimSlash(cfg.baseUrl)}/v0/postings/${encodeURIComponent(cfg.site)}?mode=json&skip=${cursor.skip}&limit=${cfg.pageSize}`;
+    const url = `${trimSlash(cfg.baseUrl)}/v0/postings/${
+      encodeURIComponent(cfg.site)
+    }?mode=json&skip=${cursor.skip}&limit=${cfg.pageSize}`;
     const response = await fetch(url, "application/json");
     const postings = parseJsonEnvelope(response, z.array(z.unknown()));
     return {

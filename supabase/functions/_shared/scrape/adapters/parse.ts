@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import { z } from "zod";
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import type { HttpResponse } from "../http.ts";
 import type { ExtractedPosting } from "../posting.ts";
@@ -17,7 +17,11 @@ export function parseJsonEnvelope<S extends z.ZodType>(response: HttpResponse, e
   return checkShape(response, envelope, data);
 }
 
-export function checkShape<S extends z.ZodType>(response: HttpResponse, shape: S, data: unknown): z.output<S> {
+export function checkShape<S extends z.ZodType>(
+  response: HttpResponse,
+  shape: S,
+  data: unknown,
+): z.output<S> {
   const parsed = shape.safeParse(data);
   if (!parsed.success) {
     const first = parsed.error.issues[0];
@@ -89,3 +93,6 @@ export function absoluteUrl(href: string | undefined, base: string): string | nu
 export function trimSlash(url: string): string {
   return url.endsWith("/") ? url.slice(0, -1) : url;
 }
+
+/** A record field as sources send it: anything, or missing. Validation decides later. */
+export const field = z.unknown().optional();

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { defineAdapter } from "./types.ts";
-import { checkShape, extractItems, parseXml, trimSlash } from "./parse.ts";
+import { checkShape, extractItems, field, parseXml, trimSlash } from "./parse.ts";
 
 /**
  * Personio XML feed: GET https://{company}.jobs.personio.de/xml[?language=en] returns
@@ -21,11 +21,11 @@ const config = z
   });
 
 const position = z.looseObject({
-  id: z.unknown(),
-  name: z.unknown(),
-  office: z.unknown(),
-  department: z.unknown(),
-  createdAt: z.unknown(),
+  id: field,
+  name: field,
+  office: field,
+  department: field,
+  createdAt: field,
 });
 
 const feed = z.object({

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { defineAdapter } from "./types.ts";
-import { extractItems, joinParts, parseJsonEnvelope, trimSlash } from "./parse.ts";
+import { extractItems, field, joinParts, parseJsonEnvelope, trimSlash } from "./parse.ts";
 
 /**
  * Recruitee careers site API: GET https://{company}.recruitee.com/api/offers/ returns
@@ -18,15 +18,15 @@ const config = z
   });
 
 const offer = z.looseObject({
-  id: z.unknown(),
-  title: z.unknown(),
-  careers_url: z.unknown(),
-  location: z.unknown(),
-  city: z.unknown(),
-  country: z.unknown(),
-  department: z.unknown(),
-  published_at: z.unknown(),
-  created_at: z.unknown(),
+  id: field,
+  title: field,
+  careers_url: field,
+  location: field,
+  city: field,
+  country: field,
+  department: field,
+  published_at: field,
+  created_at: field,
 });
 
 export const recruitee = defineAdapter({
@@ -43,7 +43,9 @@ export const recruitee = defineAdapter({
         externalId: o.id,
         title: o.title,
         url: o.careers_url,
-        location: typeof o.location === "string" && o.location !== "" ? o.location : joinParts(o.city, o.country),
+        location: typeof o.location === "string" && o.location !== ""
+          ? o.location
+          : joinParts(o.city, o.country),
         department: o.department,
         postedAt: o.published_at ?? o.created_at,
       })),

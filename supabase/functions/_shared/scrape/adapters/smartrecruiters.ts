@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { defineAdapter } from "./types.ts";
-import { extractItems, joinParts, parseJsonEnvelope, trimSlash } from "./parse.ts";
+import { extractItems, field, joinParts, parseJsonEnvelope, trimSlash } from "./parse.ts";
 
 /**
  * SmartRecruiters Posting API: GET {baseUrl}/v1/companies/{companyId}/postings?offset=N&limit=M
@@ -18,15 +18,20 @@ const config = z.object({
 });
 
 const posting = z.looseObject({
-  id: z.unknown(),
-  name: z.unknown(),
-  releasedDate: z.unknown(),
+  id: field,
+  name: field,
+  releasedDate: field,
   location: z
-    .looseObject({ city: z.unknown(), region: z.unknown(), country: z.unknown(), fullLocation: z.unknown() })
+    .looseObject({ city: field, region: field, country: field, fullLocation: field })
     .nullish()
     .catch(null),
-  department: z.looseObject({ label: z.unknown() }).nullish().catch(null),
+  department: z.looseObject({ label: field }).nullish().catch(null),
 });
+
+/** The API sends ISO 3166 codes in lower case ("de"); everywhere else they are upper case. */
+function countryCode(country: unknown): unknown {
+  return typeof country === "string" && country.length === 2 ? country.toUpperCase() : country;
+}
 
 export const smartrecruiters = defineAdapter({
   name: "smartrecruiters",
@@ -35,7 +40,9 @@ export const smartrecruiters = defineAdapter({
   start: () => ({ offset: 0 }),
   async fetchPage(cfg, cursor, fetch) {
     const company = encodeURIComponent(cfg.companyId);
-    const url = `${trimSlash(cfg.baseUrl)}/v1/companies/${company}/postings?offset=${cursor.offset}&limit=${cfg.pageSize}`;
+    const url = `${
+      trimSlash(cfg.baseUrl)
+    }/v1/companies/${company}/postings?offset=${cursor.offset}&limit=${cfg.pageSize}`;
     const response = await fetch(url, "application/json");
     const body = parseJsonEnvelope(
       response,
@@ -49,7 +56,8 @@ export const smartrecruiters = defineAdapter({
         url: typeof p.id === "string" || typeof p.id === "number"
           ? `${trimSlash(cfg.jobsBaseUrl)}/${company}/${encodeURIComponent(String(p.id))}`
           : undefined,
-        location: joinParts(p.location?.city, p.location?.region, p.location?.country) ?? p.location?.fullLocation,
+        location: joinParts(p.location?.city, p.location?.region, countryCode(p.location?.country)) ??
+          p.location?.fullLocation,
         department: p.department?.label,
         postedAt: p.releasedDate,
       })),

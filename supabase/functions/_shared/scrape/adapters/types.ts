@@ -81,9 +81,14 @@ export function defineAdapter<S extends z.ZodType, C extends z.ZodType>(spec: Ad
         fetchPage(rawCursor, fetch) {
           const cursor = spec.cursorSchema.safeParse(rawCursor);
           if (!cursor.success) {
-            throw new ScrapeError("validation", "invalid_cursor", `invalid ${spec.name} cursor: ${z.prettifyError(cursor.error)}`, {
-              severity: "critical",
-            });
+            throw new ScrapeError(
+              "validation",
+              "invalid_cursor",
+              `invalid ${spec.name} cursor: ${z.prettifyError(cursor.error)}`,
+              {
+                severity: "critical",
+              },
+            );
           }
           return spec.fetchPage(config, cursor.data, fetch);
         },
