@@ -17,12 +17,19 @@ import { createHttpClient, type HttpClientOptions } from "../../../supabase/func
 
 export const SEED = 7;
 
-/** Real time plus a virtual offset: sleeps return at once and are recorded, so backoff costs nothing. */
+/**
+ * Real time plus a virtual offset: sleeps return at once and are recorded, so backoff costs
+ * nothing. A frozen clock ignores real time altogether, for tests that count virtual ms exactly.
+ */
 export class VirtualClock implements Clock {
   offset = 0;
   readonly sleeps: number[] = [];
+  constructor(private readonly realTime: () => number = Date.now) {}
+  static frozen(): VirtualClock {
+    return new VirtualClock(() => 0);
+  }
   now(): number {
-    return Date.now() + this.offset;
+    return this.realTime() + this.offset;
   }
   sleep(ms: number): Promise<void> {
     this.sleeps.push(ms);

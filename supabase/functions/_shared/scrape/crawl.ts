@@ -44,8 +44,8 @@ export interface CrawlResult {
   /** Where the next invocation continues; null when the source was read to the end. */
   nextCursor: Cursor | null;
   /**
-   * True only when every page of the source was read: the one case in which postings that
-   * were not seen may be marked inactive.
+   * True only when every page of the source was read without any failure: the one case in
+   * which postings that were not seen may be marked inactive.
    */
   complete: boolean;
   stopReason: StopReason;
@@ -74,7 +74,8 @@ export async function crawl(options: CrawlOptions): Promise<CrawlResult> {
     failures,
     metrics,
     nextCursor,
-    complete: stopReason === "done" && metrics.linksFailed === 0,
+    // A failed detail page or a bad rejection ratio means postings may be missing.
+    complete: stopReason === "done" && failures.length === 0,
     stopReason,
     durationMs: clock.now() - started,
   });

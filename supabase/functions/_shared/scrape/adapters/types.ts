@@ -36,6 +36,7 @@ export interface AdapterPage {
 /** An adapter with validated config, ready to crawl one source. */
 export interface BoundAdapter {
   readonly name: AdapterName;
+  /** The first cursor; never null, which means "exhausted". */
   start(): Cursor;
   /** Fetches and parses the page at `cursor`. Throws ScrapeError (parsing, http ...) on failure. */
   fetchPage(cursor: Cursor, fetch: PageFetcher): Promise<AdapterPage>;
