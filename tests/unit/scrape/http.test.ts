@@ -127,8 +127,9 @@ describe("politeness", () => {
     const times = server.requestsFor("paced").map((e) => e.at);
     expect(times).toHaveLength(13);
     const gaps = times.slice(1).map((t, i) => t - times[i]);
-    expect(gaps[0]).toBeGreaterThanOrEqual(245);
-    expect(gaps[1]).toBeGreaterThanOrEqual(245);
+    // Measured at arrival on the server: allow 10% for connection set-up and timer jitter.
+    expect(gaps[0]).toBeGreaterThanOrEqual(225);
+    expect(gaps[1]).toBeGreaterThanOrEqual(225);
     // The provider answer is cached for 1 s: the new value must show within 1.5 s of the change.
     const firstFast = gaps.findIndex((gap, i) => times[i] > switchedAt && gap < 100);
     expect(firstFast).toBeGreaterThan(1);

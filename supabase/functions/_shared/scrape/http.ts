@@ -282,6 +282,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
       if (error instanceof CircuitOpenError || request.signal?.aborted) throw error;
       const failure = classifyError(error, url);
       if (!breaker || !BREAKER_CATEGORIES.has(failure.category)) {
+        // The portal answered (e.g. a 404): it is reachable and not blocking us.
         await breaker?.recordSuccess(portal);
         throw error;
       }
