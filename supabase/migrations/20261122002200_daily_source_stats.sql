@@ -1,0 +1,487 @@
+-- ===========================================================================
+-- Daily rollup: ops.daily_source_stats, one row per (source, run_date) that
+-- has at least one finished scrape run. Maintained incrementally: when a scrape
+-- run leaves 'running' (a trigger on ops.scrape_runs), its day is recomputed
+-- from that day's runs (a handful of rows), and the derived columns of the 14
+-- following days (whose baselines include it) are recomputed from the rollup.
+-- No view recomputes anything from ops.scrape_runs or ops.logs.
+--
+-- THE RULES (the product: every status must be explainable from these):
+--
+-- Runs of a day: the scrape runs of the source with that run_date (the
+--   Europe/Berlin date of the nightly run) whose status is not 'running'.
+-- Best run: the first by status rank completed > partial > failed > cancelled
+--   > skipped, then most items_found, then latest finished_at, then highest
+--   job id. So a successful re-run supersedes a failed run of the same day.
+-- jobs_processed_best      items_found of the best run.
+-- execution_time_sec_best  execution_time_sec of the best run.
+-- http_fail_rate_sum       sum(http_failures) / sum(requests) over ALL runs of
+--                          the day (failed attempts included: they hit the
+--                          portal too); NULL when the day made no request.
+-- http_block_rate_sum      sum(blocked_403 + blocked_429) / sum(requests) over
+--                          all runs of the day; NULL when no request.
+-- timeout_rate             sum(timeouts) / sum(requests) over all runs of the day.
+-- Baseline (baseline_jobs_processed_14d): the mean of jobs_processed_best over
+--   the 14 previous dates (run_date - 14 .. run_date - 1) whose best run was
+--   completed or partial. Failed days and days without data are left out, so
+--   broken days do not drag it down. baseline_days counts those days;
+--   baseline_stddev_14d is their sample standard deviation (NULL below 2 days).
+--   NULL when there is no eligible day.
+-- relative_drop = (baseline - jobs_processed_best) / baseline (negative when
+--   the volume grew); drop_zscore = (jobs_processed_best - baseline) / stddev
+--   (NULL when the stddev is NULL or 0).
+-- is_drop (a volume drop), only for a completed or partial best run, when ALL of:
+--   baseline_days >= setting drop_min_baseline_days (default 3),
+--   baseline >= the source's drop_min_baseline (default 10: tiny sources never alarm),
+--   jobs_processed_best < baseline, and
+--   relative_drop >= the source's drop_relative_threshold (default 0.5)
+--     OR drop_zscore <= -(the source's drop_zscore_threshold) (default 3).
+-- final_status:
+--   failed   the best run failed, was cancelled or was skipped (no good run that day);
+--   partial  the best run was partial, or it completed with 0 items, or is_drop;
+--   success  the best run completed with at least 1 item and no drop.
+--   (no_data is a day without any row here: the daily views produce it.)
+-- problem_reasons, in this order: run_failed | run_cancelled | run_skipped,
+--   run_partial, zero_items (best run completed/partial with 0 items),
+--   volume_drop, high_block_rate (http_block_rate_sum > setting
+--   alert_block_rate, default 0.10), high_timeout_rate (timeout_rate > setting
+--   alert_timeout_rate, default 0.05). A day without data has {no_data}.
+-- is_success = 1 when final_status = 'success', else 0.
+-- is_problem = 1 when problem_reasons is not empty, else 0 (so a successful
+--   day with a high block rate is is_success = 1 AND is_problem = 1).
+--
+-- When the rules' inputs change, stored rows are recomputed: a source's drop
+-- thresholds (trigger on ops.sources), the global thresholds (trigger on
+-- ops.settings). Run retention (deleting old jobs and runs) does NOT delete
+-- rollup rows: the history outlives the raw runs.
+-- ===========================================================================
+
+-- ---------------------------------------------------------------------------
+-- ops.daily_source_stats
+-- ---------------------------------------------------------------------------
+create table ops.daily_source_stats (
+  source_id bigint not null references ops.sources (id) on delete cascade,
+  run_date date not null,
+
+  -- the day's runs
+  runs_total integer not null check (runs_total >= 1),
+  runs_completed integer not null default 0,
+  runs_partial integer not null default 0,
+  runs_failed integer not null default 0,
+  runs_cancelled integer not null default 0,
+  runs_skipped integer not null default 0,
+
+  -- the best run (no foreign key: jobs are purged by retention, the rollup stays)
+  best_job_id bigint not null,
+  best_status text not null check (best_status in ('completed', 'partial', 'failed', 'cancelled', 'skipped')),
+  jobs_processed_best integer not null,
+  items_new_best integer not null,
+  items_rejected_best integer not null,
+  execution_time_sec_best numeric(10, 3) not null,
+  avg_request_ms_best numeric(10, 1),
+
+  -- sums over all runs of the day
+  requests_sum integer not null,
+  http_failures_sum integer not null,
+  blocked_403_sum integer not null,
+  blocked_429_sum integer not null,
+  timeouts_sum integer not null,
+  captchas_sum integer not null,
+  http_fail_rate_sum double precision,
+  http_block_rate_sum double precision,
+  timeout_rate double precision,
+  first_started_at timestamptz,
+  last_finished_at timestamptz,
+
+  -- derived from the previous 14 days and the thresholds
+  baseline_jobs_processed_14d double precision,
+  baseline_stddev_14d double precision,
+  baseline_days integer not null default 0,
+  baseline_execution_time_sec_14d double precision,
+  relative_drop double precision,
+  drop_zscore double precision,
+  is_drop boolean not null default false,
+  final_status text not null default 'failed' check (final_status in ('success', 'partial', 'failed')),
+  is_success integer not null default 0 check (is_success in (0, 1)),
+  is_problem integer not null default 1 check (is_problem in (0, 1)),
+  problem_reasons text[] not null default '{}',
+
+  updated_at timestamptz not null default now(),
+  primary key (source_id, run_date)
+);
+
+comment on table ops.daily_source_stats is
+  'Daily rollup per source and run_date (days with at least one finished scrape run), maintained by a trigger on ops.scrape_runs. The rules are in the header of its migration and in the column comments.';
+comment on column ops.daily_source_stats.best_job_id is
+  'The best run of the day: status rank completed > partial > failed > cancelled > skipped, then most items_found, then latest finished_at, then highest job id.';
+comment on column ops.daily_source_stats.jobs_processed_best is 'items_found of the best run.';
+comment on column ops.daily_source_stats.execution_time_sec_best is 'execution_time_sec of the best run.';
+comment on column ops.daily_source_stats.http_fail_rate_sum is
+  'sum(http_failures) / sum(requests) over all finished runs of the day; NULL when no request was made.';
+comment on column ops.daily_source_stats.http_block_rate_sum is
+  'sum(blocked_403 + blocked_429) / sum(requests) over all finished runs of the day; NULL when no request was made.';
+comment on column ops.daily_source_stats.timeout_rate is
+  'sum(timeouts) / sum(requests) over all finished runs of the day; NULL when no request was made.';
+comment on column ops.daily_source_stats.baseline_jobs_processed_14d is
+  'Mean jobs_processed_best over run_date-14 .. run_date-1, only days whose best run was completed or partial; NULL without such a day.';
+comment on column ops.daily_source_stats.baseline_stddev_14d is 'Sample standard deviation of the same days (NULL below 2 days).';
+comment on column ops.daily_source_stats.baseline_days is 'How many days the baseline averages (0..14).';
+comment on column ops.daily_source_stats.baseline_execution_time_sec_14d is
+  'Mean execution_time_sec_best over the same baseline days (for "abnormally fast" silent failures).';
+comment on column ops.daily_source_stats.relative_drop is '(baseline - jobs_processed_best) / baseline; negative when the volume grew.';
+comment on column ops.daily_source_stats.drop_zscore is '(jobs_processed_best - baseline) / baseline_stddev_14d; NULL when the stddev is NULL or 0.';
+comment on column ops.daily_source_stats.is_drop is
+  'Best run completed/partial, baseline_days >= drop_min_baseline_days, baseline >= source.drop_min_baseline, jobs < baseline, and (relative_drop >= source.drop_relative_threshold or drop_zscore <= -source.drop_zscore_threshold).';
+comment on column ops.daily_source_stats.final_status is
+  'failed: best run failed/cancelled/skipped; partial: best run partial, or completed with 0 items, or is_drop; success: otherwise.';
+comment on column ops.daily_source_stats.problem_reasons is
+  'run_failed|run_cancelled|run_skipped, run_partial, zero_items, volume_drop, high_block_rate (> alert_block_rate), high_timeout_rate (> alert_timeout_rate).';
+
+create index daily_source_stats_date_idx on ops.daily_source_stats (run_date);
+
+alter table ops.daily_source_stats enable row level security;
+revoke all on ops.daily_source_stats from public, anon, authenticated, service_role;
+grant select on ops.daily_source_stats to authenticated, service_role;
+
+create policy daily_source_stats_read on ops.daily_source_stats
+  for select to authenticated
+  using ((select ops_private.is_viewer()));
+
+-- ---------------------------------------------------------------------------
+-- ops_private.recompute_daily_source_derived(source, from, to)
+-- Recomputes baseline, drop, final status and reasons of the rollup rows of
+-- one source (all sources when p_source_id is null) with run_date in
+-- [p_from, p_to], from the rollup rows of [p_from - 14, p_to]. Set-based.
+-- ---------------------------------------------------------------------------
+create or replace function ops_private.recompute_daily_source_derived(p_source_id bigint, p_from date, p_to date)
+returns integer
+language sql
+security definer
+set search_path = ''
+as $$
+  with cfg as (
+    select
+      ops_private.setting_numeric('alert_block_rate', 0.10) as block_rate,
+      ops_private.setting_numeric('alert_timeout_rate', 0.05) as timeout_rate,
+      ops_private.setting_numeric('drop_min_baseline_days', 3) as min_days
+  ),
+  win as (
+    select
+      d.source_id,
+      d.run_date,
+      (avg(d.jobs_processed_best) filter (where d.best_status in ('completed', 'partial')) over w)::double precision as baseline,
+      (stddev_samp(d.jobs_processed_best) filter (where d.best_status in ('completed', 'partial')) over w)::double precision as stddev,
+      count(*) filter (where d.best_status in ('completed', 'partial')) over w as days,
+      (avg(d.execution_time_sec_best) filter (where d.best_status in ('completed', 'partial')) over w)::double precision as exec_baseline
+    from ops.daily_source_stats d
+    where d.source_id between coalesce(p_source_id, 0) and coalesce(p_source_id, 9223372036854775807)
+      and d.run_date between p_from - 14 and p_to
+    window w as (partition by d.source_id order by d.run_date range between interval '14 days' preceding and interval '1 day' preceding)
+  ),
+  measured as (
+    select
+      w.*,
+      t.jobs_processed_best as jobs,
+      t.best_status,
+      case when w.baseline > 0 then (w.baseline - t.jobs_processed_best) / w.baseline end as rel,
+      case when w.stddev > 0 then (t.jobs_processed_best - w.baseline) / w.stddev end as z,
+      t.http_block_rate_sum,
+      t.timeout_rate,
+      s.drop_min_baseline,
+      s.drop_relative_threshold,
+      s.drop_zscore_threshold
+    from win w
+    join ops.daily_source_stats t on t.source_id = w.source_id and t.run_date = w.run_date
+    join ops.sources s on s.id = w.source_id
+    where w.run_date between p_from and p_to
+  ),
+  judged as (
+    select
+      m.*,
+      (m.best_status in ('completed', 'partial')
+        and m.days >= c.min_days
+        and m.baseline >= m.drop_min_baseline
+        and m.jobs < m.baseline
+        and (m.rel >= m.drop_relative_threshold or m.z <= -m.drop_zscore_threshold)) is true as is_drop,
+      c.block_rate as block_threshold,
+      c.timeout_rate as timeout_threshold
+    from measured m
+    cross join cfg c
+  ),
+  classified as (
+    select
+      j.*,
+      case
+        when j.best_status in ('failed', 'cancelled', 'skipped') then 'failed'
+        when j.best_status = 'partial' or j.jobs = 0 or j.is_drop then 'partial'
+        else 'success'
+      end as final_status,
+      array_remove(array[
+        case j.best_status when 'failed' then 'run_failed' when 'cancelled' then 'run_cancelled' when 'skipped' then 'run_skipped' end,
+        case when j.best_status = 'partial' then 'run_partial' end,
+        case when j.best_status in ('completed', 'partial') and j.jobs = 0 then 'zero_items' end,
+        case when j.is_drop then 'volume_drop' end,
+        case when j.http_block_rate_sum > j.block_threshold then 'high_block_rate' end,
+        case when j.timeout_rate > j.timeout_threshold then 'high_timeout_rate' end
+      ], null) as reasons
+    from judged j
+  ),
+  updated as (
+    update ops.daily_source_stats t set
+      baseline_jobs_processed_14d = c.baseline,
+      baseline_stddev_14d = c.stddev,
+      baseline_days = c.days,
+      baseline_execution_time_sec_14d = c.exec_baseline,
+      relative_drop = c.rel,
+      drop_zscore = c.z,
+      is_drop = c.is_drop,
+      final_status = c.final_status,
+      is_success = (c.final_status = 'success')::integer,
+      is_problem = (cardinality(c.reasons) > 0)::integer,
+      problem_reasons = c.reasons,
+      updated_at = now()
+    from classified c
+    where t.source_id = c.source_id and t.run_date = c.run_date
+      and (t.baseline_jobs_processed_14d, t.baseline_stddev_14d, t.baseline_days, t.baseline_execution_time_sec_14d,
+           t.relative_drop, t.drop_zscore, t.is_drop, t.final_status, t.problem_reasons)
+        is distinct from
+          (c.baseline, c.stddev, c.days::integer, c.exec_baseline, c.rel, c.z, c.is_drop, c.final_status, c.reasons)
+    returning 1
+  )
+  select count(*)::integer from updated
+$$;
+
+comment on function ops_private.recompute_daily_source_derived(bigint, date, date) is
+  'Recomputes baseline, drop, final_status and problem reasons of rollup rows in [from, to] (one source, or all when null). Rows whose result is unchanged are not rewritten.';
+
+-- ---------------------------------------------------------------------------
+-- ops_private.rollup_scrape_runs(source, from, to)
+-- Recomputes the run columns of the rollup from ops.scrape_runs for one source
+-- (all when null) and run_date in [from, to], then the derived columns of
+-- [from, to + 14]. Days without any finished run are left as they are.
+-- ---------------------------------------------------------------------------
+create or replace function ops_private.rollup_scrape_runs(p_source_id bigint, p_from date, p_to date)
+returns integer
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_rows integer;
+begin
+  with runs as (
+    select
+      r.*,
+      row_number() over (
+        partition by r.source_id, r.run_date
+        order by
+          case r.status when 'completed' then 1 when 'partial' then 2 when 'failed' then 3 when 'cancelled' then 4 else 5 end,
+          r.items_found desc,
+          r.finished_at desc nulls last,
+          r.job_id desc
+      ) as rank
+    from ops.scrape_runs r
+    where r.source_id between coalesce(p_source_id, 0) and coalesce(p_source_id, 9223372036854775807)
+      and r.run_date between p_from and p_to
+      and r.status <> 'running'
+  ),
+  days as (
+    select
+      r.source_id,
+      r.run_date,
+      count(*)::integer as runs_total,
+      count(*) filter (where r.status = 'completed')::integer as runs_completed,
+      count(*) filter (where r.status = 'partial')::integer as runs_partial,
+      count(*) filter (where r.status = 'failed')::integer as runs_failed,
+      count(*) filter (where r.status = 'cancelled')::integer as runs_cancelled,
+      count(*) filter (where r.status = 'skipped')::integer as runs_skipped,
+      sum(r.requests)::integer as requests_sum,
+      sum(r.http_failures)::integer as http_failures_sum,
+      sum(r.blocked_403)::integer as blocked_403_sum,
+      sum(r.blocked_429)::integer as blocked_429_sum,
+      sum(r.timeouts)::integer as timeouts_sum,
+      sum(r.captchas)::integer as captchas_sum,
+      min(r.started_at) as first_started_at,
+      max(r.finished_at) as last_finished_at
+    from runs r
+    group by r.source_id, r.run_date
+  )
+  insert into ops.daily_source_stats as t (
+    source_id, run_date, runs_total, runs_completed, runs_partial, runs_failed, runs_cancelled, runs_skipped,
+    best_job_id, best_status, jobs_processed_best, items_new_best, items_rejected_best,
+    execution_time_sec_best, avg_request_ms_best,
+    requests_sum, http_failures_sum, blocked_403_sum, blocked_429_sum, timeouts_sum, captchas_sum,
+    http_fail_rate_sum, http_block_rate_sum, timeout_rate, first_started_at, last_finished_at, updated_at)
+  select
+    d.source_id, d.run_date, d.runs_total, d.runs_completed, d.runs_partial, d.runs_failed, d.runs_cancelled, d.runs_skipped,
+    b.job_id, b.status, b.items_found, b.items_new, b.items_rejected,
+    b.execution_time_sec, b.avg_request_ms,
+    d.requests_sum, d.http_failures_sum, d.blocked_403_sum, d.blocked_429_sum, d.timeouts_sum, d.captchas_sum,
+    case when d.requests_sum > 0 then d.http_failures_sum::double precision / d.requests_sum end,
+    case when d.requests_sum > 0 then (d.blocked_403_sum + d.blocked_429_sum)::double precision / d.requests_sum end,
+    case when d.requests_sum > 0 then d.timeouts_sum::double precision / d.requests_sum end,
+    d.first_started_at, d.last_finished_at, now()
+  from days d
+  join runs b on b.source_id = d.source_id and b.run_date = d.run_date and b.rank = 1
+  on conflict (source_id, run_date) do update set
+    runs_total = excluded.runs_total,
+    runs_completed = excluded.runs_completed,
+    runs_partial = excluded.runs_partial,
+    runs_failed = excluded.runs_failed,
+    runs_cancelled = excluded.runs_cancelled,
+    runs_skipped = excluded.runs_skipped,
+    best_job_id = excluded.best_job_id,
+    best_status = excluded.best_status,
+    jobs_processed_best = excluded.jobs_processed_best,
+    items_new_best = excluded.items_new_best,
+    items_rejected_best = excluded.items_rejected_best,
+    execution_time_sec_best = excluded.execution_time_sec_best,
+    avg_request_ms_best = excluded.avg_request_ms_best,
+    requests_sum = excluded.requests_sum,
+    http_failures_sum = excluded.http_failures_sum,
+    blocked_403_sum = excluded.blocked_403_sum,
+    blocked_429_sum = excluded.blocked_429_sum,
+    timeouts_sum = excluded.timeouts_sum,
+    captchas_sum = excluded.captchas_sum,
+    http_fail_rate_sum = excluded.http_fail_rate_sum,
+    http_block_rate_sum = excluded.http_block_rate_sum,
+    timeout_rate = excluded.timeout_rate,
+    first_started_at = excluded.first_started_at,
+    last_finished_at = excluded.last_finished_at,
+    updated_at = excluded.updated_at;
+  get diagnostics v_rows = row_count;
+
+  if v_rows > 0 then
+    perform ops_private.recompute_daily_source_derived(p_source_id, p_from, p_to + 14);
+  end if;
+  return v_rows;
+end
+$$;
+
+comment on function ops_private.rollup_scrape_runs(bigint, date, date) is
+  'Recomputes rollup rows from ops.scrape_runs (one source or all, dates [from, to]) and the derived columns of [from, to + 14]. Returns the number of rollup rows written.';
+
+-- ---------------------------------------------------------------------------
+-- ops_private.refresh_daily_source_stats(source, run_date): one day, as the
+-- trigger calls it
+-- ---------------------------------------------------------------------------
+create or replace function ops_private.refresh_daily_source_stats(p_source_id bigint, p_run_date date)
+returns void
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  if p_source_id is null or p_run_date is null then
+    return;
+  end if;
+  perform ops_private.rollup_scrape_runs(p_source_id, p_run_date, p_run_date);
+end
+$$;
+
+comment on function ops_private.refresh_daily_source_stats(bigint, date) is
+  'Recomputes one (source, run_date) of ops.daily_source_stats from its finished runs, then the baselines of the 14 following days.';
+
+-- ---------------------------------------------------------------------------
+-- ops_private.rebuild_daily_source_stats(source): a full rebuild (backfills,
+-- bulk loads with the trigger disabled, repairs)
+-- ---------------------------------------------------------------------------
+create or replace function ops_private.rebuild_daily_source_stats(p_source_id bigint default null)
+returns integer
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_rows integer;
+begin
+  v_rows := ops_private.rollup_scrape_runs(p_source_id, date '1900-01-01', date '2999-12-31');
+  return v_rows;
+end
+$$;
+
+comment on function ops_private.rebuild_daily_source_stats(bigint) is
+  'Rebuilds the rollup of one source (all sources when null) from every finished scrape run still stored; rows of purged days are kept.';
+
+-- ---------------------------------------------------------------------------
+-- Trigger: a scrape run that is (or becomes) finished refreshes its day
+-- ---------------------------------------------------------------------------
+create or replace function ops_private.scrape_runs_rollup_trigger()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  perform ops_private.refresh_daily_source_stats(new.source_id, new.run_date);
+  -- a finished run moved to another day or source: refresh the day it left
+  if tg_op = 'UPDATE' and old.status <> 'running'
+     and (old.source_id, old.run_date) is distinct from (new.source_id, new.run_date) then
+    perform ops_private.refresh_daily_source_stats(old.source_id, old.run_date);
+  end if;
+  return null;
+end
+$$;
+
+create trigger scrape_runs_rollup
+  after insert or update on ops.scrape_runs
+  for each row
+  when (new.status <> 'running')
+  execute function ops_private.scrape_runs_rollup_trigger();
+
+-- ---------------------------------------------------------------------------
+-- Trigger: a source's drop thresholds changed -> recompute its rows
+-- ---------------------------------------------------------------------------
+create or replace function ops_private.sources_thresholds_trigger()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  perform ops_private.recompute_daily_source_derived(new.id, date '1900-01-01', date '2999-12-31');
+  return null;
+end
+$$;
+
+create trigger sources_drop_thresholds_changed
+  after update of drop_min_baseline, drop_relative_threshold, drop_zscore_threshold on ops.sources
+  for each row
+  when ((old.drop_min_baseline, old.drop_relative_threshold, old.drop_zscore_threshold)
+        is distinct from (new.drop_min_baseline, new.drop_relative_threshold, new.drop_zscore_threshold))
+  execute function ops_private.sources_thresholds_trigger();
+
+-- ---------------------------------------------------------------------------
+-- Trigger: a global threshold changed -> recompute every row (rare, heavy)
+-- ---------------------------------------------------------------------------
+create or replace function ops_private.settings_thresholds_trigger()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  perform ops_private.recompute_daily_source_derived(null, date '1900-01-01', date '2999-12-31');
+  return null;
+end
+$$;
+
+create trigger settings_thresholds_changed
+  after insert or update on ops.settings
+  for each row
+  when (new.key in ('alert_block_rate', 'alert_timeout_rate', 'drop_min_baseline_days'))
+  execute function ops_private.settings_thresholds_trigger();
+
+-- ---------------------------------------------------------------------------
+-- Privileges: internal; only the full rebuild is open to workers
+-- ---------------------------------------------------------------------------
+revoke all on function
+  ops_private.recompute_daily_source_derived(bigint, date, date),
+  ops_private.rollup_scrape_runs(bigint, date, date),
+  ops_private.refresh_daily_source_stats(bigint, date),
+  ops_private.rebuild_daily_source_stats(bigint),
+  ops_private.scrape_runs_rollup_trigger(),
+  ops_private.sources_thresholds_trigger(),
+  ops_private.settings_thresholds_trigger()
+  from public, anon, authenticated;
+grant execute on function ops_private.rebuild_daily_source_stats(bigint) to service_role;

@@ -1,0 +1,177 @@
+-- ===========================================================================
+-- Daily summary: ops.daily_summary_v (operators) and
+-- reporting.daily_summary_looker_v (BI, exported to BigQuery).
+--
+-- Both read the rollup ops.daily_source_stats (rules: see its migration) on a
+-- spine of dates (ops.calendar_days), so that days without any finished run
+-- exist as final_status = 'no_data'. The date filter of a query reaches the
+-- calendar's primary key: `where run_date >= current_date - 2` reads 3 dates
+-- per source, not the whole history.
+--
+-- Range of dates of a source: from its first date = the earlier of its first
+-- run_date in the rollup and its created_at (as a Berlin date), to today
+-- (Europe/Berlin, by ops_private.berlin_today()). For an inactive source
+-- ops.daily_summary_v stops at its last run_date; the Looker view has active
+-- sources only.
+--
+-- A no_data day: final_status 'no_data', is_success 0, is_problem 1,
+-- problem_reasons {no_data}, every measurement NULL (nothing was measured),
+-- baseline_jobs_processed_14d still computed (from the rollup, same rule).
+-- Today is no_data until its first run finishes.
+-- ===========================================================================
+
+-- ---------------------------------------------------------------------------
+-- ops.daily_summary_v
+-- ---------------------------------------------------------------------------
+create or replace view ops.daily_summary_v
+with (security_invoker = true)
+as
+select
+  s.id as source_id,
+  s.key as company_key,
+  s.display_name,
+  s.active,
+  c.day as run_date,
+  coalesce(d.final_status, 'no_data') as final_status,
+  coalesce(d.is_success, 0) as is_success,
+  coalesce(d.is_problem, 1) as is_problem,
+  coalesce(d.problem_reasons, array['no_data']) as problem_reasons,
+  d.jobs_processed_best,
+  d.http_fail_rate_sum,
+  d.http_block_rate_sum,
+  d.timeout_rate,
+  case
+    when d.source_id is not null then d.baseline_jobs_processed_14d
+    else (
+      select avg(b.jobs_processed_best)::double precision
+      from ops.daily_source_stats b
+      where b.source_id = s.id
+        and b.run_date between c.day - 14 and c.day - 1
+        and b.best_status in ('completed', 'partial'))
+  end as baseline_jobs_processed_14d,
+  d.execution_time_sec_best::double precision as execution_time_sec_best,
+  d.baseline_days,
+  d.baseline_stddev_14d,
+  d.relative_drop,
+  d.drop_zscore,
+  coalesce(d.is_drop, false) as is_drop,
+  d.best_job_id,
+  d.best_status,
+  coalesce(d.runs_total, 0) as runs_total,
+  coalesce(d.runs_completed, 0) as runs_completed,
+  coalesce(d.runs_partial, 0) as runs_partial,
+  coalesce(d.runs_failed, 0) + coalesce(d.runs_cancelled, 0) + coalesce(d.runs_skipped, 0) as runs_failed,
+  d.items_new_best,
+  d.items_rejected_best,
+  d.requests_sum,
+  d.http_failures_sum,
+  d.blocked_403_sum,
+  d.blocked_429_sum,
+  d.timeouts_sum,
+  d.captchas_sum,
+  d.avg_request_ms_best,
+  d.first_started_at,
+  d.last_finished_at
+from ops.sources s
+cross join lateral (
+  select
+    least((s.created_at at time zone 'Europe/Berlin')::date,
+          (select min(f.run_date) from ops.daily_source_stats f where f.source_id = s.id)) as first_day,
+    case
+      when s.active then ops_private.berlin_today()
+      else (select max(l.run_date) from ops.daily_source_stats l where l.source_id = s.id)
+    end as last_day
+) r
+join ops.calendar_days c on c.day >= r.first_day and c.day <= r.last_day
+left join ops.daily_source_stats d on d.source_id = s.id and d.run_date = c.day;
+
+comment on view ops.daily_summary_v is
+$$One row per source and date, from the source's first date (its first run_date or its created date, the earlier) to today (Europe/Berlin) for an active source, to its last run_date for an inactive one; days without a finished run are final_status = 'no_data'.
+Best run: status rank completed > partial > failed > cancelled > skipped, then most items, then latest finish (a successful re-run supersedes a failed one).
+jobs_processed_best = items_found of the best run; execution_time_sec_best = its execution time.
+http_fail_rate_sum = sum(http_failures)/sum(requests) over all runs of the day; http_block_rate_sum = sum(blocked_403+blocked_429)/sum(requests); timeout_rate = sum(timeouts)/sum(requests) (NULL without requests).
+baseline_jobs_processed_14d = mean of jobs_processed_best over the 14 previous dates whose best run was completed or partial (failed and no-data days left out).
+is_drop: best run completed/partial, baseline_days >= drop_min_baseline_days (3), baseline >= source.drop_min_baseline, jobs < baseline and (relative_drop >= source.drop_relative_threshold or drop_zscore <= -source.drop_zscore_threshold).
+final_status: no_data (no finished run), failed (best run failed/cancelled/skipped), partial (best run partial, or 0 items, or is_drop), success (otherwise).
+is_success = final_status is success; is_problem = problem_reasons not empty (no_data, run_failed, run_cancelled, run_skipped, run_partial, zero_items, volume_drop, high_block_rate > alert_block_rate, high_timeout_rate > alert_timeout_rate).$$;
+
+-- ---------------------------------------------------------------------------
+-- reporting.daily_summary_looker_v: BigQuery schema v1 first, extras after
+-- ---------------------------------------------------------------------------
+create or replace view reporting.daily_summary_looker_v
+with (security_invoker = true)
+as
+select
+  -- BigQuery schema v1 (monitoring.daily_summary), in this order
+  s.key as company_key,
+  c.day as run_date,
+  coalesce(d.final_status, 'no_data') as final_status,
+  coalesce(d.is_success, 0) as is_success,
+  coalesce(d.is_problem, 1) as is_problem,
+  d.jobs_processed_best,
+  d.http_fail_rate_sum,
+  d.http_block_rate_sum,
+  case
+    when d.source_id is not null then d.baseline_jobs_processed_14d
+    else (
+      select avg(b.jobs_processed_best)::double precision
+      from ops.daily_source_stats b
+      where b.source_id = s.id
+        and b.run_date between c.day - 14 and c.day - 1
+        and b.best_status in ('completed', 'partial'))
+  end as baseline_jobs_processed_14d,
+  d.execution_time_sec_best::double precision as execution_time_sec_best,
+  -- extras (not in schema v1)
+  coalesce(d.is_drop, false)::integer as is_drop,
+  d.relative_drop,
+  d.drop_zscore,
+  d.timeout_rate,
+  coalesce(d.runs_total, 0) as runs_total,
+  array_to_string(coalesce(d.problem_reasons, array['no_data']), ',') as problem_reasons
+from ops.sources s
+cross join lateral (
+  select least((s.created_at at time zone 'Europe/Berlin')::date,
+               (select min(f.run_date) from ops.daily_source_stats f where f.source_id = s.id)) as first_day
+) r
+-- today in Europe/Berlin, as ops_private.berlin_today() computes it, written out
+-- here because the BI role may not use ops_private (no USAGE on it)
+join ops.calendar_days c on c.day >= r.first_day
+  and c.day <= (coalesce(nullif(current_setting('scrape_ops.now', true), '')::timestamptz, now()) at time zone 'Europe/Berlin')::date
+left join ops.daily_source_stats d on d.source_id = s.id and d.run_date = c.day
+where s.active;
+
+comment on view reporting.daily_summary_looker_v is
+$$Exported to BigQuery monitoring.daily_summary (schema v1 = the first ten columns). Exactly one row per ACTIVE source (company_key) and date from the source's first date (its first run_date or its created date, the earlier) to today in Europe/Berlin, including no_data days (final_status 'no_data', is_problem 1, measurements NULL).
+Same rules as ops.daily_summary_v (see its comment and ops.daily_source_stats): best run = completed > partial > failed > cancelled > skipped, then most items; jobs_processed_best = items_found of the best run; http_fail_rate_sum = sum(http_failures)/sum(requests) of the day's runs; http_block_rate_sum = sum(blocked_403+blocked_429)/sum(requests); baseline_jobs_processed_14d = mean best-run volume of the previous 14 dates without failed and no-data days; final_status success|partial|failed|no_data; is_success = success; is_problem = any problem reason.
+Extras: is_drop (0/1), relative_drop, drop_zscore, timeout_rate, runs_total, problem_reasons (comma-separated).$$;
+
+-- ---------------------------------------------------------------------------
+-- Privileges
+-- ---------------------------------------------------------------------------
+revoke all on ops.daily_summary_v from public, anon, authenticated, service_role;
+grant select on ops.daily_summary_v to authenticated, service_role;
+
+revoke all on reporting.daily_summary_looker_v from public, anon, authenticated, service_role, looker_export_ro;
+grant select on reporting.daily_summary_looker_v to authenticated, service_role, looker_export_ro;
+
+-- The BI role reads the Looker view's base relations under security_invoker:
+-- only the columns the view reads, only active sources, and no USAGE on ops /
+-- ops_private, so none of them can be named directly.
+grant select (id, key, active, created_at) on ops.sources to looker_export_ro;
+grant select (source_id, run_date, final_status, is_success, is_problem, problem_reasons, best_status,
+              jobs_processed_best, http_fail_rate_sum, http_block_rate_sum, baseline_jobs_processed_14d,
+              execution_time_sec_best, is_drop, relative_drop, drop_zscore, timeout_rate, runs_total)
+  on ops.daily_source_stats to looker_export_ro;
+grant select on ops.calendar_days to looker_export_ro;
+
+create policy sources_read_bi on ops.sources
+  for select to looker_export_ro
+  using (active);
+
+create policy daily_source_stats_read_bi on ops.daily_source_stats
+  for select to looker_export_ro
+  using (true);
+
+create policy calendar_days_read_bi on ops.calendar_days
+  for select to looker_export_ro
+  using (true);
