@@ -749,11 +749,13 @@ export type Database = {
           "error": string | null;
           "finished_at": string | null;
           "id": number;
+          "job_id": number | null;
           "rows_read": number;
           "rows_upserted": number;
           "started_at": string;
           "status": string;
           "target": string;
+          "trigger": string;
           "watermark": string | null;
         };
         ComputedFields: never;
@@ -764,11 +766,13 @@ export type Database = {
           "error"?: string | null;
           "finished_at"?: string | null;
           "id"?: never;
+          "job_id"?: number | null;
           "rows_read"?: number;
           "rows_upserted"?: number;
           "started_at"?: string;
           "status"?: string;
           "target": string;
+          "trigger"?: string;
           "watermark"?: string | null;
         };
         Update: {
@@ -778,14 +782,31 @@ export type Database = {
           "error"?: string | null;
           "finished_at"?: string | null;
           "id"?: never;
+          "job_id"?: number | null;
           "rows_read"?: number;
           "rows_upserted"?: number;
           "started_at"?: string;
           "status"?: string;
           "target"?: string;
+          "trigger"?: string;
           "watermark"?: string | null;
         };
-        Relationships: [];
+        Relationships: [
+          {
+            foreignKeyName: "mirror_runs_job_id_fkey";
+            columns: ["job_id"];
+            isOneToOne: false;
+            referencedRelation: "jobs";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "mirror_runs_job_id_fkey";
+            columns: ["job_id"];
+            isOneToOne: false;
+            referencedRelation: "mirror_freshness_v";
+            referencedColumns: ["pipeline_job_id"];
+          },
+        ];
       };
       "schedule_runs": {
         Row: {
@@ -1729,6 +1750,64 @@ export type Database = {
           "status": string;
           "type": string;
         }[];
+      };
+      "mirror_date_range": { Args: { "p_days"?: number }; Returns: Record<string, unknown> };
+      "mirror_export_finish": {
+        Args: {
+          "p_error"?: string;
+          "p_rows_read": number;
+          "p_rows_upserted": number;
+          "p_run_id": number;
+          "p_status": string;
+          "p_watermark"?: string;
+        };
+        Returns: {
+          "date_from": string;
+          "date_to": string;
+          "duration_ms": number | null;
+          "error": string | null;
+          "finished_at": string | null;
+          "id": number;
+          "job_id": number | null;
+          "rows_read": number;
+          "rows_upserted": number;
+          "started_at": string;
+          "status": string;
+          "target": string;
+          "trigger": string;
+          "watermark": string | null;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "mirror_runs";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      "mirror_export_start": {
+        Args: { "p_days"?: number; "p_job_id"?: number; "p_target": string; "p_trigger"?: string };
+        Returns: {
+          "date_from": string;
+          "date_to": string;
+          "duration_ms": number | null;
+          "error": string | null;
+          "finished_at": string | null;
+          "id": number;
+          "job_id": number | null;
+          "rows_read": number;
+          "rows_upserted": number;
+          "started_at": string;
+          "status": string;
+          "target": string;
+          "trigger": string;
+          "watermark": string | null;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "mirror_runs";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
       };
       "normalize_error_message": { Args: { "p_message": string }; Returns: string };
       "purge_cron_history": { Args: { "keep"?: string }; Returns: number };

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import postgres from "postgres";
 import { ROOT, type StackConfig } from "./config.ts";
 import { supabaseCli } from "./supabase-cli.ts";
+import { LOCAL_MIRROR_DATABASE } from "../../supabase/functions/_shared/mirror/local-target.ts";
 
 export const PLATFORM_BOOTSTRAP = join(ROOT, "supabase", "platform", "local-bootstrap.sql");
 
@@ -34,6 +35,27 @@ async function recreateLocalDatabase(config: StackConfig): Promise<void> {
 }
 
 /**
+ * The local BI mirror target's database (the mirror function creates its table): recreated with
+ * the local cluster's database, only created when missing on an existing Supabase.
+ */
+async function prepareMirrorDatabase(config: StackConfig): Promise<void> {
+  const admin = postgres(withDatabase(config.dbUrl, config.external ? "postgres" : "template1"), {
+    onnotice: () => {},
+    max: 1,
+  });
+  try {
+    if (!config.external) await admin.unsafe(`drop database if exists ${LOCAL_MIRROR_DATABASE} with (force)`);
+    const [exists] = await admin`select 1 from pg_database where datname = ${LOCAL_MIRROR_DATABASE}`;
+    if (!exists) await admin.unsafe(`create database ${LOCAL_MIRROR_DATABASE}`);
+  } catch (error) {
+    if (!config.external) throw error;
+    console.warn(`  mirror: cannot create database ${LOCAL_MIRROR_DATABASE} (${error instanceof Error ? error.message : error}); set MIRROR_LOCAL_DB_URL or BigQuery credentials`);
+  } finally {
+    await admin.end();
+  }
+}
+
+/**
  * Resets the database to exactly the migrations in supabase/migrations plus seed.sql.
  * Local cluster: recreate the database, apply the platform bootstrap, then `supabase db push`
  * (the CLI's remote `db reset` drops the auth schema that only hosted Supabase recreates).
@@ -43,9 +65,11 @@ export async function resetDatabase(config: StackConfig): Promise<void> {
   if (config.external) {
     const reset = supabaseCli(["db", "reset", `--remote=${config.dbUrl}`, "--yes"]);
     if (reset.status !== 0) throw new Error(`supabase db reset failed:\n${reset.stdout}\n${reset.stderr}`);
+    await prepareMirrorDatabase(config);
     return;
   }
   await recreateLocalDatabase(config);
+  await prepareMirrorDatabase(config);
   runSqlFile(config.dbUrl, PLATFORM_BOOTSTRAP);
   const push = supabaseCli(["db", "push", `--remote=${config.dbUrl}`, "--yes", "--include-seed"], {
     quiet: true,

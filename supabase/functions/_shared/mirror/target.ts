@@ -1,0 +1,74 @@
+// Which target an export writes to, decided from the environment (a plain record: only index.ts
+// reads Deno.env):
+//   - BigQuery when bigQueryOptionsFromEnv(env) returns options, i.e. BIGQUERY_SERVICE_ACCOUNT_KEY
+//     or BIGQUERY_ACCESS_TOKEN is set (with BIGQUERY_PROJECT_ID; see bigquery.ts);
+//   - else the local Postgres target at localMirrorDbUrl(env) (MIRROR_LOCAL_DB_URL, default
+//     SUPABASE_DB_URL with the database `scrape_ops_mirror`).
+// A misconfiguration (a key without a project id, both key and token, no database URL) is not
+// thrown here but by create(), so that each export records it as a failed export instead of the
+// function failing to load.
+
+import { bigQueryOptionsFromEnv, type BigQueryTargetOptions, createBigQueryTarget } from "./bigquery.ts";
+import { connectLocalMirror, createLocalTarget, localMirrorDbUrl } from "./local-target.ts";
+import type { MirrorTarget } from "./schema.ts";
+
+export interface MirrorTargetSource {
+  /** "bigquery", "local", or "unconfigured" (create() then throws the configuration error). */
+  kind: "bigquery" | "local" | "unconfigured";
+  /** Where rows go, for status answers: never a credential. */
+  describe: string;
+  /**
+   * A target for one export. BigQuery: a fresh target per export, so one export costs the token,
+   * the table check and the MERGE (3 requests). Local: one shared connection pool.
+   */
+  create(): MirrorTarget;
+}
+
+export interface TargetSourceOptions {
+  /** Overrides for the BigQuery target (tests inject fetch or a clock). */
+  bigQuery?: Partial<BigQueryTargetOptions>;
+}
+
+export function mirrorTargetFromEnv(
+  env: Readonly<Record<string, string | undefined>>,
+  options: TargetSourceOptions = {},
+): MirrorTargetSource {
+  let bigQuery: BigQueryTargetOptions | null;
+  try {
+    bigQuery = bigQueryOptionsFromEnv(env);
+  } catch (error) {
+    const problem = error instanceof Error ? error.message : String(error);
+    return {
+      kind: "unconfigured",
+      describe: `BigQuery misconfigured: ${problem}`,
+      create: () => {
+        throw new Error(`BigQuery configuration: ${problem}`);
+      },
+    };
+  }
+  if (bigQuery) {
+    const resolved = { ...bigQuery, ...options.bigQuery };
+    return {
+      kind: "bigquery",
+      describe: `bigquery ${resolved.projectId}.monitoring.daily_summary (${resolved.location ?? "EU"})`,
+      create: () => createBigQueryTarget(resolved),
+    };
+  }
+  const url = localMirrorDbUrl(env);
+  if (!url) {
+    return {
+      kind: "unconfigured",
+      describe: "no target: set BigQuery credentials, MIRROR_LOCAL_DB_URL or SUPABASE_DB_URL",
+      create: () => {
+        throw new Error("no mirror target: set BigQuery credentials, MIRROR_LOCAL_DB_URL or SUPABASE_DB_URL");
+      },
+    };
+  }
+  const database = new URL(url).pathname.slice(1);
+  let local: MirrorTarget | undefined;
+  return {
+    kind: "local",
+    describe: `local postgres database ${database}, table monitoring.daily_summary`,
+    create: () => (local ??= createLocalTarget(connectLocalMirror(url))),
+  };
+}
