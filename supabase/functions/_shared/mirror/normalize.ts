@@ -150,6 +150,7 @@ function preview(value: unknown): string {
   if (value instanceof Date) text = Number.isNaN(value.getTime()) ? "Invalid Date" : value.toISOString();
   else if (typeof value === "bigint") text = `${value}n`;
   else if (value === undefined) text = "undefined";
+  else if (typeof value === "number") text = String(value); // NaN and Infinity, which JSON spells null
   else text = JSON.stringify(value) ?? String(value);
   return text.length > PREVIEW_CHARS ? `${text.slice(0, PREVIEW_CHARS)}…` : text;
 }
