@@ -20,7 +20,16 @@ export function connectDb(url: string, options: DbOptions = {}): Sql {
     idle_timeout: options.idleTimeout ?? 20,
     onnotice: () => {},
     connection: { application_name: "scrape-ops-functions" },
-  });
+    // int8 (ids, counts) as JS numbers, as types/database.ts declares them; ids stay far below 2^53.
+    types: {
+      int8: {
+        to: 20,
+        from: [20],
+        serialize: (value: number | bigint | string) => String(value),
+        parse: (value: string) => Number(value),
+      },
+    },
+  }) as unknown as Sql;
 }
 
 /** JWT claims that RLS policies read through auth.jwt()/auth.uid()/auth.role(). */
