@@ -1,7 +1,10 @@
-// Runs queued mirror jobs (started through the jobs function with params {days, dry_run}): claim,
-// log, export, always finish. Mirror jobs are exclusive, so there is at most one to claim.
+// Runs queued mirror jobs (started through the jobs function with params {days, dry_run}) through
+// the shared job harness: claim, buffered logs, heartbeat, and always a finish. Mirror jobs are
+// exclusive, so there is at most one to claim. A failed export fails the job with the export's
+// error (for BigQuery the API's message); the export record itself is in ops.mirror_runs.
 import { z } from "zod";
 import type { Sql } from "../_shared/db.ts";
+import { claimAndRun, type Json, type RunResult, type Work } from "../_shared/jobs/mod.ts";
 import { runExport } from "../_shared/mirror/export.ts";
 import type { MirrorTargetSource } from "../_shared/mirror/target.ts";
 
@@ -10,90 +13,79 @@ export const mirrorJobParams = z.object({
   dry_run: z.boolean().default(false),
 }).strict();
 
+/** How many "would upsert" lines a dry-run job logs. */
+const DRY_RUN_LOGGED_ROWS = 20;
+
 export interface MirrorWorkerOptions {
   worker: string;
   /** Stop claiming after this long; the sweeper re-dispatches leftovers. Default 100 s. */
   budgetMs?: number;
 }
 
-interface LogLine {
-  level: string;
-  message: string;
-  ts: string;
+export function mirrorWork(sql: Sql, targets: MirrorTargetSource): Work<unknown> {
+  return async (ctx) => {
+    const params = mirrorJobParams.safeParse(ctx.params ?? {});
+    if (!params.success) {
+      throw new Error(`invalid mirror job params: ${
+        params.error.issues.map((i) => `${i.path.join(".") || "(params)"} ${i.message}`).join("; ")
+      }`);
+    }
+    const { days, dry_run: dryRun } = params.data;
+    ctx.log.info(`mirror job: ${dryRun ? "dry run, " : ""}last ${days} day(s) to ${targets.describe}`);
+    const log = (level: "INFO" | "WARNING" | "ERROR" | "SUCCESS", message: string) =>
+      ctx.log[level.toLowerCase() as "info" | "warning" | "error" | "success"](message);
+    const outcome = await runExport(sql, targets.create(), { days, dryRun, trigger: "job", jobId: ctx.job.id, log });
+    if (outcome.dryRun) {
+      for (const row of outcome.rows.slice(0, DRY_RUN_LOGGED_ROWS)) ctx.log.debug(`would upsert ${JSON.stringify(row)}`);
+      if (outcome.rows.length > DRY_RUN_LOGGED_ROWS) {
+        ctx.log.debug(`... and ${outcome.rows.length - DRY_RUN_LOGGED_ROWS} more rows`);
+      }
+      return {
+        result: {
+          dry_run: true,
+          target: outcome.target,
+          date_from: outcome.dateFrom,
+          date_to: outcome.dateTo,
+          rows_read: outcome.rowsRead,
+          watermark: outcome.watermark,
+        },
+      };
+    }
+    const { run, error } = outcome;
+    if (error) {
+      // The harness fails the job with this message and classifies it (the BigQuery error carries
+      // its HTTP status); the failed export record is already written.
+      throw Object.assign(new Error(`export ${run.id} failed: ${run.error}`), {
+        httpStatus: (error as { httpStatus?: unknown }).httpStatus,
+      });
+    }
+    const result: Json = {
+      dry_run: false,
+      mirror_run_id: run.id,
+      target: run.target,
+      date_from: run.date_from,
+      date_to: run.date_to,
+      rows_read: run.rows_read,
+      rows_upserted: run.rows_upserted,
+      watermark: run.watermark,
+      duration_ms: run.duration_ms,
+    };
+    return { result };
+  };
 }
 
 export async function runMirrorJobs(
   sql: Sql,
   targets: MirrorTargetSource,
   { worker, budgetMs = 100_000 }: MirrorWorkerOptions,
-): Promise<{ done: number }> {
+): Promise<{ done: number; results: RunResult[] }> {
   const deadline = Date.now() + budgetMs;
-  let done = 0;
+  const results: RunResult[] = [];
+  const work = mirrorWork(sql, targets);
   while (Date.now() < deadline) {
-    const [job] = await sql<{ id: number; params: unknown }[]>`
-      select id, params from ops.claim(${worker}, ${["mirror"]}, 1)`;
-    if (!job) break;
-    await runOne(sql, targets, worker, job);
-    done++;
+    const ran = await claimAndRun(sql, { types: ["mirror"], limit: 1 }, work, { worker });
+    if (ran.length === 0) break;
+    results.push(...ran);
   }
-  return { done };
-}
-
-async function runOne(sql: Sql, targets: MirrorTargetSource, worker: string, job: { id: number; params: unknown }) {
-  const lines: LogLine[] = [];
-  const log = (level: string, message: string) => lines.push({ level, message, ts: new Date().toISOString() });
-  const flush = async () => {
-    if (lines.length === 0) return;
-    const batch = lines.splice(0);
-    await sql`select * from ops.append_logs(${job.id}, ${sql.json(batch as never)})`;
-  };
-
-  let status: "completed" | "failed" = "failed";
-  let result: Record<string, unknown> | null = null;
-  let error: string | null = null;
-  try {
-    const params = mirrorJobParams.safeParse(job.params ?? {});
-    if (!params.success) {
-      throw new Error(`invalid mirror job params: ${params.error.issues.map((i) => `${i.path.join(".") || "(params)"} ${i.message}`).join("; ")}`);
-    }
-    const { days, dry_run: dryRun } = params.data;
-    log("INFO", `mirror job: ${dryRun ? "dry run, " : ""}last ${days} day(s) to ${targets.describe}`);
-    const outcome = await runExport(sql, targets.create(), { days, dryRun, trigger: "job", jobId: job.id, log });
-    if (outcome.dryRun) {
-      for (const row of outcome.rows.slice(0, 20)) log("DEBUG", `would upsert ${JSON.stringify(row)}`);
-      if (outcome.rows.length > 20) log("DEBUG", `... and ${outcome.rows.length - 20} more rows`);
-      status = "completed";
-      result = {
-        dry_run: true,
-        target: outcome.target,
-        date_from: outcome.dateFrom,
-        date_to: outcome.dateTo,
-        rows_read: outcome.rowsRead,
-        watermark: outcome.watermark,
-      };
-    } else {
-      const { run } = outcome;
-      result = {
-        dry_run: false,
-        mirror_run_id: run.id,
-        target: run.target,
-        date_from: run.date_from,
-        date_to: run.date_to,
-        rows_read: run.rows_read,
-        rows_upserted: run.rows_upserted,
-        watermark: run.watermark,
-        duration_ms: run.duration_ms,
-      };
-      status = run.status === "completed" ? "completed" : "failed";
-      error = run.error;
-    }
-  } catch (thrown) {
-    error = thrown instanceof Error ? thrown.message : String(thrown);
-    log("ERROR", `mirror job failed: ${error}`);
-  } finally {
-    // Always finish: logs first (best effort), then the terminal status.
-    await flush().catch((e) => console.error(`mirror: logs of job ${job.id} not stored`, e));
-    await sql`select ops.finish(${job.id}, ${status}, ${result === null ? null : sql.json(result as never)},
-                                ${error}, null, null, ${worker})`;
-  }
+  return { done: results.length, results };
 }
