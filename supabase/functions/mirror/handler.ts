@@ -27,6 +27,8 @@ export interface MirrorDeps {
   work: (trigger: string) => Promise<unknown>;
   /** Hands background work to the runtime (EdgeRuntime.waitUntil when hosted). */
   background: (promise: Promise<unknown>) => void;
+  /** The function's log (Supabase shows console output per invocation). Default console.log. */
+  log?: (line: string) => void;
 }
 
 /** A dry run answers with at most this many rows (and says when it left some out). */
@@ -55,6 +57,7 @@ const statusQuery = z.object({
 
 export function createMirrorHandler(deps: MirrorDeps) {
   const { sql, jwtSecret, targets } = deps;
+  const logLine = deps.log ?? ((line: string) => console.log(line));
 
   async function exportNow(caller: Caller, input: z.infer<typeof exportBody>): Promise<Response> {
     const triggerName = input.trigger ?? (input.schedule ? "schedule" : "api");
@@ -62,7 +65,7 @@ export function createMirrorHandler(deps: MirrorDeps) {
       days: input.days,
       dryRun: input.dry_run,
       trigger: triggerName,
-      log: (level, message) => console.log(`mirror ${level} [${caller.actor}] ${message}`),
+      log: (level, message) => logLine(`mirror ${level} [${caller.actor}] ${message}`),
     }).catch((error) => {
       // A dry run records nothing: a schema violation is still a 422 naming row and field.
       if (error instanceof MirrorRowError) return error;

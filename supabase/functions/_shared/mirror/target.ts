@@ -5,15 +5,15 @@
 //   - else the local Postgres target at localMirrorDbUrl(env) (MIRROR_LOCAL_DB_URL, default
 //     SUPABASE_DB_URL with the database `scrape_ops_mirror`).
 // A misconfiguration (a key without a project id, both key and token, no database URL) is not
-// thrown here but by create(), so that each export records it as a failed export instead of the
-// function failing to load.
+// thrown here: create() returns a target whose ensureTable() rejects with the problem, so that each
+// export records it as a failed export instead of the function failing to load.
 
 import { bigQueryOptionsFromEnv, type BigQueryTargetOptions, createBigQueryTarget } from "./bigquery.ts";
 import { connectLocalMirror, createLocalTarget, localMirrorDbUrl } from "./local-target.ts";
 import type { MirrorTarget } from "./schema.ts";
 
 export interface MirrorTargetSource {
-  /** "bigquery", "local", or "unconfigured" (create() then throws the configuration error). */
+  /** "bigquery", "local", or "unconfigured" (its target's ensureTable() rejects with the problem). */
   kind: "bigquery" | "local" | "unconfigured";
   /** Where rows go, for status answers: never a credential. */
   describe: string;
@@ -38,13 +38,7 @@ export function mirrorTargetFromEnv(
     bigQuery = bigQueryOptionsFromEnv(env);
   } catch (error) {
     const problem = error instanceof Error ? error.message : String(error);
-    return {
-      kind: "unconfigured",
-      describe: `BigQuery misconfigured: ${problem}`,
-      create: () => {
-        throw new Error(`BigQuery configuration: ${problem}`);
-      },
-    };
+    return unconfigured("bigquery", `BigQuery configuration: ${problem}`);
   }
   if (bigQuery) {
     const resolved = { ...bigQuery, ...options.bigQuery };
@@ -56,13 +50,7 @@ export function mirrorTargetFromEnv(
   }
   const url = localMirrorDbUrl(env);
   if (!url) {
-    return {
-      kind: "unconfigured",
-      describe: "no target: set BigQuery credentials, MIRROR_LOCAL_DB_URL or SUPABASE_DB_URL",
-      create: () => {
-        throw new Error("no mirror target: set BigQuery credentials, MIRROR_LOCAL_DB_URL or SUPABASE_DB_URL");
-      },
-    };
+    return unconfigured("local", "no mirror target: set BigQuery credentials, MIRROR_LOCAL_DB_URL or SUPABASE_DB_URL");
   }
   const database = new URL(url).pathname.slice(1);
   let local: MirrorTarget | undefined;
@@ -70,5 +58,15 @@ export function mirrorTargetFromEnv(
     kind: "local",
     describe: `local postgres database ${database}, table monitoring.daily_summary`,
     create: () => (local ??= createLocalTarget(connectLocalMirror(url))),
+  };
+}
+
+/** A target that cannot work: every write rejects with the configuration problem (never a secret). */
+function unconfigured(name: string, problem: string): MirrorTargetSource {
+  const fail = () => Promise.reject(new Error(problem));
+  return {
+    kind: "unconfigured",
+    describe: problem,
+    create: () => ({ name, ensureTable: fail, upsert: fail }),
   };
 }
