@@ -62,7 +62,9 @@ describe("jobs: start", () => {
   });
 
   it("exactly one 201 out of 50 concurrent starts of an exclusive type; the others get 409 with the holder", async () => {
-    const body = JSON.stringify({ type: "mirror", params: { days: 1, dry_run: true } });
+    // backfill: exclusive and no worker runs it, so the winner holds the slot for the whole burst
+    // (a mirror dry run now finishes in milliseconds and would free the slot mid-burst).
+    const body = JSON.stringify({ type: "backfill", params: { from: "2026-11-01", to: "2026-11-02" } });
     const responses = await Promise.all(
       Array.from({ length: 50 }, () => call("/", operator, { method: "POST", body })),
     );
@@ -71,9 +73,9 @@ describe("jobs: start", () => {
     expect(statuses.filter((s) => s === 409)).toHaveLength(49);
     const winner = await responses[statuses.indexOf(201)].json();
     const loser = await responses[statuses.indexOf(409)].json();
-    expect(loser.error.details).toMatchObject({ job_id: winner.id, type: "mirror" });
+    expect(loser.error.details).toMatchObject({ job_id: winner.id, type: "backfill" });
     expect(loser.error.details).toHaveProperty("started_at");
-    const [{ n }] = await sql`select count(*)::int as n from ops.jobs where type = 'mirror' and status in ('pending', 'running')`;
+    const [{ n }] = await sql`select count(*)::int as n from ops.jobs where type = 'backfill' and status in ('pending', 'running')`;
     expect(n).toBe(1);
     await cancelLeftovers();
   });
