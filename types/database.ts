@@ -1091,6 +1091,48 @@ export type Database = {
       };
       "sweep": { Args: { "p_limit"?: number }; Returns: Json };
       "sweep_and_wake": { Args: Record<PropertyKey, never>; Returns: Json };
+      "upsert_source": {
+        Args: {
+          "p_adapter": string;
+          "p_adapter_config": Json;
+          "p_display_name": string;
+          "p_key": string;
+          "p_options"?: Json;
+        };
+        Returns: {
+          "active": boolean;
+          "adapter": string;
+          "adapter_config": NonNullable<Json>;
+          "breaker_cooldown_seconds": number;
+          "breaker_enabled": boolean;
+          "breaker_opened_at": string | null;
+          "breaker_state": string;
+          "breaker_threshold": number;
+          "breaker_trip_count": number;
+          "consecutive_errors": number;
+          "created_at": string;
+          "display_name": string;
+          "drop_min_baseline": number;
+          "drop_relative_threshold": number;
+          "drop_zscore_threshold": number;
+          "id": number;
+          "key": string;
+          "last_error_at": string | null;
+          "last_success_at": string | null;
+          "max_concurrency": number;
+          "rate_limit_seconds": number;
+          "slo_alert_success_rate": number;
+          "slo_avg_duration_seconds": number;
+          "slo_success_rate": number;
+          "updated_at": string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "sources";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
     };
     Enums: {
       [_ in never]: never;
