@@ -463,6 +463,7 @@ export type Database = {
           "normalized_title": string;
           "raw": NonNullable<Json>;
           "repost_of": number | null;
+          "repost_origin_pending": boolean;
           "repost_pending": boolean;
           "source_id": number;
           "title": string;
@@ -492,6 +493,7 @@ export type Database = {
           "normalized_title": string;
           "raw"?: NonNullable<Json>;
           "repost_of"?: number | null;
+          "repost_origin_pending"?: boolean;
           "repost_pending"?: boolean;
           "source_id": number;
           "title": string;
@@ -520,6 +522,7 @@ export type Database = {
           "normalized_title"?: string;
           "raw"?: NonNullable<Json>;
           "repost_of"?: number | null;
+          "repost_origin_pending"?: boolean;
           "repost_pending"?: boolean;
           "source_id"?: number;
           "title"?: string;
