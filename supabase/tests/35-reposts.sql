@@ -6,7 +6,7 @@
 -- ===========================================================================
 begin;
 set search_path = extensions, public;
-select plan(23);
+select plan(25);
 
 -- a posting written directly (fixture); p_gone = inactive_since_date (null: active)
 create function pg_temp.posting(p_key text, p_ext text, p_title text, p_location text, p_url text,
@@ -109,6 +109,20 @@ update ops.postings set last_seen_date = '2026-04-03', active = true, inactive_s
 select ops.detect_reposts();
 select is(array[pg_temp.parent('sm2'), pg_temp.cluster('sm2'), pg_temp.cluster('sm1')], array[null, null, null]::text[],
   'when sm1 is open again, sm2 is no repost of it and the cluster dissolves');
+
+-- a disappearance confirmed later competes with the current parent: the most recently seen wins
+select pg_temp.posting('beta', 'ux1', 'UX Designer', 'Berlin', null, '2026-03-01', '2026-03-05', '2026-03-06');
+select pg_temp.posting('beta', 'ux2', 'UX Designer', 'Berlin', null, '2026-03-02', '2026-03-08', null);
+select pg_temp.posting('beta', 'ux3', 'UX Designer', 'Berlin', null, '2026-03-10', '2026-03-30', null);
+select ops.detect_reposts((select id from ops.sources where key = 'beta'));
+select is(pg_temp.parent('ux3'), 'ux1', 'while ux2 is open, ux3 reposts ux1');
+update ops.postings set active = false, inactive_since = now(), inactive_since_date = '2026-03-12',
+       repost_origin_pending = true
+ where external_id = 'ux2';
+select ops.detect_reposts((select id from ops.sources where key = 'beta'));
+select is(array[pg_temp.parent('ux3'), pg_temp.cluster('ux3'), pg_temp.cluster('ux2'), pg_temp.cluster('ux1')],
+  array['ux2', 'ux2', 'ux2', null],
+  'once ux2 is gone, ux3 reposts ux2 (seen more recently); the cluster moves to ux2 and ux1 leaves it');
 
 -- ---------------------------------------------------------------------------
 -- A wider window, re-examined in full
