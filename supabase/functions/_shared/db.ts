@@ -20,8 +20,15 @@ export function connectDb(url: string, options: DbOptions = {}): Sql {
     idle_timeout: options.idleTimeout ?? 20,
     onnotice: () => {},
     connection: { application_name: "scrape-ops-functions" },
-    // int8 (ids, counts) as JS numbers, as types/database.ts declares them; ids stay far below 2^53.
+    // As types/database.ts declares them: int8 (ids, counts) as JS numbers (ids stay far below
+    // 2^53), date as its 'YYYY-MM-DD' text (a run_date is a calendar day, not a UTC midnight).
     types: {
+      date: {
+        to: 1082,
+        from: [1082],
+        serialize: (value: string | Date) => (value instanceof Date ? value.toISOString().slice(0, 10) : value),
+        parse: (value: string) => value,
+      },
       int8: {
         to: 20,
         from: [20],
