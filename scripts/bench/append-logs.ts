@@ -23,7 +23,9 @@ function makeLines(n: number, offset = 0) {
     const i = offset + k;
     return {
       level: i % 50 === 0 ? "WARNING" : "INFO",
-      message: `fetched https://careers.example.com/jobs?page=${i % 40} in ${100 + (i % 900)} ms: ${i % 25} postings`,
+      message: `fetched https://careers.example.com/jobs?page=${i % 40} in ${100 + (i % 900)} ms: ${
+        i % 25
+      } postings`,
       context: { page: i % 40, status: 200, ms: 100 + (i % 900) },
     };
   });
@@ -45,7 +47,9 @@ async function benchSql(jobId: number): Promise<number> {
 function copyText(jobId: number, lines: ReturnType<typeof makeLines>): string {
   const esc = (s: string) => s.replace(/\\/g, "\\\\").replace(/\t/g, "\\t").replace(/\n/g, "\\n");
   const ts = new Date().toISOString();
-  return lines.map((l) => `${jobId}\t${ts}\t${l.level}\t${esc(l.message)}\t${esc(JSON.stringify(l.context))}\n`).join("");
+  return lines.map((l) =>
+    `${jobId}\t${ts}\t${l.level}\t${esc(l.message)}\t${esc(JSON.stringify(l.context))}\n`
+  ).join("");
 }
 
 async function benchCopy(jobId: number): Promise<number> {
@@ -56,9 +60,13 @@ async function benchCopy(jobId: number): Promise<number> {
   for (let b = 0; b < batches; b++) {
     if (!stream.write(chunk)) await new Promise((resolve) => stream.once("drain", resolve));
   }
-  await new Promise<void>((resolve, reject) => stream.end((error?: Error | null) => (error ? reject(error) : resolve())));
+  await new Promise<void>((resolve, reject) =>
+    stream.end((error?: Error | null) => (error ? reject(error) : resolve()))
+  );
   // the COPY is done when the stream has finished
-  await new Promise<void>((resolve) => (stream.writableFinished ? resolve() : stream.once("finish", resolve)));
+  await new Promise<void>((
+    resolve,
+  ) => (stream.writableFinished ? resolve() : stream.once("finish", resolve)));
   return rate(batches * SQL_BATCH, performance.now() - started);
 }
 
@@ -83,7 +91,9 @@ async function benchHttp(jobId: number, concurrency: number): Promise<number> {
   return rate(total * HTTP_BATCH, performance.now() - started);
 }
 
-const [{ id: jobId }] = await sql<{ id: number }[]>`select id::int from ops.start_job('external', 'bench:append-logs')`;
+const [{ id: jobId }] = await sql<
+  { id: number }[]
+>`select id::int from ops.start_job('external', 'bench:append-logs')`;
 try {
   // warm-up: plans, caches, the functions server's connection pool
   await sql`select * from ops.append_logs(${jobId}, ${sql.json(makeLines(SQL_BATCH))}::jsonb)`;

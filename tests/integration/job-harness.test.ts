@@ -3,7 +3,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stackConfig } from "../../scripts/lib/config.ts";
 import { connectDb } from "../../supabase/functions/_shared/db.ts";
-import { claimAndRun, jobsApi, LogBuffer, mergeMetrics, runJob } from "../../supabase/functions/_shared/jobs/mod.ts";
+import {
+  claimAndRun,
+  jobsApi,
+  LogBuffer,
+  mergeMetrics,
+  runJob,
+} from "../../supabase/functions/_shared/jobs/mod.ts";
 
 const sql = connectDb(stackConfig().dbUrl, { max: 4 });
 const api = jobsApi(sql);
@@ -15,10 +21,14 @@ beforeAll(async () => {
   await sql`insert into ops.job_types (type, description, timeout_seconds, max_attempts, lease_seconds)
             values (${type}, 'vitest harness jobs', 60, 2, 5)`;
   [{ id: sourceId }] = await sql<{ id: number }[]>`
-    insert into ops.sources (key, display_name, adapter) values (${type.replace(/_/g, "-")}, 'Harness', 'lever') returning id`;
+    insert into ops.sources (key, display_name, adapter) values (${
+    type.replace(/_/g, "-")
+  }, 'Harness', 'lever') returning id`;
 });
 afterAll(async () => {
-  await sql`delete from ops.logs where job_id in (select id from ops.jobs where type in (${type}, 'scrape') and (locked_by like ${type + "%"}))`;
+  await sql`delete from ops.logs where job_id in (select id from ops.jobs where type in (${type}, 'scrape') and (locked_by like ${
+    type + "%"
+  }))`;
   await sql`delete from ops.jobs where type = ${type} or locked_by like ${type + "%"}`;
   await sql`delete from ops.errors where source_id = ${sourceId}`;
   await sql`delete from ops.error_hourly where source_id = ${sourceId}`;
@@ -29,7 +39,9 @@ afterAll(async () => {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const logsOf = (jobId: number) =>
-  sql<{ level: string; message: string }[]>`select level, message from ops.logs where job_id = ${jobId} order by id`;
+  sql<
+    { level: string; message: string }[]
+  >`select level, message from ops.logs where job_id = ${jobId} order by id`;
 
 describe("runJob", () => {
   it("claims, logs in batches, rolls up metrics and completes", async () => {
@@ -37,10 +49,13 @@ describe("runJob", () => {
     const [claimed] = await api.claim(`${type}-scrape`, ["scrape"], 1);
     expect(claimed.id).toBe(job.id);
     const batches: number[] = [];
-    const counting = { ...api, appendLogs: (id: number, lines: Parameters<typeof api.appendLogs>[1]) => {
-      batches.push(lines.length);
-      return api.appendLogs(id, lines);
-    } };
+    const counting = {
+      ...api,
+      appendLogs: (id: number, lines: Parameters<typeof api.appendLogs>[1]) => {
+        batches.push(lines.length);
+        return api.appendLogs(id, lines);
+      },
+    };
     const result = await runJob(counting, claimed, async (ctx) => {
       for (let i = 0; i < 25; i++) ctx.log.info(`item ${i}`, { i });
       ctx.metrics({ requests: 3, items_found: 25, portal_stats: { lever: { requests: 3 } } });
@@ -49,7 +64,12 @@ describe("runJob", () => {
       return { result: { items: 25 } };
     }, { worker: `${type}-scrape`, logs: { maxLines: 10 } });
     expect(result.outcome).toBe("completed");
-    expect(result.answer?.scrape_run).toMatchObject({ requests: 5, items_found: 25, blocked_429: 1, status: "completed" });
+    expect(result.answer?.scrape_run).toMatchObject({
+      requests: 5,
+      items_found: 25,
+      blocked_429: 1,
+      status: "completed",
+    });
     expect(batches).toEqual([10, 10, 5]);
     const lines = await logsOf(job.id);
     expect(lines.map((l) => l.message)).toEqual(Array.from({ length: 25 }, (_, i) => `item ${i}`));
@@ -64,11 +84,17 @@ describe("runJob", () => {
       throw Object.assign(new Error("HTTP 403 Forbidden for https://acme.example/careers"), { status: 403 });
     }, { worker });
     expect(result.outcome).toBe("failed");
-    expect(result.answer?.job).toMatchObject({ error_category: "block_403", error: "HTTP 403 Forbidden for https://acme.example/careers" });
+    expect(result.answer?.job).toMatchObject({
+      error_category: "block_403",
+      error: "HTTP 403 Forbidden for https://acme.example/careers",
+    });
     const [error] = await sql`select category, count from ops.errors where job_id = ${result.jobId}`;
     expect(error).toEqual({ category: "block_403", count: 1 });
     const lines = await logsOf(result.jobId);
-    expect(lines.at(-1)).toEqual({ level: "ERROR", message: "job failed: HTTP 403 Forbidden for https://acme.example/careers" });
+    expect(lines.at(-1)).toEqual({
+      level: "ERROR",
+      message: "job failed: HTTP 403 Forbidden for https://acme.example/careers",
+    });
   });
 
   it("aborts the signal when an operator cancels and finishes as cancelled", async () => {
@@ -171,8 +197,13 @@ describe("LogBuffer", () => {
   });
 
   it("merges metric increments like the database", () => {
-    expect(mergeMetrics({ requests: 1, portal_stats: { a: { n: 1 } }, breaker_triggered: false },
-      { requests: 2, portal_stats: { a: { n: 2 }, b: 1 }, breaker_triggered: true }))
+    expect(
+      mergeMetrics({ requests: 1, portal_stats: { a: { n: 1 } }, breaker_triggered: false }, {
+        requests: 2,
+        portal_stats: { a: { n: 2 }, b: 1 },
+        breaker_triggered: true,
+      }),
+    )
       .toEqual({ requests: 3, portal_stats: { a: { n: 3 }, b: 1 }, breaker_triggered: true });
   });
 });

@@ -19,7 +19,11 @@ const userToken = (opsRole?: string) =>
 const operator = userToken("operator");
 const run = `vt${Date.now().toString(36)}`;
 
-async function post(path: string, body: unknown, options: { token?: string | null; headers?: Record<string, string>; raw?: string } = {}) {
+async function post(
+  path: string,
+  body: unknown,
+  options: { token?: string | null; headers?: Record<string, string>; raw?: string } = {},
+) {
   const token = options.token === undefined ? config.serviceRoleKey : options.token;
   const response = await fetch(`${base}${path}`, {
     method: "POST",
@@ -80,7 +84,12 @@ describe("access", () => {
       body: { source_key: sourceKey, worker: `${run}-op`, run_date: "2026-11-22" },
     });
     expect(error).toBeNull();
-    expect(data.job).toMatchObject({ type: "scrape", status: "running", locked_by: `${run}-op`, run_date: "2026-11-22" });
+    expect(data.job).toMatchObject({
+      type: "scrape",
+      status: "running",
+      locked_by: `${run}-op`,
+      run_date: "2026-11-22",
+    });
     expect(data.job.created_by).toBe("00000000-0000-4000-8000-0000000000aa");
     expect(await count("select count(*) as n from ops.scrape_runs where job_id = $1", data.job.id)).toBe(1);
   });
@@ -90,7 +99,12 @@ describe("POST /report/jobs", () => {
   it("starts an external job without a source", async () => {
     const started = await post("/jobs", { worker: `${run}-ext`, params: { host: "vm-3" } });
     expect(started.status).toBe(201);
-    expect(started.body.job).toMatchObject({ type: "external", status: "running", attempt: 1, params: { host: "vm-3" } });
+    expect(started.body.job).toMatchObject({
+      type: "external",
+      status: "running",
+      attempt: 1,
+      params: { host: "vm-3" },
+    });
   });
 
   it("answers 400 with the failing fields and writes nothing", async () => {
@@ -119,7 +133,9 @@ describe("POST /report/jobs", () => {
     expect((await post("/jobs/1/dance", {})).status).toBe(404);
     expect((await post("/nope", {})).status).toBe(404);
     expect((await post("/jobs/abc/logs", { lines: [] })).body.error.fields[0].path).toBe("job_id");
-    const get = await fetch(`${base}/jobs`, { headers: { authorization: `Bearer ${config.serviceRoleKey}` } });
+    const get = await fetch(`${base}/jobs`, {
+      headers: { authorization: `Bearer ${config.serviceRoleKey}` },
+    });
     expect(get.status).toBe(405);
     await get.body?.cancel();
   });
@@ -128,12 +144,17 @@ describe("POST /report/jobs", () => {
 describe("POST /report/jobs/:id/logs", () => {
   it("stores a batch of 500 lines in order", async () => {
     const id = await startExternal();
-    const lines = Array.from({ length: 500 }, (_, i) => ({ level: i % 2 ? "info" : "DEBUG", message: `line ${i}`, context: { i } }));
+    const lines = Array.from(
+      { length: 500 },
+      (_, i) => ({ level: i % 2 ? "info" : "DEBUG", message: `line ${i}`, context: { i } }),
+    );
     const stored = await post(`/jobs/${id}/logs`, { lines });
     expect(stored.status).toBe(200);
     expect(stored.body.inserted).toBe(500);
     expect(stored.body.last_id - stored.body.first_id).toBe(499);
-    const rows = await sql<{ message: string; level: string }[]>`select message, level from ops.logs where job_id = ${id} order by id`;
+    const rows = await sql<
+      { message: string; level: string }[]
+    >`select message, level from ops.logs where job_id = ${id} order by id`;
     expect(rows.map((r) => r.message)).toEqual(lines.map((l) => l.message));
     expect(rows[1].level).toBe("INFO");
   });
@@ -141,19 +162,29 @@ describe("POST /report/jobs/:id/logs", () => {
   it("rejects a batch with one bad line (400 naming it) and stores nothing", async () => {
     const id = await startExternal();
     const bad = await post(`/jobs/${id}/logs`, {
-      lines: [{ level: "INFO", message: "ok" }, { level: "LOUD", message: "x" }, { level: "INFO", message: "" }],
+      lines: [{ level: "INFO", message: "ok" }, { level: "LOUD", message: "x" }, {
+        level: "INFO",
+        message: "",
+      }],
     });
     expect(bad.status).toBe(400);
-    expect(bad.body.error.fields.map((f: { path: string }) => f.path)).toEqual(["lines.1.level", "lines.2.message"]);
+    expect(bad.body.error.fields.map((f: { path: string }) => f.path)).toEqual([
+      "lines.1.level",
+      "lines.2.message",
+    ]);
     expect(await count("select count(*) as n from ops.logs where job_id = $1", id)).toBe(0);
   });
 
   it("answers 413 over 5,000 lines or 1 MB and stores nothing", async () => {
     const id = await startExternal();
-    const many = await post(`/jobs/${id}/logs`, { lines: Array.from({ length: 5001 }, () => ({ level: "INFO", message: "x" })) });
+    const many = await post(`/jobs/${id}/logs`, {
+      lines: Array.from({ length: 5001 }, () => ({ level: "INFO", message: "x" })),
+    });
     expect(many.status).toBe(413);
     const big = "y".repeat(60_000);
-    const heavy = await post(`/jobs/${id}/logs`, { lines: Array.from({ length: 20 }, () => ({ level: "INFO", message: big })) });
+    const heavy = await post(`/jobs/${id}/logs`, {
+      lines: Array.from({ length: 20 }, () => ({ level: "INFO", message: big })),
+    });
     expect(heavy.status).toBe(413);
     expect(heavy.body.error.code).toBe("payload_too_large");
     expect(await count("select count(*) as n from ops.logs where job_id = $1", id)).toBe(0);
@@ -176,7 +207,9 @@ describe("POST /report/jobs/:id/logs", () => {
     expect(second.body).toEqual(first.body);
     expect(second.headers.get("idempotency-replayed")).toBe("true");
     expect(await count("select count(*) as n from ops.logs where job_id = $1", id)).toBe(2);
-    const reused = await post(`/jobs/${id}/logs`, { lines: [{ level: "INFO", message: "c" }] }, { headers: { "idempotency-key": key } });
+    const reused = await post(`/jobs/${id}/logs`, { lines: [{ level: "INFO", message: "c" }] }, {
+      headers: { "idempotency-key": key },
+    });
     expect(reused.status).toBe(422);
     expect(reused.body.error.code).toBe("idempotency_key_reused");
   });
@@ -185,7 +218,12 @@ describe("POST /report/jobs/:id/logs", () => {
     const id = await startExternal();
     const key = `${run}-race-${id}`;
     const body = { lines: Array.from({ length: 50 }, (_, i) => ({ level: "INFO", message: `r${i}` })) };
-    const answers = await Promise.all(Array.from({ length: 6 }, () => post(`/jobs/${id}/logs`, body, { headers: { "idempotency-key": key } })));
+    const answers = await Promise.all(
+      Array.from(
+        { length: 6 },
+        () => post(`/jobs/${id}/logs`, body, { headers: { "idempotency-key": key } }),
+      ),
+    );
     expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200, 200]);
     for (const answer of answers) expect(answer.body).toEqual(answers[0].body);
     expect(await count("select count(*) as n from ops.logs where job_id = $1", id)).toBe(50);
@@ -204,7 +242,9 @@ describe("POST /report/jobs/:id/errors, heartbeat, finish", () => {
       ],
     });
     expect(recorded.status).toBe(200);
-    const byCategory = Object.fromEntries(recorded.body.errors.map((e: { category: string; count: number }) => [e.category, e.count]));
+    const byCategory = Object.fromEntries(
+      recorded.body.errors.map((e: { category: string; count: number }) => [e.category, e.count]),
+    );
     expect(byCategory).toEqual({ block_429: 2, parsing: 1 });
     const bad = await post(`/jobs/${id}/errors`, { errors: [{ message: "x", http_status: 999 }] });
     expect(bad.status).toBe(400);
@@ -232,11 +272,21 @@ describe("POST /report/jobs/:id/errors, heartbeat, finish", () => {
   it("finishes once: replay answers the same, a different finish is 409", async () => {
     const started = await post("/jobs", { source_key: sourceKey, worker: `${run}-fin` });
     const id = started.body.job.id;
-    const finish = { status: "partial", result: { pages: 4 }, error: "page 5 timed out", metrics: { requests: 10, timeouts: 1 } };
+    const finish = {
+      status: "partial",
+      result: { pages: 4 },
+      error: "page 5 timed out",
+      metrics: { requests: 10, timeouts: 1 },
+    };
     const first = await post(`/jobs/${id}/finish`, finish);
     expect(first.status).toBe(200);
     expect(first.body.job).toMatchObject({ status: "partial", error_category: "network_timeout" });
-    expect(first.body.scrape_run).toMatchObject({ status: "partial", requests: 10, timeouts: 1, timeout_rate: 0.1 });
+    expect(first.body.scrape_run).toMatchObject({
+      status: "partial",
+      requests: 10,
+      timeouts: 1,
+      timeout_rate: 0.1,
+    });
     const replay = await post(`/jobs/${id}/finish`, finish);
     expect(replay.status).toBe(200);
     expect(replay.body).toEqual(first.body);

@@ -37,7 +37,9 @@ export function callerFromRequest(request: Request): Caller | null {
   const appMetadata = (claims.app_metadata ?? {}) as Record<string, unknown>;
   let opsRole: OpsRole = null;
   if (role === "service_role") opsRole = "service";
-  else if (role === "authenticated" && (appMetadata.ops_role === "operator" || appMetadata.ops_role === "viewer")) {
+  else if (
+    role === "authenticated" && (appMetadata.ops_role === "operator" || appMetadata.ops_role === "viewer")
+  ) {
     opsRole = appMetadata.ops_role;
   }
   const actor = typeof claims.sub === "string" ? claims.sub : role;

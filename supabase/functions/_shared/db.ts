@@ -26,7 +26,9 @@ export function connectDb(url: string, options: DbOptions = {}): Sql {
       date: {
         to: 1082,
         from: [1082],
-        serialize: (value: string | Date) => (value instanceof Date ? value.toISOString().slice(0, 10) : value),
+        serialize: (
+          value: string | Date,
+        ) => (value instanceof Date ? value.toISOString().slice(0, 10) : value),
         parse: (value: string) => value,
       },
       int8: {
@@ -50,7 +52,9 @@ export type Claims = Record<string, unknown> & { role: string };
 export function asCaller<T>(sql: Sql, claims: Claims, work: (tx: TransactionSql) => Promise<T>): Promise<T> {
   const role = ["anon", "authenticated", "service_role"].includes(claims.role) ? claims.role : "anon";
   return sql.begin(async (tx) => {
-    await tx`select set_config('request.jwt.claims', ${JSON.stringify(claims)}, true), set_config('role', ${role}, true)`;
+    await tx`select set_config('request.jwt.claims', ${
+      JSON.stringify(claims)
+    }, true), set_config('role', ${role}, true)`;
     return await work(tx);
   }) as Promise<T>;
 }

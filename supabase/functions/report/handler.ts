@@ -42,25 +42,33 @@ class HttpError extends Error {
 async function readBody(request: Request): Promise<{ text: string; value: unknown }> {
   const declared = Number(request.headers.get("content-length") ?? "0");
   if (declared > MAX_BODY_BYTES) {
-    throw new HttpError(413, "payload_too_large", `the body is over ${MAX_BODY_BYTES} bytes`, { limit_bytes: MAX_BODY_BYTES });
+    throw new HttpError(413, "payload_too_large", `the body is over ${MAX_BODY_BYTES} bytes`, {
+      limit_bytes: MAX_BODY_BYTES,
+    });
   }
   const bytes = new Uint8Array(await request.arrayBuffer());
   if (bytes.byteLength > MAX_BODY_BYTES) {
-    throw new HttpError(413, "payload_too_large", `the body is over ${MAX_BODY_BYTES} bytes`, { limit_bytes: MAX_BODY_BYTES });
+    throw new HttpError(413, "payload_too_large", `the body is over ${MAX_BODY_BYTES} bytes`, {
+      limit_bytes: MAX_BODY_BYTES,
+    });
   }
   const text = new TextDecoder().decode(bytes);
   if (text.trim() === "") return { text, value: {} };
   try {
     return { text, value: JSON.parse(text) };
   } catch {
-    throw new HttpError(400, "invalid_json", "the body is not valid JSON", { fields: [{ path: "(body)", message: "invalid JSON" }] });
+    throw new HttpError(400, "invalid_json", "the body is not valid JSON", {
+      fields: [{ path: "(body)", message: "invalid JSON" }],
+    });
   }
 }
 
 function parse<T extends z.ZodType>(schema: T, value: unknown): z.infer<T> {
   const result = schema.safeParse(value);
   if (!result.success) {
-    throw new HttpError(400, "invalid_request", "the request has invalid fields", { fields: fieldErrors(result.error) });
+    throw new HttpError(400, "invalid_request", "the request has invalid fields", {
+      fields: fieldErrors(result.error),
+    });
   }
   return result.data;
 }
@@ -106,9 +114,14 @@ export function createReportHandler({ sql }: ReportDeps) {
       const body = await readBody(request);
       const value = body.value as Record<string, unknown>;
       if (action === "logs" && Array.isArray(value?.lines) && value.lines.length > MAX_LOG_LINES) {
-        throw new HttpError(413, "payload_too_large", `${value.lines.length} lines in one batch; at most ${MAX_LOG_LINES}`, {
-          limit_lines: MAX_LOG_LINES,
-        });
+        throw new HttpError(
+          413,
+          "payload_too_large",
+          `${value.lines.length} lines in one batch; at most ${MAX_LOG_LINES}`,
+          {
+            limit_lines: MAX_LOG_LINES,
+          },
+        );
       }
 
       // validate everything before touching the database: a 400 writes nothing
@@ -120,8 +133,14 @@ export function createReportHandler({ sql }: ReportDeps) {
             const api = jobsApi(tx as Sql);
             let sourceId: number | undefined;
             if (input.source_key) {
-              const [source] = await tx<{ id: number }[]>`select id from ops.sources where key = ${input.source_key}`;
-              if (!source) throw new HttpError(404, "not_found", `unknown source ${input.source_key}`, { entity: "source" });
+              const [source] = await tx<
+                { id: number }[]
+              >`select id from ops.sources where key = ${input.source_key}`;
+              if (!source) {
+                throw new HttpError(404, "not_found", `unknown source ${input.source_key}`, {
+                  entity: "source",
+                });
+              }
               sourceId = source.id;
             }
             const job = await api.startJob({
@@ -139,7 +158,10 @@ export function createReportHandler({ sql }: ReportDeps) {
         }
         case "logs": {
           const input = parse(logsSchema, value);
-          work = async (tx) => ({ status: 200, body: await jobsApi(tx as Sql).appendLogs(jobId!, input.lines) });
+          work = async (tx) => ({
+            status: 200,
+            body: await jobsApi(tx as Sql).appendLogs(jobId!, input.lines),
+          });
           break;
         }
         case "errors": {
@@ -195,13 +217,19 @@ export function createReportHandler({ sql }: ReportDeps) {
         const [claim] = await tx<{ state: string; status_code: number | null; response: unknown }[]>`
           select * from ops.idempotency_begin(${key}, ${route}, ${requestHash})`;
         if (claim.state === "mismatch") {
-          throw new HttpError(422, "idempotency_key_reused", "this Idempotency-Key was used for a different request");
+          throw new HttpError(
+            422,
+            "idempotency_key_reused",
+            "this Idempotency-Key was used for a different request",
+          );
         }
         if (claim.state === "replay") {
           return { status: claim.status_code ?? 200, body: claim.response, replayed: true };
         }
         const fresh = await work(tx);
-        await tx`select ops.idempotency_complete(${key}, ${fresh.status}, ${tx.json(fresh.body as Parameters<Sql["json"]>[0])}::jsonb)`;
+        await tx`select ops.idempotency_complete(${key}, ${fresh.status}, ${
+          tx.json(fresh.body as Parameters<Sql["json"]>[0])
+        }::jsonb)`;
         return { ...fresh, replayed: false };
       }) as Answer & { replayed: boolean };
       return json(answer.body, answer.status, { "idempotency-replayed": String(answer.replayed) });
@@ -212,7 +240,9 @@ export function createReportHandler({ sql }: ReportDeps) {
 }
 
 function toResponse(error: unknown): Response {
-  if (error instanceof HttpError) return errorResponse(error.status, error.code, error.message, error.details);
+  if (error instanceof HttpError) {
+    return errorResponse(error.status, error.code, error.message, error.details);
+  }
   const mapped = toJobApiError(error);
   if (mapped instanceof JobApiError) {
     const { code: _code, ...detail } = mapped.detail;
