@@ -1,20 +1,103 @@
-// npm run demo: start the local stack and show where everything runs.
-// (Grows into the full nightly demo: fixture sites, backfill, tonight's run, morning report.)
+// npm run demo: the nightly system end to end on this machine.
+//   1. starts the local stack on a fresh database and the fixture career sites
+//   2. registers ~30 companies across every adapter and fault profile
+//   3. backfills 21 nights (real pipeline runs against the sites as they looked
+//      on each day, so that baselines mean something)
+//   4. runs tonight's pipeline live with progress
+//   5. exports the BigQuery mirror (the local target unless BigQuery is configured)
+//   6. prints the morning report
+// The demo resets the local database: it is a demo, not a migration.
+import postgres from "postgres";
+import { type Company, demoCompanies } from "./fixtures/catalog.ts";
+import { type FixtureServer, startFixtureServer } from "./fixtures/server.ts";
 import { stackConfig } from "./lib/config.ts";
-import { stackUp } from "./lib/stack.ts";
-import { FUNCTIONS_LOG } from "./lib/functions-server.ts";
-import { POSTGRES_LOG } from "./lib/cluster.ts";
+import { resetDatabase } from "./lib/database.ts";
+import { morningReport } from "./lib/morning-report.ts";
+import { printSummary, runPipelineLive } from "./lib/pipeline-live.ts";
+import { restartFunctions, stackUp } from "./lib/stack.ts";
 
+const HISTORY_NIGHTS = 21;
+const started = Date.now();
 const config = stackConfig();
-console.log("scrape-ops demo\n");
-await stackUp(config);
-const response = await fetch(`${config.supabaseUrl}/functions/v1/health`);
-const health = await response.json();
-console.log(`\nhealth: ${health.status}, database reachable: ${health.database.reachable}, ` +
-  `latest migration: ${health.database.latest_migration}`);
-console.log(`
-where everything runs
-  database     ${config.dbUrl.replace(/:[^:@/]+@/, ":***@")}
-  functions    ${config.supabaseUrl}/functions/v1/<name>
-  logs         ${POSTGRES_LOG.slice(process.cwd().length + 1)}, ${FUNCTIONS_LOG.slice(process.cwd().length + 1)}
-  stop         npm run stack:down`);
+const elapsed = () => `${((Date.now() - started) / 1000).toFixed(0).padStart(3)}s`;
+const say = (line: string) => console.log(`${elapsed()}  ${line}`);
+
+/** The demo catalog: every format healthy, every fault twice; day-dependent faults hit the last nights. */
+function demoCatalog(): Company[] {
+  return demoCompanies(42).map((company) => {
+    const fault = company.fault;
+    if (fault.kind === "markup_changed") return { ...company, fault: { ...fault, fromDay: HISTORY_NIGHTS - 2 } };
+    if (fault.kind === "volume_drop") return { ...company, fault: { ...fault, fromDay: HISTORY_NIGHTS } };
+    return company;
+  });
+}
+
+function berlinDate(offsetDays: number): string {
+  const today = new Date(new Date().toLocaleString("en-US", { timeZone: "Europe/Berlin" }));
+  today.setDate(today.getDate() + offsetDays);
+  return `${today.getFullYear()}-${String(today.getMonth() + 1).padStart(2, "0")}-${String(today.getDate()).padStart(2, "0")}`;
+}
+
+async function registerSources(sql: postgres.Sql, fixtures: FixtureServer, day: number) {
+  for (const company of fixtures.companies) {
+    const { adapter, config: adapterConfig } = fixtures.sourceFor(company.key, day);
+    await sql`select key from ops.upsert_source(${company.key}, ${company.name}, ${adapter},
+      ${sql.json(adapterConfig as postgres.JSONValue)},
+      ${sql.json({ rate_limit_seconds: 0, breaker_threshold: 3, breaker_cooldown_seconds: 600, drop_min_baseline: 5 })})`;
+  }
+}
+
+async function main() {
+  console.log("scrape-ops demo: a nightly scraping system and its morning report\n");
+  say("starting the local stack");
+  await stackUp(config);
+  await resetDatabase(config);
+  await restartFunctions(config);
+  const sql = postgres(config.dbUrl, { max: 2, onnotice: () => {} });
+  const fixtures = await startFixtureServer({ companies: demoCatalog() });
+  try {
+    say(`fixture career sites on ${fixtures.url}: ${fixtures.companies.length} companies`);
+    await registerSources(sql, fixtures, 0);
+    const formats = new Set(fixtures.companies.map((c) => c.format));
+    const faults = new Set(fixtures.companies.map((c) => c.fault.kind));
+    say(`registered ${fixtures.companies.length} sources: ${formats.size} adapters, ${faults.size} fault profiles`);
+
+    say(`backfilling ${HISTORY_NIGHTS} nights`);
+    for (let day = 0; day < HISTORY_NIGHTS; day++) {
+      const runDate = berlinDate(day - HISTORY_NIGHTS);
+      await registerSources(sql, fixtures, day);
+      const night = await runPipelineLive(config, { runDate, log: () => {}, pollMs: 150 });
+      const t = night.totals;
+      say(`  night ${runDate}: ${night.status.padEnd(9)} ${t.completed} completed, ${t.partial} partial, ` +
+        `${t.failed} failed, ${t.skipped} skipped (${night.durationSeconds.toFixed(1)} s)`);
+    }
+
+    say("tonight's pipeline, live");
+    await registerSources(sql, fixtures, HISTORY_NIGHTS);
+    const tonight = await runPipelineLive(config, {
+      runDate: berlinDate(0),
+      log: (line) => console.log(`        ${line}`),
+    });
+    printSummary(tonight, (line) => console.log(`        ${line}`));
+
+    say("exporting the mirror");
+    const mirror = await fetch(`${config.supabaseUrl}/functions/v1/mirror`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${config.serviceRoleKey}`, "content-type": "application/json" },
+      body: JSON.stringify({ action: "export", days: HISTORY_NIGHTS + 1, wait: true }),
+    });
+    const exported = await mirror.json().catch(() => ({}));
+    say(mirror.ok ? `  mirror: ${JSON.stringify(exported)}` : `  mirror export failed (${mirror.status}): ${JSON.stringify(exported)}`);
+
+    console.log(`\n${await morningReport(sql, berlinDate(0))}\n`);
+    say(`done. The stack keeps running: npm run report, npm run pipeline, Studio on ${config.dbUrl.replace(/:[^:@/]+@/, ":***@")}; stop with npm run stack:down`);
+  } finally {
+    await fixtures.close();
+    await sql.end();
+  }
+}
+
+main().catch((error) => {
+  console.error(`\ndemo failed: ${error instanceof Error ? error.stack ?? error.message : error}`);
+  process.exit(1);
+});

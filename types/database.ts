@@ -84,6 +84,73 @@ export type Database = {
         };
         Relationships: [];
       };
+      "candidate_signals": {
+        Row: {
+          "created_at": string;
+          "details": Json | null;
+          "id": number;
+          "kind": string;
+          "signal_date": string;
+          "source_id": number;
+          "value": number;
+        };
+        ComputedFields: never;
+        Insert: {
+          "created_at"?: string;
+          "details"?: Json | null;
+          "id"?: never;
+          "kind": string;
+          "signal_date": string;
+          "source_id": number;
+          "value": number;
+        };
+        Update: {
+          "created_at"?: string;
+          "details"?: Json | null;
+          "id"?: never;
+          "kind"?: string;
+          "signal_date"?: string;
+          "source_id"?: number;
+          "value"?: number;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "candidate_signals_source_id_fkey";
+            columns: ["source_id"];
+            isOneToOne: false;
+            referencedRelation: "daily_summary_v";
+            referencedColumns: ["source_id"];
+          },
+          {
+            foreignKeyName: "candidate_signals_source_id_fkey";
+            columns: ["source_id"];
+            isOneToOne: false;
+            referencedRelation: "portal_status_v";
+            referencedColumns: ["source_id"];
+          },
+          {
+            foreignKeyName: "candidate_signals_source_id_fkey";
+            columns: ["source_id"];
+            isOneToOne: false;
+            referencedRelation: "slo_status_v";
+            referencedColumns: ["source_id"];
+          },
+          {
+            foreignKeyName: "candidate_signals_source_id_fkey";
+            columns: ["source_id"];
+            isOneToOne: false;
+            referencedRelation: "source_comparison_v";
+            referencedColumns: ["source_id"];
+          },
+          {
+            foreignKeyName: "candidate_signals_source_id_fkey";
+            columns: ["source_id"];
+            isOneToOne: false;
+            referencedRelation: "sources";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
       "classification_rules": {
         Row: {
           "active": boolean;
@@ -808,6 +875,161 @@ export type Database = {
           },
         ];
       };
+      "postings": {
+        Row: {
+          "active": boolean;
+          "cluster_id": number | null;
+          "content_hash": string;
+          "created_at": string;
+          "department": string | null;
+          "external_id": string;
+          "first_job_id": number | null;
+          "first_seen": string;
+          "first_seen_date": string;
+          "id": number;
+          "inactive_since": string | null;
+          "inactive_since_date": string | null;
+          "last_job_id": number | null;
+          "last_seen": string;
+          "last_seen_date": string;
+          "location": string | null;
+          "normalized_location": string;
+          "normalized_title": string;
+          "raw": NonNullable<Json>;
+          "repost_of": number | null;
+          "repost_origin_pending": boolean;
+          "repost_pending": boolean;
+          "source_id": number;
+          "title": string;
+          "updated_at": string;
+          "url": string | null;
+          "url_key": string | null;
+        };
+        ComputedFields: never;
+        Insert: {
+          "active"?: boolean;
+          "cluster_id"?: number | null;
+          "content_hash": string;
+          "created_at"?: string;
+          "department"?: string | null;
+          "external_id": string;
+          "first_job_id"?: number | null;
+          "first_seen"?: string;
+          "first_seen_date": string;
+          "id"?: never;
+          "inactive_since"?: string | null;
+          "inactive_since_date"?: string | null;
+          "last_job_id"?: number | null;
+          "last_seen"?: string;
+          "last_seen_date": string;
+          "location"?: string | null;
+          "normalized_location"?: string;
+          "normalized_title": string;
+          "raw"?: NonNullable<Json>;
+          "repost_of"?: number | null;
+          "repost_origin_pending"?: boolean;
+          "repost_pending"?: boolean;
+          "source_id": number;
+          "title": string;
+          "updated_at"?: string;
+          "url"?: string | null;
+          "url_key"?: never;
+        };
+        Update: {
+          "active"?: boolean;
+          "cluster_id"?: number | null;
+          "content_hash"?: string;
+          "created_at"?: string;
+          "department"?: string | null;
+          "external_id"?: string;
+          "first_job_id"?: number | null;
+          "first_seen"?: string;
+          "first_seen_date"?: string;
+          "id"?: never;
+          "inactive_since"?: string | null;
+          "inactive_since_date"?: string | null;
+          "last_job_id"?: number | null;
+          "last_seen"?: string;
+          "last_seen_date"?: string;
+          "location"?: string | null;
+          "normalized_location"?: string;
+          "normalized_title"?: string;
+          "raw"?: NonNullable<Json>;
+          "repost_of"?: number | null;
+          "repost_origin_pending"?: boolean;
+          "repost_pending"?: boolean;
+          "source_id"?: number;
+          "title"?: string;
+          "updated_at"?: string;
+          "url"?: string | null;
+          "url_key"?: never;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "postings_cluster_id_fkey";
+            columns: ["cluster_id"];
+            isOneToOne: false;
+            referencedRelation: "posting_lifespans_v";
+            referencedColumns: ["posting_id"];
+          },
+          {
+            foreignKeyName: "postings_cluster_id_fkey";
+            columns: ["cluster_id"];
+            isOneToOne: false;
+            referencedRelation: "postings";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "postings_repost_of_fkey";
+            columns: ["repost_of"];
+            isOneToOne: false;
+            referencedRelation: "posting_lifespans_v";
+            referencedColumns: ["posting_id"];
+          },
+          {
+            foreignKeyName: "postings_repost_of_fkey";
+            columns: ["repost_of"];
+            isOneToOne: false;
+            referencedRelation: "postings";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "postings_source_id_fkey";
+            columns: ["source_id"];
+            isOneToOne: false;
+            referencedRelation: "daily_summary_v";
+            referencedColumns: ["source_id"];
+          },
+          {
+            foreignKeyName: "postings_source_id_fkey";
+            columns: ["source_id"];
+            isOneToOne: false;
+            referencedRelation: "portal_status_v";
+            referencedColumns: ["source_id"];
+          },
+          {
+            foreignKeyName: "postings_source_id_fkey";
+            columns: ["source_id"];
+            isOneToOne: false;
+            referencedRelation: "slo_status_v";
+            referencedColumns: ["source_id"];
+          },
+          {
+            foreignKeyName: "postings_source_id_fkey";
+            columns: ["source_id"];
+            isOneToOne: false;
+            referencedRelation: "source_comparison_v";
+            referencedColumns: ["source_id"];
+          },
+          {
+            foreignKeyName: "postings_source_id_fkey";
+            columns: ["source_id"];
+            isOneToOne: false;
+            referencedRelation: "sources";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
       "schedule_runs": {
         Row: {
           "dispatched_via": string | null;
@@ -829,6 +1051,115 @@ export type Database = {
           "schedule"?: string;
         };
         Relationships: [];
+      };
+      "scores": {
+        Row: {
+          "avg_candidate_signal": number | null;
+          "avg_lifespan_days": number | null;
+          "avg_survey_rating": number | null;
+          "candidate_score": number | null;
+          "candidate_signals": number;
+          "candidate_weight": number | null;
+          "computed_at": string;
+          "id": number;
+          "lifespan_postings": number;
+          "lifespan_score": number | null;
+          "lifespan_weight": number | null;
+          "new_postings": number;
+          "repost_score": number | null;
+          "repost_weight": number | null;
+          "reposts": number;
+          "score": number | null;
+          "score_date": string;
+          "source_id": number;
+          "survey_responses": number;
+          "survey_score": number | null;
+          "survey_weight": number | null;
+        };
+        ComputedFields: never;
+        Insert: {
+          "avg_candidate_signal"?: number | null;
+          "avg_lifespan_days"?: number | null;
+          "avg_survey_rating"?: number | null;
+          "candidate_score"?: number | null;
+          "candidate_signals"?: number;
+          "candidate_weight"?: number | null;
+          "computed_at"?: string;
+          "id"?: never;
+          "lifespan_postings"?: number;
+          "lifespan_score"?: number | null;
+          "lifespan_weight"?: number | null;
+          "new_postings"?: number;
+          "repost_score"?: number | null;
+          "repost_weight"?: number | null;
+          "reposts"?: number;
+          "score"?: number | null;
+          "score_date": string;
+          "source_id": number;
+          "survey_responses"?: number;
+          "survey_score"?: number | null;
+          "survey_weight"?: number | null;
+        };
+        Update: {
+          "avg_candidate_signal"?: number | null;
+          "avg_lifespan_days"?: number | null;
+          "avg_survey_rating"?: number | null;
+          "candidate_score"?: number | null;
+          "candidate_signals"?: number;
+          "candidate_weight"?: number | null;
+          "computed_at"?: string;
+          "id"?: never;
+          "lifespan_postings"?: number;
+          "lifespan_score"?: number | null;
+          "lifespan_weight"?: number | null;
+          "new_postings"?: number;
+          "repost_score"?: number | null;
+          "repost_weight"?: number | null;
+          "reposts"?: number;
+          "score"?: number | null;
+          "score_date"?: string;
+          "source_id"?: number;
+          "survey_responses"?: number;
+          "survey_score"?: number | null;
+          "survey_weight"?: number | null;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "scores_source_id_fkey";
+            columns: ["source_id"];
+            isOneToOne: false;
+            referencedRelation: "daily_summary_v";
+            referencedColumns: ["source_id"];
+          },
+          {
+            foreignKeyName: "scores_source_id_fkey";
+            columns: ["source_id"];
+            isOneToOne: false;
+            referencedRelation: "portal_status_v";
+            referencedColumns: ["source_id"];
+          },
+          {
+            foreignKeyName: "scores_source_id_fkey";
+            columns: ["source_id"];
+            isOneToOne: false;
+            referencedRelation: "slo_status_v";
+            referencedColumns: ["source_id"];
+          },
+          {
+            foreignKeyName: "scores_source_id_fkey";
+            columns: ["source_id"];
+            isOneToOne: false;
+            referencedRelation: "source_comparison_v";
+            referencedColumns: ["source_id"];
+          },
+          {
+            foreignKeyName: "scores_source_id_fkey";
+            columns: ["source_id"];
+            isOneToOne: false;
+            referencedRelation: "sources";
+            referencedColumns: ["id"];
+          },
+        ];
       };
       "scrape_runs": {
         Row: {
@@ -1002,6 +1333,82 @@ export type Database = {
         };
         Relationships: [];
       };
+      "snapshots": {
+        Row: {
+          "active_count": number;
+          "disappeared_count": number;
+          "id": number;
+          "new_count": number;
+          "posting_count": number;
+          "postings": NonNullable<Json>;
+          "repost_count": number;
+          "snapshot_date": string;
+          "source_id": number;
+          "taken_at": string;
+        };
+        ComputedFields: never;
+        Insert: {
+          "active_count": number;
+          "disappeared_count": number;
+          "id"?: never;
+          "new_count": number;
+          "posting_count": number;
+          "postings"?: NonNullable<Json>;
+          "repost_count": number;
+          "snapshot_date": string;
+          "source_id": number;
+          "taken_at"?: string;
+        };
+        Update: {
+          "active_count"?: number;
+          "disappeared_count"?: number;
+          "id"?: never;
+          "new_count"?: number;
+          "posting_count"?: number;
+          "postings"?: NonNullable<Json>;
+          "repost_count"?: number;
+          "snapshot_date"?: string;
+          "source_id"?: number;
+          "taken_at"?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "snapshots_source_id_fkey";
+            columns: ["source_id"];
+            isOneToOne: false;
+            referencedRelation: "daily_summary_v";
+            referencedColumns: ["source_id"];
+          },
+          {
+            foreignKeyName: "snapshots_source_id_fkey";
+            columns: ["source_id"];
+            isOneToOne: false;
+            referencedRelation: "portal_status_v";
+            referencedColumns: ["source_id"];
+          },
+          {
+            foreignKeyName: "snapshots_source_id_fkey";
+            columns: ["source_id"];
+            isOneToOne: false;
+            referencedRelation: "slo_status_v";
+            referencedColumns: ["source_id"];
+          },
+          {
+            foreignKeyName: "snapshots_source_id_fkey";
+            columns: ["source_id"];
+            isOneToOne: false;
+            referencedRelation: "source_comparison_v";
+            referencedColumns: ["source_id"];
+          },
+          {
+            foreignKeyName: "snapshots_source_id_fkey";
+            columns: ["source_id"];
+            isOneToOne: false;
+            referencedRelation: "sources";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
       "sources": {
         Row: {
           "active": boolean;
@@ -1086,6 +1493,73 @@ export type Database = {
           "updated_at"?: string;
         };
         Relationships: [];
+      };
+      "survey_responses": {
+        Row: {
+          "comment": string | null;
+          "created_at": string;
+          "id": number;
+          "rating": number;
+          "respondent": string | null;
+          "response_date": string;
+          "source_id": number;
+        };
+        ComputedFields: never;
+        Insert: {
+          "comment"?: string | null;
+          "created_at"?: string;
+          "id"?: never;
+          "rating": number;
+          "respondent"?: string | null;
+          "response_date": string;
+          "source_id": number;
+        };
+        Update: {
+          "comment"?: string | null;
+          "created_at"?: string;
+          "id"?: never;
+          "rating"?: number;
+          "respondent"?: string | null;
+          "response_date"?: string;
+          "source_id"?: number;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "survey_responses_source_id_fkey";
+            columns: ["source_id"];
+            isOneToOne: false;
+            referencedRelation: "daily_summary_v";
+            referencedColumns: ["source_id"];
+          },
+          {
+            foreignKeyName: "survey_responses_source_id_fkey";
+            columns: ["source_id"];
+            isOneToOne: false;
+            referencedRelation: "portal_status_v";
+            referencedColumns: ["source_id"];
+          },
+          {
+            foreignKeyName: "survey_responses_source_id_fkey";
+            columns: ["source_id"];
+            isOneToOne: false;
+            referencedRelation: "slo_status_v";
+            referencedColumns: ["source_id"];
+          },
+          {
+            foreignKeyName: "survey_responses_source_id_fkey";
+            columns: ["source_id"];
+            isOneToOne: false;
+            referencedRelation: "source_comparison_v";
+            referencedColumns: ["source_id"];
+          },
+          {
+            foreignKeyName: "survey_responses_source_id_fkey";
+            columns: ["source_id"];
+            isOneToOne: false;
+            referencedRelation: "sources";
+            referencedColumns: ["id"];
+          },
+        ];
       };
     };
     Views: {
@@ -1343,6 +1817,116 @@ export type Database = {
         ComputedFields: never;
         Relationships: [];
       };
+      "posting_lifespans_v": {
+        Row: {
+          "active": boolean;
+          "cluster_id": number | null;
+          "external_id": string;
+          "first_seen_date": string;
+          "inactive_since_date": string | null;
+          "last_seen_date": string;
+          "lifespan_days": number | null;
+          "lifespan_end_date": string | null;
+          "posting_id": number;
+          "repost_of": number | null;
+          "source_id": number;
+          "title": string;
+        };
+        ComputedFields: never;
+        Insert: {
+          "active"?: boolean | null;
+          "cluster_id"?: number | null;
+          "external_id"?: string | null;
+          "first_seen_date"?: string | null;
+          "inactive_since_date"?: string | null;
+          "last_seen_date"?: string | null;
+          "lifespan_days"?: never;
+          "lifespan_end_date"?: never;
+          "posting_id"?: number | null;
+          "repost_of"?: number | null;
+          "source_id"?: number | null;
+          "title"?: string | null;
+        };
+        Update: {
+          "active"?: boolean | null;
+          "cluster_id"?: number | null;
+          "external_id"?: string | null;
+          "first_seen_date"?: string | null;
+          "inactive_since_date"?: string | null;
+          "last_seen_date"?: string | null;
+          "lifespan_days"?: never;
+          "lifespan_end_date"?: never;
+          "posting_id"?: number | null;
+          "repost_of"?: number | null;
+          "source_id"?: number | null;
+          "title"?: string | null;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "postings_cluster_id_fkey";
+            columns: ["cluster_id"];
+            isOneToOne: false;
+            referencedRelation: "posting_lifespans_v";
+            referencedColumns: ["posting_id"];
+          },
+          {
+            foreignKeyName: "postings_cluster_id_fkey";
+            columns: ["cluster_id"];
+            isOneToOne: false;
+            referencedRelation: "postings";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "postings_repost_of_fkey";
+            columns: ["repost_of"];
+            isOneToOne: false;
+            referencedRelation: "posting_lifespans_v";
+            referencedColumns: ["posting_id"];
+          },
+          {
+            foreignKeyName: "postings_repost_of_fkey";
+            columns: ["repost_of"];
+            isOneToOne: false;
+            referencedRelation: "postings";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "postings_source_id_fkey";
+            columns: ["source_id"];
+            isOneToOne: false;
+            referencedRelation: "daily_summary_v";
+            referencedColumns: ["source_id"];
+          },
+          {
+            foreignKeyName: "postings_source_id_fkey";
+            columns: ["source_id"];
+            isOneToOne: false;
+            referencedRelation: "portal_status_v";
+            referencedColumns: ["source_id"];
+          },
+          {
+            foreignKeyName: "postings_source_id_fkey";
+            columns: ["source_id"];
+            isOneToOne: false;
+            referencedRelation: "slo_status_v";
+            referencedColumns: ["source_id"];
+          },
+          {
+            foreignKeyName: "postings_source_id_fkey";
+            columns: ["source_id"];
+            isOneToOne: false;
+            referencedRelation: "source_comparison_v";
+            referencedColumns: ["source_id"];
+          },
+          {
+            foreignKeyName: "postings_source_id_fkey";
+            columns: ["source_id"];
+            isOneToOne: false;
+            referencedRelation: "sources";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
       "silent_failures_v": {
         Row: {
           "active": boolean;
@@ -1590,6 +2174,7 @@ export type Database = {
           "severity": string;
         }[];
       };
+      "compute_scores": { Args: { "score_date"?: string; "source_id"?: number }; Returns: Json };
       "continue_later": {
         Args: {
           "p_cursor": Json;
@@ -1638,6 +2223,11 @@ export type Database = {
           isOneToOne: true;
           isSetofReturn: false;
         };
+      };
+      "deactivate_missing_postings": { Args: { "job_id": number }; Returns: Json };
+      "detect_reposts": {
+        Args: { "full_scan"?: boolean; "source_id"?: number; "window_days"?: number };
+        Returns: Json;
       };
       "dispatch": { Args: { "body"?: Json; "function_name": string }; Returns: string };
       "enqueue": {
@@ -1991,6 +2581,70 @@ export type Database = {
       };
       "sweep": { Args: { "p_limit"?: number }; Returns: Json };
       "sweep_and_wake": { Args: Record<PropertyKey, never>; Returns: Json };
+      "take_snapshot": {
+        Args: { "snapshot_date"?: string; "source_id": number };
+        Returns: {
+          "active_count": number;
+          "disappeared_count": number;
+          "id": number;
+          "new_count": number;
+          "posting_count": number;
+          "postings": NonNullable<Json>;
+          "repost_count": number;
+          "snapshot_date": string;
+          "source_id": number;
+          "taken_at": string;
+        }[];
+        SetofOptions: {
+          from: "*";
+          to: "snapshots";
+          isOneToOne: false;
+          isSetofReturn: true;
+        };
+      };
+      "upsert_postings": { Args: { "job_id": number; "postings": Json }; Returns: Json };
+      "upsert_source": {
+        Args: {
+          "p_adapter": string;
+          "p_adapter_config": Json;
+          "p_display_name": string;
+          "p_key": string;
+          "p_options"?: Json;
+        };
+        Returns: {
+          "active": boolean;
+          "adapter": string;
+          "adapter_config": NonNullable<Json>;
+          "breaker_cooldown_seconds": number;
+          "breaker_enabled": boolean;
+          "breaker_opened_at": string | null;
+          "breaker_state": string;
+          "breaker_threshold": number;
+          "breaker_trip_count": number;
+          "consecutive_errors": number;
+          "created_at": string;
+          "display_name": string;
+          "drop_min_baseline": number;
+          "drop_relative_threshold": number;
+          "drop_zscore_threshold": number;
+          "id": number;
+          "key": string;
+          "last_error_at": string | null;
+          "last_success_at": string | null;
+          "max_concurrency": number;
+          "rate_limit_seconds": number;
+          "slo_alert_success_rate": number;
+          "slo_avg_duration_seconds": number;
+          "slo_success_rate": number;
+          "updated_at": string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "sources";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
     };
     Enums: {
       [_ in never]: never;

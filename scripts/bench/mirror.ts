@@ -16,7 +16,7 @@ import postgres from "postgres";
 import { BigQueryStandIn } from "../bigquery-standin/server.ts";
 import { createTestServiceAccount } from "../bigquery-standin/service-account.ts";
 import { stackConfig } from "../lib/config.ts";
-import { connectDb, numericBigint } from "../../supabase/functions/_shared/db.ts";
+import { connectDb, pgTypes } from "../../supabase/functions/_shared/db.ts";
 import { localMirrorDbUrl } from "../../supabase/functions/_shared/mirror/local-target.ts";
 import { mirrorTargetFromEnv } from "../../supabase/functions/_shared/mirror/target.ts";
 import { createMirrorHandler } from "../../supabase/functions/mirror/handler.ts";
@@ -26,7 +26,7 @@ const companies = Number(process.env.COMPANIES ?? 2000);
 const days = Number(process.env.DAYS ?? 3);
 const runs = Number(process.env.RUNS ?? 5);
 const PREFIX = "bench-mirror-";
-const sql = postgres(config.dbUrl, { max: 2, onnotice: () => {}, types: { bigint: numericBigint } });
+const sql = postgres(config.dbUrl, { max: 2, onnotice: () => {}, types: pgTypes });
 const mirror = postgres(localMirrorDbUrl({ SUPABASE_DB_URL: config.dbUrl })!, { max: 1, onnotice: () => {} });
 
 function stats(values: number[]) {

@@ -42,25 +42,25 @@ $$;
 -- ops_private.insert_phase_job: a child job, pending or already skipped
 -- ---------------------------------------------------------------------------
 create or replace function ops_private.insert_phase_job(
-  root ops.jobs, phase text, parent_id bigint, source_id bigint, skip_reason text default null)
+  p_root ops.jobs, p_phase text, p_parent_id bigint, p_source_id bigint, p_skip_reason text default null)
 returns bigint
 language sql
 set search_path = ''
 as $$
   insert into ops.jobs (type, params, status, max_attempts, lease_seconds, parent_id, root_id, source_id, run_date,
                         created_by, error, error_category, finished_at)
-  select t.type, jsonb_build_object('run_date', root.run_date), case when skip_reason is null then 'pending' else 'skipped' end,
-         t.max_attempts, t.lease_seconds, coalesce(parent_id, root.id), root.id, source_id, root.run_date,
-         'pipeline:' || root.id, skip_reason, case when skip_reason is not null then 'unknown' end,
-         case when skip_reason is not null then ops_private.now() end
-    from ops.job_types t where t.type = phase
+  select t.type, jsonb_build_object('run_date', p_root.run_date), case when p_skip_reason is null then 'pending' else 'skipped' end,
+         t.max_attempts, t.lease_seconds, coalesce(p_parent_id, p_root.id), p_root.id, p_source_id, p_root.run_date,
+         'pipeline:' || p_root.id, p_skip_reason, null,
+         case when p_skip_reason is not null then ops_private.now() end
+    from ops.job_types t where t.type = p_phase
   returning id
 $$;
 
 -- ---------------------------------------------------------------------------
 -- ops_private.finish_pipeline: terminal status and result of the root
 -- ---------------------------------------------------------------------------
-create or replace function ops_private.finish_pipeline(root ops.jobs)
+create or replace function ops_private.finish_pipeline(p_root ops.jobs)
 returns void
 language plpgsql
 set search_path = ''
@@ -83,7 +83,7 @@ begin
            'success_rate', round(count(*) filter (where type = 'scrape' and status = 'completed')::numeric
                                  / nullif(count(*) filter (where type = 'scrape'), 0), 4))
     into totals
-    from ops.jobs where root_id = root.id;
+    from ops.jobs where root_id = p_root.id;
 
   select jsonb_object_agg(type, stats) into phases from (
     select type, jsonb_build_object(
@@ -93,13 +93,13 @@ begin
              'skipped', count(*) filter (where status = 'skipped'),
              'started_at', min(started_at), 'finished_at', max(finished_at),
              'seconds', round(extract(epoch from max(finished_at) - min(coalesce(started_at, created_at)))::numeric, 3)) as stats
-      from ops.jobs where root_id = root.id group by type) p;
+      from ops.jobs where root_id = p_root.id group by type) p;
 
   select coalesce(jsonb_agg(e order by e ->> 'job_id'), '[]'::jsonb) into errors from (
     select jsonb_build_object('job_id', j.id, 'type', j.type, 'source', s.key, 'status', j.status,
                               'error', j.error, 'category', j.error_category) as e
       from ops.jobs j left join ops.sources s on s.id = j.source_id
-     where j.root_id = root.id and j.status in ('failed', 'partial', 'cancelled')
+     where j.root_id = p_root.id and j.status in ('failed', 'partial', 'cancelled')
      order by j.id limit 100) x;
 
   final_status := case
@@ -108,8 +108,8 @@ begin
     else 'partial'
   end;
 
-  perform ops_private.finalize_job(root, final_status,
-    jsonb_build_object('run_date', root.run_date, 'totals', totals, 'phases', coalesce(phases, '{}'), 'errors', errors),
+  perform ops_private.finalize_job(p_root, final_status,
+    jsonb_build_object('run_date', p_root.run_date, 'totals', totals, 'phases', coalesce(phases, '{}'), 'errors', errors),
     case when final_status <> 'completed'
       then format('%s of %s jobs did not complete', (totals ->> 'jobs')::int - (totals ->> 'completed')::int, totals ->> 'jobs')
     end,
@@ -120,7 +120,7 @@ $$;
 -- ---------------------------------------------------------------------------
 -- ops_private.advance_pipeline: start the next phase when the current one is done
 -- ---------------------------------------------------------------------------
-create or replace function ops_private.advance_pipeline(root_id bigint)
+create or replace function ops_private.advance_pipeline(p_root_id bigint)
 returns void
 language plpgsql
 set search_path = ''
@@ -132,7 +132,7 @@ declare
   pending integer;
   scrape record;
 begin
-  select * into root from ops.jobs where id = root_id for update;
+  select * into root from ops.jobs where id = p_root_id for update;
   if not found or root.type <> 'pipeline' or root.finished_at is not null then
     return;
   end if;
@@ -256,13 +256,13 @@ security definer
 set search_path = ''
 as $$
 declare
-  run_date date := coalesce(p_run_date, ops_private.berlin_date(ops_private.now()));
+  v_run_date date := coalesce(p_run_date, ops_private.berlin_date(ops_private.now()));
   root ops.jobs;
   scrape_jobs integer;
 begin
   root := ops.enqueue(p_type => 'pipeline',
-    p_params => jsonb_build_object('run_date', run_date, 'trigger', p_trigger, 'sources', p_source_keys),
-    p_run_date => run_date, p_created_by => coalesce(p_created_by, p_trigger));
+    p_params => jsonb_build_object('run_date', v_run_date, 'trigger', p_trigger, 'sources', p_source_keys),
+    p_run_date => v_run_date, p_created_by => coalesce(p_created_by, p_trigger));
   update ops.jobs
      set status = 'running', attempt = 1, started_at = ops_private.now(), heartbeat_at = ops_private.now(),
          locked_by = 'sql:pipeline', timeout_at = ops_private.now() + make_interval(secs => lease_seconds),
@@ -282,7 +282,7 @@ begin
   if scrape_jobs = 0 then
     perform ops_private.advance_pipeline(root.id);
   end if;
-  return jsonb_build_object('pipeline_id', root.id, 'run_date', run_date, 'scrape_jobs', scrape_jobs);
+  return jsonb_build_object('pipeline_id', root.id, 'run_date', v_run_date, 'scrape_jobs', scrape_jobs);
 end
 $$;
 

@@ -24,16 +24,13 @@ select is(
 select is(
   (select array_agg(distinct p.proname::text order by p.proname::text) from pg_proc p join pg_namespace n on n.oid = p.pronamespace
     where n.nspname = 'ops' and has_function_privilege('authenticated', p.oid, 'execute')),
-  array['classify_error', 'error_fingerprint', 'normalize_error_message', 'request_cancel'],
-  'signed-in users may call only the read-only classifiers and request_cancel (which checks the operator role)');
+  array['classify_error', 'error_fingerprint', 'normalize_error_message', 'request_cancel', 'reset_breaker',
+        'set_portal_active', 'set_rate_limit'],
+  'signed-in users may call only the read-only classifiers, request_cancel and the control levers (which check the operator role)');
 select is(
   (select array_agg(distinct p.proname::text order by p.proname::text) from pg_proc p join pg_namespace n on n.oid = p.pronamespace
-    where n.nspname = 'ops' and has_function_privilege('service_role', p.oid, 'execute')),
-  array['add_scrape_metrics', 'append_logs', 'claim', 'classify_error', 'continue_later', 'enqueue',
-        'error_fingerprint', 'finish', 'heartbeat', 'idempotency_begin', 'idempotency_complete', 'job_answer',
-        'normalize_error_message', 'purge_retention', 'record_errors', 'request_cancel', 'start_job',
-        'start_scrape_run', 'sweep'],
-  'workers (service_role) call the whole write API');
+    where n.nspname = 'ops' and not has_function_privilege('service_role', p.oid, 'execute')),
+  null, 'workers (service_role) call the whole write API: every function in ops');
 select is(
   (select count(*)::int from information_schema.role_table_grants
     where table_schema = 'ops' and grantee in ('anon', 'authenticated', 'service_role')

@@ -1,7 +1,7 @@
 // Arranging mirror scenarios: sources with finished scrape runs (inserted as the write functions
 // leave them, so the rollup trigger computes the daily stats), and reading the local mirror table.
 import postgres from "postgres";
-import { numericBigint } from "../../supabase/functions/_shared/db.ts";
+import { pgTypes } from "../../supabase/functions/_shared/db.ts";
 import { localMirrorDbUrl } from "../../supabase/functions/_shared/mirror/local-target.ts";
 import { stack } from "./stack.ts";
 
@@ -12,7 +12,7 @@ export function localMirrorSql(): Sql {
   return postgres(localMirrorDbUrl({ SUPABASE_DB_URL: stack.dbUrl })!, {
     max: 2,
     onnotice: () => {},
-    types: { bigint: numericBigint },
+    types: pgTypes,
   });
 }
 

@@ -4,7 +4,7 @@ import { createClient, type SupabaseClient } from "@supabase/supabase-js";
 import postgres from "postgres";
 import ws from "ws";
 import { signJwt, stackConfig } from "../../scripts/lib/config.ts";
-import { numericBigint } from "../../supabase/functions/_shared/db.ts";
+import { pgTypes } from "../../supabase/functions/_shared/db.ts";
 
 export const stack = stackConfig();
 
@@ -38,7 +38,7 @@ export const clients = {
 
 /** Superuser connection for arranging and checking state. Close it in afterAll. */
 export function superuserSql() {
-  return postgres(stack.dbUrl, { max: 4, onnotice: () => {}, types: { bigint: numericBigint } });
+  return postgres(stack.dbUrl, { max: 4, onnotice: () => {}, types: pgTypes });
 }
 
 export function functionUrl(name: string, path = ""): string {

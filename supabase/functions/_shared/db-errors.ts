@@ -1,49 +1,71 @@
-// SQL errors raised by ops.* functions, mapped to HTTP. The SQLSTATEs are the
-// contract between the SQL write API and the functions:
-//   42501  insufficient privilege                          -> 403
-//   P0400  invalid argument                                -> 400
-//   P0404  unknown job, job type, source or portal         -> 404
-//   P0409  an exclusive job type is busy (DETAIL: the job) -> 409
-//   P0413  batch over the SQL limit                        -> 413
-//   P0419  the job already finished                        -> 409
-//   P0423  the job is held by another worker               -> 409
-//   22023, 22P02, 23514, 23502  invalid value              -> 400
-// DETAIL, when JSON, is returned as `details`.
+// SQL errors raised by ops.* functions, mapped to HTTP: the contract between the
+// SQL write API (see supabase/migrations/20261122001000_job_api_foundations.sql)
+// and every function. MESSAGE is a sentence; DETAIL, when JSON, carries a
+// `code` and the facts, returned to the client as `details`.
 import { errorResponse } from "./http.ts";
 
-interface PgError {
-  code?: string;
-  message?: string;
-  detail?: string;
-  hint?: string;
-}
-
-const STATUS_BY_CODE: Record<string, [number, string]> = {
-  "42501": [403, "forbidden"],
-  "P0400": [400, "invalid_input"],
-  "P0404": [404, "not_found"],
-  "P0409": [409, "conflict"],
-  "P0413": [413, "payload_too_large"],
-  "P0419": [409, "job_finished"],
-  "P0423": [409, "job_not_owned"],
-  "22023": [400, "invalid_input"],
-  "22P02": [400, "invalid_input"],
-  "23514": [400, "invalid_input"],
-  "23502": [400, "invalid_input"],
+export const SQLSTATE_HTTP: Record<string, { status: number; code: string }> = {
+  P0400: { status: 400, code: "invalid_argument" },
+  P0404: { status: 404, code: "not_found" },
+  P0409: { status: 409, code: "job_type_busy" },
+  P0413: { status: 413, code: "payload_too_large" },
+  P0419: { status: 409, code: "job_finished" },
+  P0423: { status: 409, code: "job_not_owned" },
+  "42501": { status: 403, code: "forbidden" },
+  // column checks and bad casts reached by client input
+  "22023": { status: 400, code: "invalid_argument" },
+  "22P02": { status: 400, code: "invalid_argument" },
+  "23514": { status: 400, code: "invalid_argument" },
+  "23502": { status: 400, code: "invalid_argument" },
 };
 
-/** The HTTP answer for a known SQL error, or null for an unexpected one (let it be a 500). */
-export function sqlErrorResponse(error: unknown): Response | null {
-  const pg = error as PgError;
-  const mapped = pg?.code ? STATUS_BY_CODE[pg.code] : undefined;
+export interface SqlApiError {
+  sqlstate: string;
+  status: number;
+  code: string;
+  message: string;
+  details: Record<string, unknown>;
+}
+
+/** The API error a postgres.js error stands for, or null for an unexpected one. */
+export function parseSqlError(error: unknown): SqlApiError | null {
+  if (!error || typeof error !== "object") return null;
+  // already parsed by the job harness (jobs/errors.ts JobApiError)
+  const parsed = error as { sqlstate?: string; status?: number; code?: string; message?: string; detail?: unknown };
+  if (typeof parsed.sqlstate === "string" && typeof parsed.status === "number") {
+    return {
+      sqlstate: parsed.sqlstate,
+      status: parsed.status,
+      code: parsed.code ?? "error",
+      message: parsed.message ?? "",
+      details: (parsed.detail ?? {}) as Record<string, unknown>,
+    };
+  }
+  const e = error as { code?: string; message?: string; detail?: string };
+  const mapped = e.code ? SQLSTATE_HTTP[e.code] : undefined;
   if (!mapped) return null;
   let details: Record<string, unknown> = {};
-  if (pg.detail) {
+  if (e.detail?.startsWith("{")) {
     try {
-      details = { details: JSON.parse(pg.detail) };
+      details = JSON.parse(e.detail);
     } catch {
-      details = { details: pg.detail };
+      // a DETAIL that is not JSON stays out of the answer
     }
   }
-  return errorResponse(mapped[0], mapped[1], pg.message ?? mapped[1], details);
+  const { code, ...facts } = details;
+  return {
+    sqlstate: e.code!,
+    status: mapped.status,
+    code: typeof code === "string" ? code : mapped.code,
+    message: e.message ?? mapped.code,
+    details: facts,
+  };
+}
+
+/** The HTTP answer for a known SQL error, or null (let it be a 500). */
+export function sqlErrorResponse(error: unknown): Response | null {
+  const parsed = parseSqlError(error);
+  if (!parsed) return null;
+  const extra = Object.keys(parsed.details).length ? { details: parsed.details } : {};
+  return errorResponse(parsed.status, parsed.code, parsed.message, extra);
 }

@@ -25,8 +25,10 @@ export function validate<T>(schema: z.ZodType<T>, input: unknown): Parsed<T> {
   };
 }
 
-/** The JSON body, refusing bodies over maxBytes (413) and malformed JSON (400). */
-export async function readJsonBody(request: Request, maxBytes: number): Promise<Parsed<unknown>> {
+export type JsonBody = { ok: true; data: unknown; text: string } | { ok: false; response: Response };
+
+/** The JSON body (and its text), refusing bodies over maxBytes (413) and malformed JSON (400). */
+export async function readJsonBody(request: Request, maxBytes: number): Promise<JsonBody> {
   const declared = Number(request.headers.get("content-length") ?? "0");
   if (declared > maxBytes) {
     return { ok: false, response: errorResponse(413, "payload_too_large", `body exceeds ${maxBytes} bytes`) };
@@ -35,9 +37,9 @@ export async function readJsonBody(request: Request, maxBytes: number): Promise<
   if (new TextEncoder().encode(text).length > maxBytes) {
     return { ok: false, response: errorResponse(413, "payload_too_large", `body exceeds ${maxBytes} bytes`) };
   }
-  if (!text.trim()) return { ok: true, data: {} };
+  if (!text.trim()) return { ok: true, data: {}, text };
   try {
-    return { ok: true, data: JSON.parse(text) };
+    return { ok: true, data: JSON.parse(text), text };
   } catch {
     return { ok: false, response: errorResponse(400, "invalid_json", "the body is not valid JSON") };
   }

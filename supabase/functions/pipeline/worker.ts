@@ -1,14 +1,17 @@
-// Executes queued pipeline phase jobs (snapshot, lifespan, repost, score): the
-// work is SQL (ops.run_phase_job); this loop claims, runs and finishes them
-// until none are left or the time budget is spent.
+// Executes queued pipeline phase jobs (snapshot, lifespan, repost, score)
+// through the job harness: the work itself is SQL (ops.run_phase_job), the
+// harness claims, logs, classifies failures and always finishes the job.
+// Loops until no phase job is left or the time budget is spent (the sweeper
+// re-dispatches leftovers).
 import type { Sql } from "../_shared/db.ts";
+import { claimAndRun, type Json } from "../_shared/jobs/mod.ts";
 
 export const PHASE_TYPES = ["snapshot", "lifespan", "repost", "score"];
 
 export interface PhaseWorkerOptions {
   worker: string;
   trigger: string;
-  /** Stop claiming after this long; the sweeper re-dispatches leftovers. Default 100 s. */
+  /** Stop claiming after this long. Default 100 s, well under the edge function wall clock. */
   budgetMs?: number;
 }
 
@@ -16,16 +19,13 @@ export async function runPhaseJobs(sql: Sql, { worker, budgetMs = 100_000 }: Pha
   const deadline = Date.now() + budgetMs;
   let done = 0;
   while (Date.now() < deadline) {
-    const [job] = await sql`select id, type from ops.claim(${worker}, ${PHASE_TYPES}, 1)`;
-    if (!job) break;
-    try {
-      const [{ result }] = await sql`select ops.run_phase_job(${job.id}) as result`;
-      await sql`select ops.finish(${job.id}, 'completed', ${sql.json(result ?? {})}, null, null, null, ${worker})`;
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      await sql`select ops.finish(${job.id}, 'failed', null, ${message}, null, null, ${worker})`;
-    }
-    done++;
+    const results = await claimAndRun(sql, { types: PHASE_TYPES }, async (ctx) => {
+      const [{ result }] = await sql`select ops.run_phase_job(${ctx.job.id}) as result`;
+      ctx.log.success(`${ctx.job.type} done`, result ?? {});
+      return { result: (result ?? {}) as Json };
+    }, { worker });
+    if (results.length === 0) break;
+    done += results.length;
   }
   return { done };
 }

@@ -8,14 +8,15 @@
 // Access: the service role key or an operator's JWT (401 without, 403 for others).
 // An Idempotency-Key header makes a retry answer like the first request, which is stored once.
 import type { z } from "zod";
+import { HttpError } from "../_shared/api.ts";
+import { authenticate, bearerToken, requireRole } from "../_shared/auth.ts";
 import type { Sql, TransactionSql } from "../_shared/db.ts";
-import { callerFromRequest } from "../_shared/auth.ts";
-import { corsHeaders, errorResponse, json, preflight } from "../_shared/http.ts";
+import { sqlErrorResponse } from "../_shared/db-errors.ts";
+import { errorResponse, json, preflight } from "../_shared/http.ts";
 import { jobsApi, type Json, type ScrapeMetrics } from "../_shared/jobs/api.ts";
-import { JobApiError, toJobApiError } from "../_shared/jobs/errors.ts";
+import { fieldErrors, readJsonBody } from "../_shared/validation.ts";
 import {
   errorsSchema,
-  fieldErrors,
   finishSchema,
   heartbeatSchema,
   logsSchema,
@@ -26,6 +27,7 @@ import {
 
 export interface ReportDeps {
   sql: Sql;
+  jwtSecret: string;
 }
 
 interface Answer {
@@ -33,34 +35,12 @@ interface Answer {
   body: unknown;
 }
 
-class HttpError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string, readonly details = {}) {
-    super(message);
-  }
-}
-
-async function readBody(request: Request): Promise<{ text: string; value: unknown }> {
-  const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > MAX_BODY_BYTES) {
-    throw new HttpError(413, "payload_too_large", `the body is over ${MAX_BODY_BYTES} bytes`, { limit_bytes: MAX_BODY_BYTES });
-  }
-  const bytes = new Uint8Array(await request.arrayBuffer());
-  if (bytes.byteLength > MAX_BODY_BYTES) {
-    throw new HttpError(413, "payload_too_large", `the body is over ${MAX_BODY_BYTES} bytes`, { limit_bytes: MAX_BODY_BYTES });
-  }
-  const text = new TextDecoder().decode(bytes);
-  if (text.trim() === "") return { text, value: {} };
-  try {
-    return { text, value: JSON.parse(text) };
-  } catch {
-    throw new HttpError(400, "invalid_json", "the body is not valid JSON", { fields: [{ path: "(body)", message: "invalid JSON" }] });
-  }
-}
-
 function parse<T extends z.ZodType>(schema: T, value: unknown): z.infer<T> {
   const result = schema.safeParse(value);
   if (!result.success) {
-    throw new HttpError(400, "invalid_request", "the request has invalid fields", { fields: fieldErrors(result.error) });
+    throw new HttpError(400, "invalid_input", "some fields are missing or invalid", {
+      fields: fieldErrors(result.error),
+    });
   }
   return result.data;
 }
@@ -70,18 +50,15 @@ async function sha256(text: string): Promise<string> {
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-export function createReportHandler({ sql }: ReportDeps) {
+export function createReportHandler({ sql, jwtSecret }: ReportDeps) {
   return async (request: Request): Promise<Response> => {
     const cors = preflight(request);
     if (cors) return cors;
     try {
-      const caller = callerFromRequest(request);
-      if (!caller || caller.role === "anon") {
-        throw new HttpError(401, "unauthorized", "a service role key or an operator's token is required");
-      }
-      if (caller.opsRole !== "service" && caller.opsRole !== "operator") {
-        throw new HttpError(403, "forbidden", "reporting needs the service role or the operator role");
-      }
+      const caller = await authenticate(bearerToken(request), jwtSecret);
+      if (caller instanceof Response) return caller;
+      const denied = requireRole(caller, "operator");
+      if (denied) return denied;
       if (request.method !== "POST") throw new HttpError(405, "method_not_allowed", "use POST");
 
       const path = new URL(request.url).pathname.replace(/\/+$/, "");
@@ -93,7 +70,7 @@ export function createReportHandler({ sql }: ReportDeps) {
       if (rawId !== undefined) {
         if (!/^[1-9][0-9]{0,15}$/.test(rawId)) {
           throw new HttpError(400, "invalid_request", "the job id must be a positive integer", {
-            fields: [{ path: "job_id", message: "must be a positive integer" }],
+            fields: { job_id: ["must be a positive integer"] },
           });
         }
         jobId = Number(rawId);
@@ -103,12 +80,18 @@ export function createReportHandler({ sql }: ReportDeps) {
         throw new HttpError(404, "not_found", `no route POST ${path}`);
       }
 
-      const body = await readBody(request);
-      const value = body.value as Record<string, unknown>;
+      const body = await readJsonBody(request, MAX_BODY_BYTES);
+      if (!body.ok) return body.response;
+      const value = body.data as Record<string, unknown>;
       if (action === "logs" && Array.isArray(value?.lines) && value.lines.length > MAX_LOG_LINES) {
-        throw new HttpError(413, "payload_too_large", `${value.lines.length} lines in one batch; at most ${MAX_LOG_LINES}`, {
-          limit_lines: MAX_LOG_LINES,
-        });
+        throw new HttpError(
+          413,
+          "payload_too_large",
+          `${value.lines.length} lines in one batch; at most ${MAX_LOG_LINES}`,
+          {
+            limit_lines: MAX_LOG_LINES,
+          },
+        );
       }
 
       // validate everything before touching the database: a 400 writes nothing
@@ -120,8 +103,14 @@ export function createReportHandler({ sql }: ReportDeps) {
             const api = jobsApi(tx as Sql);
             let sourceId: number | undefined;
             if (input.source_key) {
-              const [source] = await tx<{ id: number }[]>`select id from ops.sources where key = ${input.source_key}`;
-              if (!source) throw new HttpError(404, "not_found", `unknown source ${input.source_key}`, { entity: "source" });
+              const [source] = await tx<
+                { id: number }[]
+              >`select id from ops.sources where key = ${input.source_key}`;
+              if (!source) {
+                throw new HttpError(404, "not_found", `unknown source ${input.source_key}`, {
+                  entity: "source",
+                });
+              }
               sourceId = source.id;
             }
             const job = await api.startJob({
@@ -139,7 +128,10 @@ export function createReportHandler({ sql }: ReportDeps) {
         }
         case "logs": {
           const input = parse(logsSchema, value);
-          work = async (tx) => ({ status: 200, body: await jobsApi(tx as Sql).appendLogs(jobId!, input.lines) });
+          work = async (tx) => ({
+            status: 200,
+            body: await jobsApi(tx as Sql).appendLogs(jobId!, input.lines),
+          });
           break;
         }
         case "errors": {
@@ -187,7 +179,7 @@ export function createReportHandler({ sql }: ReportDeps) {
       }
       if (key.length > 200) {
         throw new HttpError(400, "invalid_request", "the Idempotency-Key is longer than 200 characters", {
-          fields: [{ path: "Idempotency-Key", message: "at most 200 characters" }],
+          fields: { "Idempotency-Key": ["at most 200 characters"] },
         });
       }
       const requestHash = await sha256(`${path}\n${body.text}`);
@@ -195,13 +187,19 @@ export function createReportHandler({ sql }: ReportDeps) {
         const [claim] = await tx<{ state: string; status_code: number | null; response: unknown }[]>`
           select * from ops.idempotency_begin(${key}, ${route}, ${requestHash})`;
         if (claim.state === "mismatch") {
-          throw new HttpError(422, "idempotency_key_reused", "this Idempotency-Key was used for a different request");
+          throw new HttpError(
+            422,
+            "idempotency_key_reused",
+            "this Idempotency-Key was used for a different request",
+          );
         }
         if (claim.state === "replay") {
           return { status: claim.status_code ?? 200, body: claim.response, replayed: true };
         }
         const fresh = await work(tx);
-        await tx`select ops.idempotency_complete(${key}, ${fresh.status}, ${tx.json(fresh.body as Parameters<Sql["json"]>[0])}::jsonb)`;
+        await tx`select ops.idempotency_complete(${key}, ${fresh.status}, ${
+          tx.json(fresh.body as Parameters<Sql["json"]>[0])
+        }::jsonb)`;
         return { ...fresh, replayed: false };
       }) as Answer & { replayed: boolean };
       return json(answer.body, answer.status, { "idempotency-replayed": String(answer.replayed) });
@@ -213,14 +211,8 @@ export function createReportHandler({ sql }: ReportDeps) {
 
 function toResponse(error: unknown): Response {
   if (error instanceof HttpError) return errorResponse(error.status, error.code, error.message, error.details);
-  const mapped = toJobApiError(error);
-  if (mapped instanceof JobApiError) {
-    const { code: _code, ...detail } = mapped.detail;
-    return errorResponse(mapped.status, mapped.code, mapped.message, detail);
-  }
+  const mapped = sqlErrorResponse(error);
+  if (mapped) return mapped;
   console.error("report failed:", error);
-  return new Response(JSON.stringify({ error: { code: "internal", message: "internal error" } }), {
-    status: 500,
-    headers: { ...corsHeaders, "content-type": "application/json; charset=utf-8" },
-  });
+  return errorResponse(500, "internal", "internal error");
 }

@@ -75,9 +75,3 @@ export const finishSchema = z.strictObject({
 });
 
 /** zod issues as `[{ path: "lines.3.level", message }]`. */
-export function fieldErrors(error: z.ZodError): { path: string; message: string }[] {
-  return error.issues.map((issue) => ({
-    path: issue.path.map(String).join(".") || "(body)",
-    message: issue.message,
-  }));
-}

@@ -38,8 +38,20 @@ export interface ErrorEvent {
 }
 
 export const SCRAPE_COUNTERS = [
-  "links_checked", "links_ok", "links_failed", "items_found", "items_new", "items_updated", "items_rejected",
-  "requests", "http_failures", "blocked_403", "blocked_429", "timeouts", "captchas", "breaker_trips",
+  "links_checked",
+  "links_ok",
+  "links_failed",
+  "items_found",
+  "items_new",
+  "items_updated",
+  "items_rejected",
+  "requests",
+  "http_failures",
+  "blocked_403",
+  "blocked_429",
+  "timeouts",
+  "captchas",
+  "breaker_trips",
 ] as const;
 /** Increments of a scrape run's metrics; counters add up, portal_stats deep-sums, breaker_triggered ORs. */
 export type ScrapeMetrics = Partial<Record<(typeof SCRAPE_COUNTERS)[number], number>> & {
@@ -84,7 +96,9 @@ type JsonParameter = Parameters<Sql["json"]>[0];
 
 export function jobsApi(sql: Sql) {
   // jsonb parameters go through sql.json (a plain string would be stored as a JSON string)
-  const j = (value: unknown) => (value === undefined || value === null ? null : sql.json(value as JsonParameter));
+  const j = (
+    value: unknown,
+  ) => (value === undefined || value === null ? null : sql.json(value as JsonParameter));
   return {
     async enqueue(input: {
       type: string;
@@ -122,7 +136,9 @@ export function jobsApi(sql: Sql) {
       createdBy?: string;
     }): Promise<Job> {
       const [job] = await mapErrors(sql<Job[]>`
-        select * from ops.start_job(${input.type}, ${input.worker}, coalesce(${j(input.params)}::jsonb, '{}'::jsonb),
+        select * from ops.start_job(${input.type}, ${input.worker}, coalesce(${
+        j(input.params)
+      }::jsonb, '{}'::jsonb),
           ${input.sourceId ?? null}, ${input.parentId ?? null}, ${input.runDate ?? null}::date,
           ${input.idempotencyKey ?? null}, ${input.createdBy ?? null})`);
       return job;
@@ -177,7 +193,9 @@ export function jobsApi(sql: Sql) {
     },
 
     async requestCancel(jobId: number, reason?: string): Promise<Job> {
-      const [job] = await mapErrors(sql<Job[]>`select * from ops.request_cancel(${jobId}, ${reason ?? null})`);
+      const [job] = await mapErrors(
+        sql<Job[]>`select * from ops.request_cancel(${jobId}, ${reason ?? null})`,
+      );
       return job;
     },
 

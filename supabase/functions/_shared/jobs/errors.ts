@@ -1,16 +1,6 @@
-// The write API's error conventions (see supabase/migrations/20261122001000_job_api_foundations.sql):
-// custom SQLSTATEs with a JSON DETAIL, mapped 1:1 to HTTP statuses.
-
-/** SQLSTATE -> HTTP status and error code of the write API. */
-export const SQLSTATE_HTTP: Record<string, { status: number; code: string }> = {
-  P0400: { status: 400, code: "invalid_argument" },
-  P0404: { status: 404, code: "not_found" },
-  P0409: { status: 409, code: "job_type_busy" },
-  P0413: { status: 413, code: "payload_too_large" },
-  P0419: { status: 409, code: "job_finished" },
-  P0423: { status: 409, code: "job_not_owned" },
-  "42501": { status: 403, code: "forbidden" },
-};
+// Write-API errors inside the harness: a postgres.js error from an ops.*
+// function becomes a JobApiError with its HTTP status (see ../db-errors.ts).
+import { parseSqlError } from "../db-errors.ts";
 
 /** A write-API error raised by one of the ops.* SQL functions. */
 export class JobApiError extends Error {
@@ -28,20 +18,9 @@ export class JobApiError extends Error {
 
 /** Turns a postgres.js error from an ops.* function into a JobApiError; other errors come back unchanged. */
 export function toJobApiError(error: unknown): unknown {
-  if (!error || typeof error !== "object") return error;
-  const e = error as { code?: string; message?: string; detail?: string };
-  const mapped = e.code ? SQLSTATE_HTTP[e.code] : undefined;
-  if (!mapped) return error;
-  let detail: Record<string, unknown> = {};
-  if (e.detail?.startsWith("{")) {
-    try {
-      detail = JSON.parse(e.detail);
-    } catch {
-      // keep the empty detail
-    }
-  }
-  const code = typeof detail.code === "string" ? detail.code : mapped.code;
-  return new JobApiError(e.code!, mapped.status, code, e.message ?? code, detail);
+  const parsed = parseSqlError(error);
+  if (!parsed) return error;
+  return new JobApiError(parsed.sqlstate, parsed.status, parsed.code, parsed.message, parsed.details);
 }
 
 /** Awaits a database call and rethrows write-API errors as JobApiError. */

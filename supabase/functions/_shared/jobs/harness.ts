@@ -13,8 +13,8 @@ import {
   type ErrorEvent,
   type FinishAnswer,
   type Job,
-  jobsApi,
   type JobsApi,
+  jobsApi,
   type Json,
   type LogLevel,
   type ScrapeMetrics,
@@ -86,7 +86,11 @@ export interface RunResult {
 function describe(error: unknown): ErrorEvent {
   if (error instanceof Error) {
     const e = error as Error & { status?: unknown; httpStatus?: unknown; url?: unknown; category?: unknown };
-    const status = typeof e.httpStatus === "number" ? e.httpStatus : typeof e.status === "number" ? e.status : undefined;
+    const status = typeof e.httpStatus === "number"
+      ? e.httpStatus
+      : typeof e.status === "number"
+      ? e.status
+      : undefined;
     return {
       message: error.message || error.name,
       http_status: status && status >= 100 && status <= 599 ? status : undefined,
@@ -233,7 +237,11 @@ export async function runJob<P = Record<string, unknown>>(
   } else if (failed && abortReason === "timeout") {
     status = "failed";
     errorCategory = "timeout";
-    errorText = `job timed out after ${job.timeout_at ? Math.round((Date.parse(job.timeout_at) - Date.parse(job.claimed_at ?? job.timeout_at)) / 1000) : "?"} s`;
+    errorText = `job timed out after ${
+      job.timeout_at
+        ? Math.round((Date.parse(job.timeout_at) - Date.parse(job.claimed_at ?? job.timeout_at)) / 1000)
+        : "?"
+    } s`;
     logs.error({ message: errorText, category: "timeout" });
     log.error(errorText);
   } else if (failed) {
@@ -309,7 +317,10 @@ export async function claimAndRun<P = Record<string, unknown>>(
 }
 
 /** Adds two sets of metric increments the way the database does. */
-export function mergeMetrics(a: ScrapeMetrics | undefined, b: ScrapeMetrics | undefined): ScrapeMetrics | undefined {
+export function mergeMetrics(
+  a: ScrapeMetrics | undefined,
+  b: ScrapeMetrics | undefined,
+): ScrapeMetrics | undefined {
   if (!a) return b;
   if (!b) return a;
   const out: Record<string, unknown> = { ...a };
@@ -317,8 +328,9 @@ export function mergeMetrics(a: ScrapeMetrics | undefined, b: ScrapeMetrics | un
     const prev = out[key];
     if (typeof value === "number" && typeof prev === "number") out[key] = prev + value;
     else if (typeof value === "boolean" && typeof prev === "boolean") out[key] = prev || value;
-    else if (isObject(value) && isObject(prev)) out[key] = mergeMetrics(prev as ScrapeMetrics, value as ScrapeMetrics);
-    else out[key] = value;
+    else if (isObject(value) && isObject(prev)) {
+      out[key] = mergeMetrics(prev as ScrapeMetrics, value as ScrapeMetrics);
+    } else out[key] = value;
   }
   return out as ScrapeMetrics;
 }

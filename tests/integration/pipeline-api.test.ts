@@ -1,0 +1,87 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { functionUrl, stack, superuserSql, userJwt } from "../support/stack.ts";
+
+const sql = superuserSql();
+const prefix = `pl-${Date.now().toString(36)}`;
+const keys = [`${prefix}-a`, `${prefix}-b`];
+
+function call(path: string, token: string | null, init: RequestInit = {}) {
+  const headers: Record<string, string> = { "content-type": "application/json" };
+  if (token) headers.authorization = `Bearer ${token}`;
+  return fetch(functionUrl("pipeline", path), { ...init, headers });
+}
+
+/** Ends every open pipeline so that tests start from a clean slate (scrape workers may not exist here). */
+async function endOpenPipelines() {
+  await sql`update ops.jobs set status = 'cancelled', finished_at = now(), singleton_key = null
+             where status in ('pending', 'running') and (type = 'pipeline' or root_id in
+               (select id from ops.jobs where type = 'pipeline'))`;
+}
+
+beforeAll(async () => {
+  await endOpenPipelines();
+  await sql`update ops.sources set active = false where active`;
+  for (const key of keys) {
+    await sql`insert into ops.sources (key, display_name, adapter, adapter_config)
+              values (${key}, ${key}, 'greenhouse', '{"boardToken": "x", "baseUrl": "http://127.0.0.1:9"}')`;
+  }
+});
+
+afterAll(async () => {
+  await endOpenPipelines();
+  await sql`delete from ops.jobs where source_id in (select id from ops.sources where key like ${prefix + "%"})`;
+  await sql`delete from ops.sources where key like ${prefix + "%"}`;
+  await sql.end();
+});
+
+describe("pipeline API", () => {
+  it("POST /run starts a run with one scrape job per active source; a second start is a 409 with the running one", async () => {
+    const response = await call("/run", userJwt("operator"), { method: "POST", body: JSON.stringify({ run_date: "2026-11-01" }) });
+    expect(response.status).toBe(201);
+    const run = await response.json();
+    expect(run).toMatchObject({ run_date: "2026-11-01", scrape_jobs: 2 });
+    const again = await call("/run", stack.serviceRoleKey, { method: "POST", body: "{}" });
+    expect(again.status).toBe(409);
+    expect((await again.json()).error.details).toMatchObject({ job_id: run.pipeline_id, type: "pipeline", status: "running" });
+
+    const pending = await (await call("/pending", userJwt("viewer"))).json();
+    const mine = pending.pending.filter((j: { pipeline_id: number }) => j.pipeline_id === run.pipeline_id);
+    expect(mine.map((j: { source: string }) => j.source).sort()).toEqual(keys);
+
+    const history = await (await call("/history", userJwt("viewer"))).json();
+    expect(history.runs[0]).toMatchObject({ id: run.pipeline_id, status: "running", progress_total: 2, progress_done: 0 });
+    await endOpenPipelines();
+  });
+
+  it("exactly one of 20 concurrent starts wins", async () => {
+    const responses = await Promise.all(Array.from({ length: 20 }, () =>
+      call("/run", stack.serviceRoleKey, { method: "POST", body: JSON.stringify({ run_date: "2026-11-02" }) })
+    ));
+    const statuses = responses.map((r) => r.status).sort();
+    expect(statuses.filter((s) => s === 201)).toHaveLength(1);
+    expect(statuses.filter((s) => s === 409)).toHaveLength(19);
+    const [{ n }] = await sql`select count(*)::int as n from ops.jobs where type = 'pipeline' and run_date = '2026-11-02'`;
+    expect(n).toBe(1);
+    await endOpenPipelines();
+  });
+
+  it("GET /stats summarizes the last 7 days", async () => {
+    const body = await (await call("/stats", userJwt("viewer"))).json();
+    expect(body.window_days).toBe(7);
+    expect(body.runs).toBeGreaterThanOrEqual(2);
+    expect(body.jobs_by_type.scrape).toBeGreaterThanOrEqual(2);
+  });
+
+  it("400 for bad input and nothing is started; 401/403 by role", async () => {
+    const [{ before }] = await sql`select count(*)::int as before from ops.jobs`;
+    const bad = await call("/run", userJwt("operator"), { method: "POST", body: JSON.stringify({ run_date: "yesterday" }) });
+    expect(bad.status).toBe(400);
+    expect(Object.keys((await bad.json()).error.fields)).toEqual(["run_date"]);
+    expect((await call("/run", userJwt("viewer"), { method: "POST", body: "{}" })).status).toBe(403);
+    expect((await call("/history", null)).status).toBe(401);
+    expect((await call("/", userJwt("operator"), { method: "POST", body: JSON.stringify({ action: "work" }) })).status)
+      .toBe(403);
+    const [{ after }] = await sql`select count(*)::int as after from ops.jobs`;
+    expect(after).toBe(before);
+  });
+});
