@@ -159,7 +159,7 @@ language sql
 security definer
 set search_path = ''
 as $$
-  with cfg as (
+  with cfg as materialized (
     select
       ops_private.setting_numeric('alert_block_rate', 0.10) as block_rate,
       ops_private.setting_numeric('alert_timeout_rate', 0.05) as timeout_rate,
@@ -260,7 +260,8 @@ comment on function ops_private.recompute_daily_source_derived(bigint, date, dat
 -- (all when null) and run_date in [from, to], then the derived columns of
 -- [from, to + 14]. Days without any finished run are left as they are.
 -- ---------------------------------------------------------------------------
-create or replace function ops_private.rollup_scrape_runs(p_source_id bigint, p_from date, p_to date)
+create or replace function ops_private.rollup_scrape_runs(
+  p_source_id bigint, p_from date, p_to date, p_derive boolean default true)
 returns integer
 language plpgsql
 security definer
@@ -351,15 +352,15 @@ begin
     updated_at = excluded.updated_at;
   get diagnostics v_rows = row_count;
 
-  if v_rows > 0 then
+  if v_rows > 0 and p_derive then
     perform ops_private.recompute_daily_source_derived(p_source_id, p_from, p_to + 14);
   end if;
   return v_rows;
 end
 $$;
 
-comment on function ops_private.rollup_scrape_runs(bigint, date, date) is
-  'Recomputes rollup rows from ops.scrape_runs (one source or all, dates [from, to]) and the derived columns of [from, to + 14]. Returns the number of rollup rows written.';
+comment on function ops_private.rollup_scrape_runs(bigint, date, date, boolean) is
+  'Recomputes rollup rows from ops.scrape_runs (one source or all, dates [from, to]) and, unless p_derive is false, the derived columns of [from, to + 14]. Returns the number of rollup rows written.';
 
 -- ---------------------------------------------------------------------------
 -- ops_private.refresh_daily_source_stats(source, run_date): one day, as the
@@ -395,7 +396,12 @@ as $$
 declare
   v_rows integer;
 begin
-  v_rows := ops_private.rollup_scrape_runs(p_source_id, date '1900-01-01', date '2999-12-31');
+  v_rows := ops_private.rollup_scrape_runs(p_source_id, date '1900-01-01', date '2999-12-31', false);
+  if p_source_id is null then
+    -- a bulk load: fresh statistics before the derived pass joins the rollup with itself
+    analyze ops.daily_source_stats;
+  end if;
+  perform ops_private.recompute_daily_source_derived(p_source_id, date '1900-01-01', date '2999-12-31');
   return v_rows;
 end
 $$;
@@ -477,7 +483,7 @@ create trigger settings_thresholds_changed
 -- ---------------------------------------------------------------------------
 revoke all on function
   ops_private.recompute_daily_source_derived(bigint, date, date),
-  ops_private.rollup_scrape_runs(bigint, date, date),
+  ops_private.rollup_scrape_runs(bigint, date, date, boolean),
   ops_private.refresh_daily_source_stats(bigint, date),
   ops_private.rebuild_daily_source_stats(bigint),
   ops_private.scrape_runs_rollup_trigger(),

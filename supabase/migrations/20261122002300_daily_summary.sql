@@ -83,6 +83,8 @@ cross join lateral (
     end as last_day
 ) r
 join ops.calendar_days c on c.day >= r.first_day and c.day <= r.last_day
+  -- the same bound on the calendar alone, so that the calendar is read as an index range
+  and c.day <= ops_private.berlin_today()
 left join ops.daily_source_stats d on d.source_id = s.id and d.run_date = c.day;
 
 comment on view ops.daily_summary_v is

@@ -10,7 +10,7 @@
 create or replace view ops.silent_failures_v
 with (security_invoker = true)
 as
-with cfg as (
+with cfg as materialized (
   select
     ops_private.setting_numeric('silent_fast_ratio', 0.25) as fast_ratio,
     ops_private.setting_numeric('drop_min_baseline_days', 3) as min_days

@@ -52,7 +52,7 @@ comment on view ops.error_trend_daily_v is
 create or replace view ops.error_category_summary_v
 with (security_invoker = true)
 as
-with clock as (
+with clock as materialized (
   select date_trunc('hour', ops_private.monitoring_now()) as hour_now
 ),
 sums as (

@@ -30,7 +30,7 @@ language sql
 stable
 set search_path = ''
 as $$
-  with today as (select ops_private.berlin_today() as day),
+  with today as materialized (select ops_private.berlin_today() as day),
   days as (
     select
       s.id as source_id,
@@ -47,6 +47,8 @@ as $$
                    (select min(f.run_date) from ops.daily_source_stats f where f.source_id = s.id)) as first_day
     ) r
     left join ops.calendar_days c on c.day between greatest(p_from, r.first_day) and least(p_to, t.day)
+      -- the window on the calendar alone: an index range of at most (to - from + 1) dates
+      and c.day between p_from and p_to
     left join ops.daily_source_stats d on d.source_id = s.id and d.run_date = c.day
   )
   select
@@ -78,7 +80,7 @@ grant execute on function ops_private.source_window_stats(date, date) to authent
 create or replace view ops.slo_status_v
 with (security_invoker = true)
 as
-with cfg as (
+with cfg as materialized (
   select ops_private.setting_numeric('slo_window_days', 7)::integer as w, ops_private.berlin_today() as today
 ),
 judged as (
@@ -141,7 +143,7 @@ slo_status = breach if success_status is breach; warning if either is warning; e
 create or replace view ops.source_comparison_v
 with (security_invoker = true)
 as
-with cfg as (
+with cfg as materialized (
   select ops_private.setting_numeric('slo_window_days', 7)::integer as w, ops_private.berlin_today() as today
 )
 select

@@ -51,7 +51,7 @@ create policy mirror_runs_read on ops.mirror_runs
 create or replace view ops.mirror_freshness_v
 with (security_invoker = true)
 as
-with clock as (
+with clock as materialized (
   select
     ops_private.monitoring_now() as now,
     ops_private.berlin_today() as today,

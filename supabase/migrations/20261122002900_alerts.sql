@@ -35,7 +35,7 @@
 create or replace view ops.alerts_v
 with (security_invoker = true)
 as
-with cfg as (
+with cfg as materialized (
   select
     case when ops_private.berlin_local_time() >= ops_private.setting_time('alert_data_expected_by', time '07:00')
       then ops_private.berlin_today() else ops_private.berlin_today() - 1 end as day,
