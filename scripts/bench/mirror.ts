@@ -40,7 +40,9 @@ function stats(values: number[]) {
 }
 
 async function cleanUp() {
-  await sql`delete from ops.jobs where source_id in (select id from ops.sources where key like ${PREFIX + "%"})`;
+  await sql`delete from ops.jobs where source_id in (select id from ops.sources where key like ${
+    PREFIX + "%"
+  })`;
   await sql`delete from ops.sources where key like ${PREFIX + "%"}`;
   await mirror`delete from monitoring.daily_summary where company_key like ${PREFIX + "%"}`.catch(() => {});
 }
@@ -106,12 +108,20 @@ async function localExports() {
   }
   const [{ n }] = await mirror`
     select count(*)::int as n from monitoring.daily_summary where company_key like ${PREFIX + "%"}`;
-  return { rows_per_export: rows, bench_rows_in_mirror: n, http_ms: stats(wall), duration_ms: stats(recorded) };
+  return {
+    rows_per_export: rows,
+    bench_rows_in_mirror: n,
+    http_ms: stats(wall),
+    duration_ms: stats(recorded),
+  };
 }
 
 async function bigQueryExports() {
   const account = await createTestServiceAccount("scrape-ops-bench");
-  const standIn = await BigQueryStandIn.start({ publicKey: account.publicKey, clientEmail: account.clientEmail });
+  const standIn = await BigQueryStandIn.start({
+    publicKey: account.publicKey,
+    clientEmail: account.clientEmail,
+  });
   const fnSql = connectDb(config.dbUrl);
   try {
     const targets = mirrorTargetFromEnv({
@@ -135,11 +145,13 @@ async function bigQueryExports() {
     for (let i = 0; i <= runs; i++) {
       const before = standIn.requests.length;
       const t0 = performance.now();
-      const response = await handler(new Request("http://127.0.0.1/mirror", {
-        method: "POST",
-        headers: { "content-type": "application/json", authorization: `Bearer ${config.serviceRoleKey}` },
-        body: JSON.stringify({ action: "export", days }),
-      }));
+      const response = await handler(
+        new Request("http://127.0.0.1/mirror", {
+          method: "POST",
+          headers: { "content-type": "application/json", authorization: `Bearer ${config.serviceRoleKey}` },
+          body: JSON.stringify({ action: "export", days }),
+        }),
+      );
       const body = await response.json();
       wall.push(performance.now() - t0);
       if (response.status !== 200) throw new Error(`bigquery export failed: ${JSON.stringify(body)}`);
@@ -170,15 +182,23 @@ try {
   const generateMs = await generate();
   const local = await localExports();
   const bigquery = await bigQueryExports();
-  console.log(JSON.stringify({
-    benchmark: "mirror export",
-    companies,
-    days,
-    runs,
-    generate_ms: Math.round(generateMs),
-    local: { ...local, limit_ms: 3000, within_limit: local.http_ms.max <= 3000 },
-    bigquery: { ...bigquery, limit_requests: 3, within_limit: bigquery.requests_per_later_export.every((n) => n <= 3) },
-  }, null, 2));
+  console.log(JSON.stringify(
+    {
+      benchmark: "mirror export",
+      companies,
+      days,
+      runs,
+      generate_ms: Math.round(generateMs),
+      local: { ...local, limit_ms: 3000, within_limit: local.http_ms.max <= 3000 },
+      bigquery: {
+        ...bigquery,
+        limit_requests: 3,
+        within_limit: bigquery.requests_per_later_export.every((n) => n <= 3),
+      },
+    },
+    null,
+    2,
+  ));
 } finally {
   await cleanUp();
   await Promise.all([sql.end(), mirror.end()]);

@@ -15,12 +15,21 @@ export interface TestServiceAccount {
 
 export async function createTestServiceAccount(projectId: string): Promise<TestServiceAccount> {
   const keys = await crypto.subtle.generateKey(
-    { name: "RSASSA-PKCS1-v1_5", modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: "SHA-256" },
+    {
+      name: "RSASSA-PKCS1-v1_5",
+      modulusLength: 2048,
+      publicExponent: new Uint8Array([1, 0, 1]),
+      hash: "SHA-256",
+    },
     true,
     ["sign", "verify"],
   );
-  const privateKeyBody = Buffer.from(await crypto.subtle.exportKey("pkcs8", keys.privateKey)).toString("base64");
-  const pem = `-----BEGIN PRIVATE KEY-----\n${privateKeyBody.match(/.{1,64}/g)!.join("\n")}\n-----END PRIVATE KEY-----\n`;
+  const privateKeyBody = Buffer.from(await crypto.subtle.exportKey("pkcs8", keys.privateKey)).toString(
+    "base64",
+  );
+  const pem = `-----BEGIN PRIVATE KEY-----\n${
+    privateKeyBody.match(/.{1,64}/g)!.join("\n")
+  }\n-----END PRIVATE KEY-----\n`;
   return {
     clientEmail: TEST_CLIENT_EMAIL,
     publicKey: keys.publicKey,

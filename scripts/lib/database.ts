@@ -49,7 +49,11 @@ async function prepareMirrorDatabase(config: StackConfig): Promise<void> {
     if (!exists) await admin.unsafe(`create database ${LOCAL_MIRROR_DATABASE}`);
   } catch (error) {
     if (!config.external) throw error;
-    console.warn(`  mirror: cannot create database ${LOCAL_MIRROR_DATABASE} (${error instanceof Error ? error.message : error}); set MIRROR_LOCAL_DB_URL or BigQuery credentials`);
+    console.warn(
+      `  mirror: cannot create database ${LOCAL_MIRROR_DATABASE} (${
+        error instanceof Error ? error.message : error
+      }); set MIRROR_LOCAL_DB_URL or BigQuery credentials`,
+    );
   } finally {
     await admin.end();
   }
@@ -77,7 +81,9 @@ export async function resetDatabase(config: StackConfig): Promise<void> {
   if (push.status !== 0) {
     const applying = push.stdout.split("\n").filter((l) => l.startsWith("Applying migration")).pop();
     throw new Error(
-      `migration failed${applying ? ` (${applying.replace("Applying migration ", "").replace(/\.\.\.$/, "")})` : ""}:\n${push.stderr.trim()}`,
+      `migration failed${
+        applying ? ` (${applying.replace("Applying migration ", "").replace(/\.\.\.$/, "")})` : ""
+      }:\n${push.stderr.trim()}`,
     );
   }
 }

@@ -8,7 +8,10 @@
 // function's secrets would; the database, the SQL functions and the HTTP protocol are all real.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { BigQueryStandIn } from "../../scripts/bigquery-standin/server.ts";
-import { createTestServiceAccount, type TestServiceAccount } from "../../scripts/bigquery-standin/service-account.ts";
+import {
+  createTestServiceAccount,
+  type TestServiceAccount,
+} from "../../scripts/bigquery-standin/service-account.ts";
 import { connectDb } from "../../supabase/functions/_shared/db.ts";
 import { bigQueryTableSchema } from "../../supabase/functions/_shared/mirror/schema.ts";
 import { mirrorTargetFromEnv } from "../../supabase/functions/_shared/mirror/target.ts";
@@ -96,7 +99,12 @@ describe("mirror -> BigQuery (stand-in)", () => {
   it("first export into a project: JWT verified, dataset (EU) and table (schema v1) created, MERGE of every row", async () => {
     const { status, body } = await exportNow();
     expect(status).toBe(200);
-    expect(body.export).toMatchObject({ target: "bigquery", status: "completed", date_from: d2, date_to: d0 });
+    expect(body.export).toMatchObject({
+      target: "bigquery",
+      status: "completed",
+      date_from: d2,
+      date_to: d0,
+    });
     expect(body.export.rows_upserted).toBe(body.export.rows_read);
 
     expect(standIn.requests.map((r) => `${r.method} ${r.path} ${r.response?.status}`)).toEqual([
@@ -116,8 +124,18 @@ describe("mirror -> BigQuery (stand-in)", () => {
     expect((standIn.tables.get(TABLE) as { schema: unknown }).schema).toEqual(bigQueryTableSchema());
     expect(standInRows()).toEqual(await viewRows(d2, d0));
     expect(standInRows(A)).toEqual([
-      expect.objectContaining({ run_date: d2, final_status: "no_data", is_problem: 1, jobs_processed_best: null }),
-      expect.objectContaining({ run_date: d1, final_status: "failed", jobs_processed_best: 0, http_fail_rate_sum: 1 }),
+      expect.objectContaining({
+        run_date: d2,
+        final_status: "no_data",
+        is_problem: 1,
+        jobs_processed_best: null,
+      }),
+      expect.objectContaining({
+        run_date: d1,
+        final_status: "failed",
+        jobs_processed_best: 0,
+        http_fail_rate_sum: 1,
+      }),
       expect.objectContaining({ run_date: d0, final_status: "no_data" }),
     ]);
   });
@@ -132,7 +150,9 @@ describe("mirror -> BigQuery (stand-in)", () => {
     expect(token.path).toBe("/token");
     expect(token.body).toMatchObject({ grant_type: "urn:ietf:params:oauth:grant-type:jwt-bearer" });
     expect(table.response?.status).toBe(409);
-    expect(query.headers.authorization).toBe(`Bearer ${(token.response?.body as { access_token: string }).access_token}`);
+    expect(query.headers.authorization).toBe(
+      `Bearer ${(token.response?.body as { access_token: string }).access_token}`,
+    );
     const q = query.body as {
       query: string;
       useLegacySql: boolean;
@@ -151,7 +171,11 @@ describe("mirror -> BigQuery (stand-in)", () => {
     await exportNow();
     await addRun(sql, sourceA, d1, { status: "completed", items: 17, exec: 30, requests: 20 }, 90);
     standIn.failNext(
-      { status: 403, reason: "quotaExceeded", message: "Quota exceeded: Your table exceeded quota for UPDATE, DELETE or MERGE queries." },
+      {
+        status: 403,
+        reason: "quotaExceeded",
+        message: "Quota exceeded: Your table exceeded quota for UPDATE, DELETE or MERGE queries.",
+      },
       /\/queries$/,
     );
     const failed = await exportNow();
@@ -178,7 +202,10 @@ describe("mirror -> BigQuery (stand-in)", () => {
   });
 
   it("an auth failure at the token endpoint fails the export with the endpoint's message and writes nothing", async () => {
-    standIn.failNext({ status: 400, reason: "invalid_grant", message: "Invalid JWT Signature." }, /^\/token$/);
+    standIn.failNext(
+      { status: 400, reason: "invalid_grant", message: "Invalid JWT Signature." },
+      /^\/token$/,
+    );
     const { status, body } = await exportNow();
     expect(status).toBe(502);
     expect(body.export.status).toBe("failed");
@@ -197,11 +224,20 @@ describe("mirror -> BigQuery (stand-in)", () => {
 
   it("a mirror job whose export the API rejects fails with the API's message (the harness always finishes)", async () => {
     await exportNow(); // dataset and table exist
-    const [job] = await sql`select id from ops.enqueue(p_type => 'mirror', p_params => ${sql.json({ days: 1 })})`;
-    standIn.failNext({ status: 500, reason: "backendError", message: "Backend error. Please try again." }, /\/queries$/);
-    const { results } = await runMirrorJobs(fnSql, mirrorTargetFromEnv(env, { bigQuery: { pollIntervalMs: 0 } }), {
-      worker: "mirror:test",
-    });
+    const [job] = await sql`select id from ops.enqueue(p_type => 'mirror', p_params => ${
+      sql.json({ days: 1 })
+    })`;
+    standIn.failNext(
+      { status: 500, reason: "backendError", message: "Backend error. Please try again." },
+      /\/queries$/,
+    );
+    const { results } = await runMirrorJobs(
+      fnSql,
+      mirrorTargetFromEnv(env, { bigQuery: { pollIntervalMs: 0 } }),
+      {
+        worker: "mirror:test",
+      },
+    );
     expect(results.map((r) => r.jobId)).toEqual([job.id]);
     const [done] = await sql`select status, error from ops.jobs where id = ${job.id}`;
     expect(done.status).toBe("failed");

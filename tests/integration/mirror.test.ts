@@ -36,7 +36,10 @@ function call(path: string, token: string | null, init: RequestInit = {}) {
 }
 
 async function exportNow(body: Record<string, unknown> = {}, token = stack.serviceRoleKey) {
-  const response = await call("", token, { method: "POST", body: JSON.stringify({ action: "export", ...body }) });
+  const response = await call("", token, {
+    method: "POST",
+    body: JSON.stringify({ action: "export", ...body }),
+  });
   return { status: response.status, body: await response.json() };
 }
 
@@ -84,7 +87,14 @@ beforeAll(async () => {
   const sourceA = await addSource(sql, A);
   sourceB = await addSource(sql, B);
   await addRun(sql, sourceA, d2, { status: "completed", items: 38, exec: 55, requests: 80 });
-  await addRun(sql, sourceA, d1, { status: "completed", items: 40, exec: 61.5, requests: 100, failures: 5, blocked403: 2 });
+  await addRun(sql, sourceA, d1, {
+    status: "completed",
+    items: 40,
+    exec: 61.5,
+    requests: 100,
+    failures: 5,
+    blocked403: 2,
+  });
   await addRun(sql, sourceB, d1, { status: "failed", items: 0, exec: 3, requests: 10, failures: 10 });
   await sql`update ops.jobs set status = 'cancelled', finished_at = now(), singleton_key = null
              where type = 'mirror' and status in ('pending', 'running')`;
@@ -151,7 +161,9 @@ describe("mirror: export to the local target", () => {
     await addRun(sql, sourceB, d1, { status: "completed", items: 25, exec: 20, requests: 30 }, 120);
     const { status, body } = await exportNow();
     expect(status).toBe(200);
-    expect(new Date(body.export.watermark).getTime()).toBeGreaterThan(new Date(before.body.export.watermark).getTime());
+    expect(new Date(body.export.watermark).getTime()).toBeGreaterThan(
+      new Date(before.body.export.watermark).getTime(),
+    );
     expect(await mirroredRows(mirror, B)).toEqual([
       row(B, d2, ["no_data", 0, 1, null, null, null, null, null]),
       row(B, d1, ["success", 1, 0, 25, 0.25, 0, null, 20]),
@@ -182,7 +194,9 @@ describe("mirror: export to the local target", () => {
       expect.objectContaining({ companyKey: bad, runDate: d1, field: "execution_time_sec_best" }),
     ]);
     expect(body.error.message).toMatch(
-      new RegExp(`^nothing written: .*row \\d+ \\(company_key=${bad}, run_date=${d1}\\): execution_time_sec_best must be a finite number, got NaN`),
+      new RegExp(
+        `^nothing written: .*row \\d+ \\(company_key=${bad}, run_date=${d1}\\): execution_time_sec_best must be a finite number, got NaN`,
+      ),
     );
     expect(body.export).toMatchObject({ status: "failed", rows_upserted: 0 });
     expect(body.export.error).toContain("execution_time_sec_best");
@@ -192,7 +206,9 @@ describe("mirror: export to the local target", () => {
     await sql`update ops.scrape_runs set execution_time_sec = 42 where job_id = ${badJob}`;
     const repaired = await exportNow();
     expect(repaired.status).toBe(200);
-    expect(await mirroredRows(mirror, bad)).toContainEqual(row(bad, d1, ["success", 1, 0, 7, 0, 0, null, 42]));
+    expect(await mirroredRows(mirror, bad)).toContainEqual(
+      row(bad, d1, ["success", 1, 0, 7, 0, 0, null, 42]),
+    );
   });
 
   it("a dry run returns what would be written and writes nothing", async () => {
@@ -200,7 +216,13 @@ describe("mirror: export to the local target", () => {
     const runsBefore = await lastRunId();
     const { status, body } = await exportNow({ dry_run: true, days: 2 }, operator);
     expect(status).toBe(200);
-    expect(body).toMatchObject({ dry_run: true, target: "local", date_from: d1, date_to: d0, rows_truncated: false });
+    expect(body).toMatchObject({
+      dry_run: true,
+      target: "local",
+      date_from: d1,
+      date_to: d0,
+      rows_truncated: false,
+    });
     expect(body.rows).toHaveLength(body.rows_read);
     expect(body.rows.filter((r: MirroredRow) => r.company_key.startsWith(A))).toEqual([
       row(A, d1, ["success", 1, 0, 40, 0.05, 0.02, 38, 61.5]),
@@ -213,7 +235,10 @@ describe("mirror: export to the local target", () => {
 
 describe("mirror: routes, roles and input", () => {
   it("an operator exports (trigger api); a viewer may not; anon gets 401", async () => {
-    expect((await exportNow({ days: 1 }, operator)).body.export).toMatchObject({ status: "completed", trigger: "api" });
+    expect((await exportNow({ days: 1 }, operator)).body.export).toMatchObject({
+      status: "completed",
+      trigger: "api",
+    });
     const denied = await exportNow({}, viewer);
     expect(denied.status).toBe(403);
     const anon = await call("", null, { method: "POST", body: JSON.stringify({ action: "export" }) });
@@ -236,7 +261,12 @@ describe("mirror: routes, roles and input", () => {
 
   it("bad input is a 400 with field errors and records nothing", async () => {
     const before = await lastRunId();
-    for (const body of [{ action: "export", days: 0 }, { action: "export", days: "3" }, { action: "export", rows: [] }]) {
+    for (
+      const body of [{ action: "export", days: 0 }, { action: "export", days: "3" }, {
+        action: "export",
+        rows: [],
+      }]
+    ) {
       const response = await call("", stack.serviceRoleKey, { method: "POST", body: JSON.stringify(body) });
       expect(response.status).toBe(400);
       expect((await response.json()).error.code).toBe("invalid_input");
@@ -257,7 +287,8 @@ describe("mirror: jobs and the schedule", () => {
     expect(started.status).toBe(201);
     const { id } = await started.json();
     const job = await waitFor(async () => {
-      const [j] = await sql`select status, result, error from ops.jobs where id = ${id} and finished_at is not null`;
+      const [j] =
+        await sql`select status, result, error from ops.jobs where id = ${id} and finished_at is not null`;
       return j;
     });
     expect(job).toMatchObject({ status: "completed", error: null });
@@ -270,14 +301,21 @@ describe("mirror: jobs and the schedule", () => {
 
   it("a dry-run job logs what it would write and records no export", async () => {
     const before = await lastRunId();
-    const [job] = await sql`select id from ops.enqueue(p_type => 'mirror', p_params => ${sql.json({ days: 1, dry_run: true })})`;
+    const [job] = await sql`select id from ops.enqueue(p_type => 'mirror', p_params => ${
+      sql.json({ days: 1, dry_run: true })
+    })`;
     await sql`select ops.dispatch('mirror', ${sql.json({ job_id: job.id, type: "mirror" })})`;
     const done = await waitFor(async () => {
-      const [j] = await sql`select status, result from ops.jobs where id = ${job.id} and finished_at is not null`;
+      const [j] =
+        await sql`select status, result from ops.jobs where id = ${job.id} and finished_at is not null`;
       return j;
     });
-    expect(done).toMatchObject({ status: "completed", result: { dry_run: true, date_from: d0, date_to: d0 } });
-    const [{ n }] = await sql`select count(*)::int as n from ops.logs where job_id = ${job.id} and message like 'would upsert%'`;
+    expect(done).toMatchObject({
+      status: "completed",
+      result: { dry_run: true, date_from: d0, date_to: d0 },
+    });
+    const [{ n }] =
+      await sql`select count(*)::int as n from ops.logs where job_id = ${job.id} and message like 'would upsert%'`;
     expect(n).toBeGreaterThan(0);
     expect(await mirrorRunsSince(before)).toHaveLength(0);
   });

@@ -41,7 +41,13 @@ export interface RunSpec {
 }
 
 /** A finished scrape job with its run on `runDate` (02:00 Berlin, plus `minutes` for re-runs). */
-export async function addRun(sql: Sql, sourceId: number, runDate: string, run: RunSpec, minutes = 0): Promise<number> {
+export async function addRun(
+  sql: Sql,
+  sourceId: number,
+  runDate: string,
+  run: RunSpec,
+  minutes = 0,
+): Promise<number> {
   return await sql.begin(async (tx) => {
     const [{ id, started_at }] = await tx`
       insert into ops.jobs (type, status, source_id, run_date, created_at, started_at, finished_at)
@@ -80,14 +86,20 @@ export interface MirroredRow {
 }
 
 /** The local mirror table (schema v1 columns, plus mirrored_at when asked), in key order. */
-export async function mirroredRows(mirror: Sql, keyPrefix = "", withMirroredAt = false): Promise<MirroredRow[]> {
+export async function mirroredRows(
+  mirror: Sql,
+  keyPrefix = "",
+  withMirroredAt = false,
+): Promise<MirroredRow[]> {
   const exists = await mirror`select to_regclass('monitoring.daily_summary') as t`;
   if (!exists[0].t) return [];
-  return [...await mirror<MirroredRow[]>`
+  return [
+    ...await mirror<MirroredRow[]>`
     select company_key, run_date::text as run_date, final_status, is_success, is_problem, jobs_processed_best,
            http_fail_rate_sum, http_block_rate_sum, baseline_jobs_processed_14d, execution_time_sec_best
            ${withMirroredAt ? mirror`, mirrored_at::text as mirrored_at` : mirror``}
       from monitoring.daily_summary
      where company_key like ${`${keyPrefix}%`}
-     order by company_key, run_date`];
+     order by company_key, run_date`,
+  ];
 }

@@ -26,17 +26,27 @@ export function mirrorWork(sql: Sql, targets: MirrorTargetSource): Work<unknown>
   return async (ctx) => {
     const params = mirrorJobParams.safeParse(ctx.params ?? {});
     if (!params.success) {
-      throw new Error(`invalid mirror job params: ${
-        params.error.issues.map((i) => `${i.path.join(".") || "(params)"} ${i.message}`).join("; ")
-      }`);
+      throw new Error(
+        `invalid mirror job params: ${
+          params.error.issues.map((i) => `${i.path.join(".") || "(params)"} ${i.message}`).join("; ")
+        }`,
+      );
     }
     const { days, dry_run: dryRun } = params.data;
     ctx.log.info(`mirror job: ${dryRun ? "dry run, " : ""}last ${days} day(s) to ${targets.describe}`);
     const log = (level: "INFO" | "WARNING" | "ERROR" | "SUCCESS", message: string) =>
       ctx.log[level.toLowerCase() as "info" | "warning" | "error" | "success"](message);
-    const outcome = await runExport(sql, targets.create(), { days, dryRun, trigger: "job", jobId: ctx.job.id, log });
+    const outcome = await runExport(sql, targets.create(), {
+      days,
+      dryRun,
+      trigger: "job",
+      jobId: ctx.job.id,
+      log,
+    });
     if (outcome.dryRun) {
-      for (const row of outcome.rows.slice(0, DRY_RUN_LOGGED_ROWS)) ctx.log.debug(`would upsert ${JSON.stringify(row)}`);
+      for (const row of outcome.rows.slice(0, DRY_RUN_LOGGED_ROWS)) {
+        ctx.log.debug(`would upsert ${JSON.stringify(row)}`);
+      }
       if (outcome.rows.length > DRY_RUN_LOGGED_ROWS) {
         ctx.log.debug(`... and ${outcome.rows.length - DRY_RUN_LOGGED_ROWS} more rows`);
       }

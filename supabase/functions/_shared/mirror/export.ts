@@ -60,7 +60,9 @@ export type ExportResult =
 
 // Schema v1's columns in order; DATE columns as text so that the values match the generated
 // types (string) instead of postgres.js's Date objects.
-const SELECT_LIST = SCHEMA_V1.map((c) => (c.type === "DATE" ? `${c.name}::text as ${c.name}` : c.name)).join(", ");
+const SELECT_LIST = SCHEMA_V1.map((c) => (c.type === "DATE" ? `${c.name}::text as ${c.name}` : c.name)).join(
+  ", ",
+);
 
 /**
  * Reads the Looker view for [dateFrom, dateTo] and the watermark in one snapshot. Inactive
@@ -91,7 +93,11 @@ function message(error: unknown): string {
  * failed record; it rejects only when the export cannot even be recorded (database unreachable,
  * bad days: those errors carry their SQLSTATE for the HTTP layer).
  */
-export async function runExport(sql: Sql, target: MirrorTarget, options: ExportOptions = {}): Promise<ExportResult> {
+export async function runExport(
+  sql: Sql,
+  target: MirrorTarget,
+  options: ExportOptions = {},
+): Promise<ExportResult> {
   const days = options.days ?? 3;
   const log = options.log ?? (() => {});
 
@@ -100,7 +106,10 @@ export async function runExport(sql: Sql, target: MirrorTarget, options: ExportO
       select date_from::text, date_to::text from ops.mirror_date_range(${days})`;
     const read = await readExportRows(sql, range.date_from, range.date_to);
     const rows = normalizeRows(read.rows);
-    log("INFO", `dry run: would upsert ${rows.length} rows for ${read.dateFrom}..${read.dateTo} into ${target.name} monitoring.daily_summary; nothing written`);
+    log(
+      "INFO",
+      `dry run: would upsert ${rows.length} rows for ${read.dateFrom}..${read.dateTo} into ${target.name} monitoring.daily_summary; nothing written`,
+    );
     return {
       dryRun: true,
       target: target.name,
@@ -114,7 +123,9 @@ export async function runExport(sql: Sql, target: MirrorTarget, options: ExportO
 
   const [started] = await sql<{ id: number; date_from: string; date_to: string }[]>`
     select id, date_from::text, date_to::text
-      from ops.mirror_export_start(${target.name}, ${days}, ${options.trigger ?? "api"}, ${options.jobId ?? null})`;
+      from ops.mirror_export_start(${target.name}, ${days}, ${options.trigger ?? "api"}, ${
+    options.jobId ?? null
+  })`;
   log("INFO", `export ${started.id}: ${started.date_from}..${started.date_to} to ${target.name}`);
 
   let rowsRead = 0;

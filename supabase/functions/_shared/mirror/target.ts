@@ -50,7 +50,10 @@ export function mirrorTargetFromEnv(
   }
   const url = localMirrorDbUrl(env);
   if (!url) {
-    return unconfigured("local", "no mirror target: set BigQuery credentials, MIRROR_LOCAL_DB_URL or SUPABASE_DB_URL");
+    return unconfigured(
+      "local",
+      "no mirror target: set BigQuery credentials, MIRROR_LOCAL_DB_URL or SUPABASE_DB_URL",
+    );
   }
   const database = new URL(url).pathname.slice(1);
   let local: MirrorTarget | undefined;
