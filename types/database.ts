@@ -71,6 +71,45 @@ export type Database = {
         };
         Relationships: [];
       };
+      "candidate_signals": {
+        Row: {
+          "created_at": string;
+          "details": Json | null;
+          "id": number;
+          "kind": string;
+          "signal_date": string;
+          "source_id": number;
+          "value": number;
+        };
+        ComputedFields: never;
+        Insert: {
+          "created_at"?: string;
+          "details"?: Json | null;
+          "id"?: never;
+          "kind": string;
+          "signal_date": string;
+          "source_id": number;
+          "value": number;
+        };
+        Update: {
+          "created_at"?: string;
+          "details"?: Json | null;
+          "id"?: never;
+          "kind"?: string;
+          "signal_date"?: string;
+          "source_id"?: number;
+          "value"?: number;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "candidate_signals_source_id_fkey";
+            columns: ["source_id"];
+            isOneToOne: false;
+            referencedRelation: "sources";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
       "classification_rules": {
         Row: {
           "active": boolean;
@@ -442,6 +481,130 @@ export type Database = {
         };
         Relationships: [];
       };
+      "postings": {
+        Row: {
+          "active": boolean;
+          "cluster_id": number | null;
+          "content_hash": string;
+          "created_at": string;
+          "department": string | null;
+          "external_id": string;
+          "first_job_id": number | null;
+          "first_seen": string;
+          "first_seen_date": string;
+          "id": number;
+          "inactive_since": string | null;
+          "inactive_since_date": string | null;
+          "last_job_id": number | null;
+          "last_seen": string;
+          "last_seen_date": string;
+          "location": string | null;
+          "normalized_location": string;
+          "normalized_title": string;
+          "raw": NonNullable<Json>;
+          "repost_of": number | null;
+          "repost_pending": boolean;
+          "source_id": number;
+          "title": string;
+          "updated_at": string;
+          "url": string | null;
+          "url_key": string | null;
+        };
+        ComputedFields: never;
+        Insert: {
+          "active"?: boolean;
+          "cluster_id"?: number | null;
+          "content_hash": string;
+          "created_at"?: string;
+          "department"?: string | null;
+          "external_id": string;
+          "first_job_id"?: number | null;
+          "first_seen"?: string;
+          "first_seen_date": string;
+          "id"?: never;
+          "inactive_since"?: string | null;
+          "inactive_since_date"?: string | null;
+          "last_job_id"?: number | null;
+          "last_seen"?: string;
+          "last_seen_date": string;
+          "location"?: string | null;
+          "normalized_location"?: string;
+          "normalized_title": string;
+          "raw"?: NonNullable<Json>;
+          "repost_of"?: number | null;
+          "repost_pending"?: boolean;
+          "source_id": number;
+          "title": string;
+          "updated_at"?: string;
+          "url"?: string | null;
+          "url_key"?: never;
+        };
+        Update: {
+          "active"?: boolean;
+          "cluster_id"?: number | null;
+          "content_hash"?: string;
+          "created_at"?: string;
+          "department"?: string | null;
+          "external_id"?: string;
+          "first_job_id"?: number | null;
+          "first_seen"?: string;
+          "first_seen_date"?: string;
+          "id"?: never;
+          "inactive_since"?: string | null;
+          "inactive_since_date"?: string | null;
+          "last_job_id"?: number | null;
+          "last_seen"?: string;
+          "last_seen_date"?: string;
+          "location"?: string | null;
+          "normalized_location"?: string;
+          "normalized_title"?: string;
+          "raw"?: NonNullable<Json>;
+          "repost_of"?: number | null;
+          "repost_pending"?: boolean;
+          "source_id"?: number;
+          "title"?: string;
+          "updated_at"?: string;
+          "url"?: string | null;
+          "url_key"?: never;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "postings_cluster_id_fkey";
+            columns: ["cluster_id"];
+            isOneToOne: false;
+            referencedRelation: "posting_lifespans_v";
+            referencedColumns: ["posting_id"];
+          },
+          {
+            foreignKeyName: "postings_cluster_id_fkey";
+            columns: ["cluster_id"];
+            isOneToOne: false;
+            referencedRelation: "postings";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "postings_repost_of_fkey";
+            columns: ["repost_of"];
+            isOneToOne: false;
+            referencedRelation: "posting_lifespans_v";
+            referencedColumns: ["posting_id"];
+          },
+          {
+            foreignKeyName: "postings_repost_of_fkey";
+            columns: ["repost_of"];
+            isOneToOne: false;
+            referencedRelation: "postings";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "postings_source_id_fkey";
+            columns: ["source_id"];
+            isOneToOne: false;
+            referencedRelation: "sources";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
       "schedule_runs": {
         Row: {
           "dispatched_via": string | null;
@@ -463,6 +626,87 @@ export type Database = {
           "schedule"?: string;
         };
         Relationships: [];
+      };
+      "scores": {
+        Row: {
+          "avg_candidate_signal": number | null;
+          "avg_lifespan_days": number | null;
+          "avg_survey_rating": number | null;
+          "candidate_score": number | null;
+          "candidate_signals": number;
+          "candidate_weight": number | null;
+          "computed_at": string;
+          "id": number;
+          "lifespan_postings": number;
+          "lifespan_score": number | null;
+          "lifespan_weight": number | null;
+          "new_postings": number;
+          "repost_score": number | null;
+          "repost_weight": number | null;
+          "reposts": number;
+          "score": number | null;
+          "score_date": string;
+          "source_id": number;
+          "survey_responses": number;
+          "survey_score": number | null;
+          "survey_weight": number | null;
+        };
+        ComputedFields: never;
+        Insert: {
+          "avg_candidate_signal"?: number | null;
+          "avg_lifespan_days"?: number | null;
+          "avg_survey_rating"?: number | null;
+          "candidate_score"?: number | null;
+          "candidate_signals"?: number;
+          "candidate_weight"?: number | null;
+          "computed_at"?: string;
+          "id"?: never;
+          "lifespan_postings"?: number;
+          "lifespan_score"?: number | null;
+          "lifespan_weight"?: number | null;
+          "new_postings"?: number;
+          "repost_score"?: number | null;
+          "repost_weight"?: number | null;
+          "reposts"?: number;
+          "score"?: number | null;
+          "score_date": string;
+          "source_id": number;
+          "survey_responses"?: number;
+          "survey_score"?: number | null;
+          "survey_weight"?: number | null;
+        };
+        Update: {
+          "avg_candidate_signal"?: number | null;
+          "avg_lifespan_days"?: number | null;
+          "avg_survey_rating"?: number | null;
+          "candidate_score"?: number | null;
+          "candidate_signals"?: number;
+          "candidate_weight"?: number | null;
+          "computed_at"?: string;
+          "id"?: never;
+          "lifespan_postings"?: number;
+          "lifespan_score"?: number | null;
+          "lifespan_weight"?: number | null;
+          "new_postings"?: number;
+          "repost_score"?: number | null;
+          "repost_weight"?: number | null;
+          "reposts"?: number;
+          "score"?: number | null;
+          "score_date"?: string;
+          "source_id"?: number;
+          "survey_responses"?: number;
+          "survey_score"?: number | null;
+          "survey_weight"?: number | null;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "scores_source_id_fkey";
+            columns: ["source_id"];
+            isOneToOne: false;
+            referencedRelation: "sources";
+            referencedColumns: ["id"];
+          },
+        ];
       };
       "scrape_runs": {
         Row: {
@@ -601,6 +845,54 @@ export type Database = {
         };
         Relationships: [];
       };
+      "snapshots": {
+        Row: {
+          "active_count": number;
+          "disappeared_count": number;
+          "id": number;
+          "new_count": number;
+          "posting_count": number;
+          "postings": NonNullable<Json>;
+          "repost_count": number;
+          "snapshot_date": string;
+          "source_id": number;
+          "taken_at": string;
+        };
+        ComputedFields: never;
+        Insert: {
+          "active_count": number;
+          "disappeared_count": number;
+          "id"?: never;
+          "new_count": number;
+          "posting_count": number;
+          "postings"?: NonNullable<Json>;
+          "repost_count": number;
+          "snapshot_date": string;
+          "source_id": number;
+          "taken_at"?: string;
+        };
+        Update: {
+          "active_count"?: number;
+          "disappeared_count"?: number;
+          "id"?: never;
+          "new_count"?: number;
+          "posting_count"?: number;
+          "postings"?: NonNullable<Json>;
+          "repost_count"?: number;
+          "snapshot_date"?: string;
+          "source_id"?: number;
+          "taken_at"?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "snapshots_source_id_fkey";
+            columns: ["source_id"];
+            isOneToOne: false;
+            referencedRelation: "sources";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
       "sources": {
         Row: {
           "active": boolean;
@@ -686,9 +978,129 @@ export type Database = {
         };
         Relationships: [];
       };
+      "survey_responses": {
+        Row: {
+          "comment": string | null;
+          "created_at": string;
+          "id": number;
+          "rating": number;
+          "respondent": string | null;
+          "response_date": string;
+          "source_id": number;
+        };
+        ComputedFields: never;
+        Insert: {
+          "comment"?: string | null;
+          "created_at"?: string;
+          "id"?: never;
+          "rating": number;
+          "respondent"?: string | null;
+          "response_date": string;
+          "source_id": number;
+        };
+        Update: {
+          "comment"?: string | null;
+          "created_at"?: string;
+          "id"?: never;
+          "rating"?: number;
+          "respondent"?: string | null;
+          "response_date"?: string;
+          "source_id"?: number;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "survey_responses_source_id_fkey";
+            columns: ["source_id"];
+            isOneToOne: false;
+            referencedRelation: "sources";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
     };
     Views: {
-      [_ in never]: never;
+      "posting_lifespans_v": {
+        Row: {
+          "active": boolean;
+          "cluster_id": number | null;
+          "external_id": string;
+          "first_seen_date": string;
+          "inactive_since_date": string | null;
+          "last_seen_date": string;
+          "lifespan_days": number | null;
+          "lifespan_end_date": string | null;
+          "posting_id": number;
+          "repost_of": number | null;
+          "source_id": number;
+          "title": string;
+        };
+        ComputedFields: never;
+        Insert: {
+          "active"?: boolean | null;
+          "cluster_id"?: number | null;
+          "external_id"?: string | null;
+          "first_seen_date"?: string | null;
+          "inactive_since_date"?: string | null;
+          "last_seen_date"?: string | null;
+          "lifespan_days"?: never;
+          "lifespan_end_date"?: never;
+          "posting_id"?: number | null;
+          "repost_of"?: number | null;
+          "source_id"?: number | null;
+          "title"?: string | null;
+        };
+        Update: {
+          "active"?: boolean | null;
+          "cluster_id"?: number | null;
+          "external_id"?: string | null;
+          "first_seen_date"?: string | null;
+          "inactive_since_date"?: string | null;
+          "last_seen_date"?: string | null;
+          "lifespan_days"?: never;
+          "lifespan_end_date"?: never;
+          "posting_id"?: number | null;
+          "repost_of"?: number | null;
+          "source_id"?: number | null;
+          "title"?: string | null;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "postings_cluster_id_fkey";
+            columns: ["cluster_id"];
+            isOneToOne: false;
+            referencedRelation: "posting_lifespans_v";
+            referencedColumns: ["posting_id"];
+          },
+          {
+            foreignKeyName: "postings_cluster_id_fkey";
+            columns: ["cluster_id"];
+            isOneToOne: false;
+            referencedRelation: "postings";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "postings_repost_of_fkey";
+            columns: ["repost_of"];
+            isOneToOne: false;
+            referencedRelation: "posting_lifespans_v";
+            referencedColumns: ["posting_id"];
+          },
+          {
+            foreignKeyName: "postings_repost_of_fkey";
+            columns: ["repost_of"];
+            isOneToOne: false;
+            referencedRelation: "postings";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "postings_source_id_fkey";
+            columns: ["source_id"];
+            isOneToOne: false;
+            referencedRelation: "sources";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
     };
     Functions: {
       "add_scrape_metrics": {
@@ -780,6 +1192,7 @@ export type Database = {
         Args: { "p_http_status": number; "p_message": string };
         Returns: Record<string, unknown>;
       };
+      "compute_scores": { Args: { "score_date"?: string; "source_id"?: number }; Returns: Json };
       "continue_later": {
         Args: {
           "p_cursor": Json;
@@ -828,6 +1241,11 @@ export type Database = {
           isOneToOne: true;
           isSetofReturn: false;
         };
+      };
+      "deactivate_missing_postings": { Args: { "job_id": number }; Returns: Json };
+      "detect_reposts": {
+        Args: { "full_scan"?: boolean; "source_id"?: number; "window_days"?: number };
+        Returns: Json;
       };
       "dispatch": { Args: { "body"?: Json; "function_name": string }; Returns: string };
       "enqueue": {
@@ -1091,6 +1509,28 @@ export type Database = {
       };
       "sweep": { Args: { "p_limit"?: number }; Returns: Json };
       "sweep_and_wake": { Args: Record<PropertyKey, never>; Returns: Json };
+      "take_snapshot": {
+        Args: { "snapshot_date"?: string; "source_id": number };
+        Returns: {
+          "active_count": number;
+          "disappeared_count": number;
+          "id": number;
+          "new_count": number;
+          "posting_count": number;
+          "postings": NonNullable<Json>;
+          "repost_count": number;
+          "snapshot_date": string;
+          "source_id": number;
+          "taken_at": string;
+        }[];
+        SetofOptions: {
+          from: "*";
+          to: "snapshots";
+          isOneToOne: false;
+          isSetofReturn: true;
+        };
+      };
+      "upsert_postings": { Args: { "job_id": number; "postings": Json }; Returns: Json };
     };
     Enums: {
       [_ in never]: never;

@@ -1,0 +1,138 @@
+-- ===========================================================================
+-- Postings: one row per job posting of a source, keyed by (source, external id)
+-- as the portal names it. Written only by ops.upsert_postings (scraper),
+-- ops.deactivate_missing_postings (end of a COMPLETE run) and
+-- ops.detect_reposts (repost links and clusters).
+--
+-- Dates: first_seen_date / last_seen_date / inactive_since_date are the
+-- Europe/Berlin run dates of the scrape runs (ops.scrape_runs.run_date), so a
+-- backfill of past nights gets the nights' dates; the timestamptz columns are
+-- the wall-clock times of the writes.
+--
+-- Write pattern: every nightly run touches every listed posting (last_seen,
+-- last_seen_date, last_job_id). None of these columns is indexed, and the table
+-- keeps free space per page (fillfactor 85), so that these updates are HOT
+-- updates (no index writes, no GIN trigram inserts).
+-- ===========================================================================
+
+-- ---------------------------------------------------------------------------
+-- ops_private.normalize_text(text): the normalization of titles and locations
+-- ---------------------------------------------------------------------------
+create or replace function ops_private.normalize_text(value text)
+returns text
+language sql
+immutable
+parallel safe
+set search_path = ''
+as $$
+  select nullif(btrim(regexp_replace(regexp_replace(regexp_replace(lower(value),
+    -- gender markers of German-speaking postings: (m/w/d), (w/m/d), (f/m/x), (all genders), (gn)
+    '\(\s*(all\s+genders?|gn\*?|div(ers)?|[mwfdx](\s*[/|,]\s*[mwfdx]){1,3})\s*\)', ' ', 'g'),
+    '(^|\s)[mwf]\s*/\s*[mwf]\s*/\s*[dx](\s|$)', ' ', 'g'),
+    -- everything that is not a letter or digit separates words
+    '[^[:alnum:]]+', ' ', 'g')), '')
+$$;
+
+comment on function ops_private.normalize_text(text) is
+  'Normalized title/location: lower case, gender markers such as (m/w/d), (w/m/d), (f/m/x), (all genders) removed, '
+  'every run of non-alphanumeric characters replaced by one space, trimmed; null when nothing is left. '
+  'Used when the scraper sends no normalized value, and by repost detection through the stored columns.';
+
+revoke all on function ops_private.normalize_text(text) from public;
+grant execute on function ops_private.normalize_text(text) to authenticated, service_role;
+
+-- ---------------------------------------------------------------------------
+-- ops.postings
+-- ---------------------------------------------------------------------------
+create table ops.postings (
+  id bigint generated always as identity primary key,
+  source_id bigint not null references ops.sources (id) on delete cascade,
+  external_id text not null check (length(external_id) between 1 and 500),
+
+  title text not null check (length(title) between 1 and 1000),
+  normalized_title text not null,
+  location text,
+  normalized_location text not null default '',
+  department text,
+  url text,
+  -- the repost URL key: the URL without fragment and trailing slashes
+  url_key text generated always as (nullif(rtrim(split_part(url, '#', 1), '/'), '')) stored,
+  content_hash text not null,
+  raw jsonb not null default '{}'::jsonb,
+
+  first_seen timestamptz not null default now(),
+  last_seen timestamptz not null default now(),
+  first_seen_date date not null,
+  last_seen_date date not null,
+  -- the jobs that first and last saw it (no foreign key: job retention may delete old jobs)
+  first_job_id bigint,
+  last_job_id bigint,
+
+  active boolean not null default true,
+  inactive_since timestamptz,
+  inactive_since_date date,
+
+  -- repost detection (ops.detect_reposts)
+  repost_of bigint references ops.postings (id) on delete set null,
+  cluster_id bigint references ops.postings (id) on delete set null,
+  repost_pending boolean not null default true,
+
+  created_at timestamptz not null default now(),
+  updated_at timestamptz not null default now(),
+
+  unique (source_id, external_id),
+  check (last_seen_date >= first_seen_date),
+  check (active = (inactive_since_date is null)),
+  check (active = (inactive_since is null)),
+  check (inactive_since_date is null or inactive_since_date >= last_seen_date),
+  check (repost_of is distinct from id)
+) with (fillfactor = 85);
+
+comment on table ops.postings is
+  'Job postings per source, unique by (source_id, external_id). Written only by ops.upsert_postings, '
+  'ops.deactivate_missing_postings and ops.detect_reposts; read by viewers.';
+comment on column ops.postings.first_seen_date is 'Europe/Berlin run date of the first run that saw the posting.';
+comment on column ops.postings.last_seen_date is 'Europe/Berlin run date of the latest run that saw the posting.';
+comment on column ops.postings.last_job_id is 'The scrape job of the latest run that saw the posting; a COMPLETE run deactivates the active postings of its source it did not see.';
+comment on column ops.postings.active is 'False once a COMPLETE run of the source did not list it; true again when a later run lists it again (same external id).';
+comment on column ops.postings.inactive_since_date is 'Run date of the complete run that first missed the posting (the day it disappeared).';
+comment on column ops.postings.normalized_title is 'ops_private.normalize_text(title) unless the scraper sent its own; compared with pg_trgm for repost detection.';
+comment on column ops.postings.normalized_location is 'ops_private.normalize_text(location), '''' when there is no location.';
+comment on column ops.postings.url_key is 'The URL without #fragment and trailing slashes: the same url_key under a new external id is a repost.';
+comment on column ops.postings.content_hash is 'The scraper''s hash of the posting content, else md5 of title, location, department and url; a change counts as updated.';
+comment on column ops.postings.repost_of is 'The earlier posting this one reposts (ops.detect_reposts); null when it is no repost.';
+comment on column ops.postings.cluster_id is 'Repost cluster: the id of the earliest posting of the cluster, shared by every member (the earliest included); null for postings without reposts.';
+comment on column ops.postings.repost_pending is 'True when the posting is new or its state changed (deactivated, reactivated, title/location/url changed) since ops.detect_reposts last looked at it.';
+
+-- ---------------------------------------------------------------------------
+-- Indexes. Only columns that rarely change are indexed (see the banner).
+-- ---------------------------------------------------------------------------
+-- (source_id, external_id) is indexed by its unique constraint (also the FK index).
+-- deactivation and snapshots: the active postings of a source
+create index postings_source_active_idx on ops.postings (source_id) where active;
+-- snapshots (disappeared on a date) and repost candidates (recently disappeared)
+create index postings_source_inactive_idx on ops.postings (source_id, inactive_since_date) where not active;
+-- new postings per day; repost detection: postings first seen after a disappearance
+create index postings_source_first_seen_idx on ops.postings (source_id, first_seen_date);
+-- repost detection: work queue
+create index postings_repost_pending_idx on ops.postings (source_id) where repost_pending;
+-- repost links and clusters (also the FK indexes)
+create index postings_repost_of_idx on ops.postings (repost_of) where repost_of is not null;
+create index postings_cluster_idx on ops.postings (cluster_id) where cluster_id is not null;
+-- same URL under a new id
+create index postings_source_url_key_idx on ops.postings (source_id, url_key) where url_key is not null;
+-- similar titles and locations (Studio searches, ad hoc analysis): pg_trgm in schema extensions
+create index postings_normalized_title_trgm_idx on ops.postings using gin (normalized_title extensions.gin_trgm_ops);
+create index postings_normalized_location_trgm_idx on ops.postings using gin (normalized_location extensions.gin_trgm_ops);
+
+-- ---------------------------------------------------------------------------
+-- Row level security: viewers read; writes go through SQL functions
+-- ---------------------------------------------------------------------------
+alter table ops.postings enable row level security;
+
+revoke all on ops.postings from public, anon, authenticated, service_role;
+grant select on ops.postings to authenticated, service_role;
+
+create policy postings_read on ops.postings
+  for select to authenticated
+  using ((select ops_private.is_viewer()));

@@ -1,0 +1,98 @@
+-- ===========================================================================
+-- Daily snapshots: per source and Europe/Berlin date, the day's counts and the
+-- list of postings open at the end of the day. One row per (source, date);
+-- ops.take_snapshot upserts it, so a re-run replaces the row.
+-- ===========================================================================
+
+-- ---------------------------------------------------------------------------
+-- ops.snapshots
+-- ---------------------------------------------------------------------------
+create table ops.snapshots (
+  id bigint generated always as identity primary key,
+  source_id bigint not null references ops.sources (id) on delete cascade,
+  snapshot_date date not null,
+  posting_count integer not null check (posting_count >= 0),
+  new_count integer not null check (new_count >= 0),
+  active_count integer not null check (active_count >= 0),
+  disappeared_count integer not null check (disappeared_count >= 0),
+  repost_count integer not null check (repost_count >= 0),
+  postings jsonb not null default '[]'::jsonb check (jsonb_typeof(postings) = 'array'),
+  taken_at timestamptz not null default now(),
+  unique (source_id, snapshot_date)
+);
+
+comment on table ops.snapshots is
+  'Daily snapshot per source and Berlin date (unique), written by ops.take_snapshot. Counts are derived from the '
+  'postings'' first/last seen dates, inactive_since_date and repost links, so a snapshot taken on its day is exact; '
+  'one re-taken later reconstructs the day from those dates (a posting that was away and came back under the same '
+  'external id counts as open in between).';
+comment on column ops.snapshots.posting_count is 'Postings seen on the date: first_seen_date <= date <= last_seen_date (what that night''s runs listed).';
+comment on column ops.snapshots.new_count is 'Postings first seen on the date.';
+comment on column ops.snapshots.active_count is 'Postings open at the end of the date: first seen on or before it and not (yet) disappeared (active, or inactive_since_date after the date). After a partial run this includes postings the run missed.';
+comment on column ops.snapshots.disappeared_count is 'Postings that a complete run on the date no longer listed (inactive_since_date = date).';
+comment on column ops.snapshots.repost_count is 'Postings first seen on the date that are reposts of an earlier posting (repost_of set). Kept current by ops.detect_reposts, which refreshes the counts of the dates it changed, so the pipeline may snapshot before or after repost detection.';
+comment on column ops.snapshots.postings is 'The postings open at the end of the date (active_count of them), compact: [{id, external_id, title, location, url}] ordered by external_id.';
+
+create index snapshots_date_idx on ops.snapshots (snapshot_date);
+
+alter table ops.snapshots enable row level security;
+revoke all on ops.snapshots from public, anon, authenticated, service_role;
+grant select on ops.snapshots to authenticated, service_role;
+
+create policy snapshots_read on ops.snapshots
+  for select to authenticated
+  using ((select ops_private.is_viewer()));
+
+-- ---------------------------------------------------------------------------
+-- ops.take_snapshot(source_id, snapshot_date)
+-- ---------------------------------------------------------------------------
+create or replace function ops.take_snapshot(
+  source_id bigint,
+  snapshot_date date default ((now() at time zone 'Europe/Berlin')::date))
+returns setof ops.snapshots
+language sql
+security definer
+set search_path = ''
+as $$
+  insert into ops.snapshots as s (source_id, snapshot_date, posting_count, new_count, active_count,
+                                  disappeared_count, repost_count, postings, taken_at)
+  select src.id,
+         take_snapshot.snapshot_date,
+         count(p.id) filter (where p.last_seen_date >= take_snapshot.snapshot_date),
+         count(p.id) filter (where p.first_seen_date = take_snapshot.snapshot_date),
+         count(p.id) filter (where p.open_at_end),
+         count(p.id) filter (where p.inactive_since_date = take_snapshot.snapshot_date),
+         count(p.id) filter (where p.first_seen_date = take_snapshot.snapshot_date and p.repost_of is not null),
+         coalesce(jsonb_agg(jsonb_build_object('id', p.id, 'external_id', p.external_id, 'title', p.title,
+                                               'location', p.location, 'url', p.url)
+                            order by p.external_id) filter (where p.open_at_end), '[]'::jsonb),
+         now()
+    from ops.sources src
+    left join lateral (
+      select p.*, (p.active or p.inactive_since_date > take_snapshot.snapshot_date) as open_at_end
+        from ops.postings p
+       where p.source_id = src.id
+         and p.first_seen_date <= take_snapshot.snapshot_date
+         -- every posting that matters for the date is open now or disappeared on or after it
+         and (p.active or p.inactive_since_date >= take_snapshot.snapshot_date)
+    ) p on true
+   where take_snapshot.source_id is null or src.id = take_snapshot.source_id
+   group by src.id
+  on conflict (source_id, snapshot_date) do update set
+    posting_count = excluded.posting_count,
+    new_count = excluded.new_count,
+    active_count = excluded.active_count,
+    disappeared_count = excluded.disappeared_count,
+    repost_count = excluded.repost_count,
+    postings = excluded.postings,
+    taken_at = excluded.taken_at
+  returning s.*
+$$;
+
+comment on function ops.take_snapshot(bigint, date) is
+  'Pipeline RPC (service_role): writes the snapshot of source_id (null: every source) for snapshot_date (default: '
+  'today in Europe/Berlin) and returns it. Idempotent: an upsert on (source_id, snapshot_date) that replaces the '
+  'counts, the postings list and taken_at. See the column comments of ops.snapshots for each count.';
+
+revoke all on function ops.take_snapshot(bigint, date) from public, anon, authenticated;
+grant execute on function ops.take_snapshot(bigint, date) to service_role;

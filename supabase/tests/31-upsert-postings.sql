@@ -1,0 +1,123 @@
+-- ===========================================================================
+-- 31 ops.upsert_postings: counts computed in the statement, idempotency,
+-- normalization, late (older) runs, and bad input that writes nothing
+-- ===========================================================================
+begin;
+set search_path = extensions, public;
+select plan(27);
+
+-- a scrape job with its scrape run; returns the job id
+create function pg_temp.scrape_job(p_key text, p_run_date date) returns bigint language sql as $$
+  with j as (
+    insert into ops.jobs (type, status, source_id, run_date)
+    select 'scrape', 'running', s.id, p_run_date from ops.sources s where s.key = p_key
+    returning id, source_id, run_date)
+  insert into ops.scrape_runs (job_id, source_id, run_date) select id, source_id, run_date from j
+  returning job_id
+$$;
+-- the counts without the echo of source and date
+create function pg_temp.counts(result jsonb) returns jsonb language sql as $$
+  select result - 'source_id' - 'run_date'
+$$;
+
+insert into ops.sources (key, display_name, adapter) values ('acme', 'Acme', 'lever'), ('other', 'Other', 'lever');
+create temporary table j as select
+  pg_temp.scrape_job('acme', '2026-03-01') as d1,
+  pg_temp.scrape_job('acme', '2026-03-02') as d2,
+  pg_temp.scrape_job('acme', '2026-02-27') as older,
+  pg_temp.scrape_job('other', '2026-03-01') as other;
+
+-- ---------------------------------------------------------------------------
+-- First batch: 3 distinct external ids, "b" twice (the last one wins)
+-- ---------------------------------------------------------------------------
+select is(pg_temp.counts(ops.upsert_postings((select d1 from j), $$[
+    {"external_id": "a", "title": "Senior Software Engineer (m/w/d)", "location": "Berlin, Germany",
+     "department": "Engineering", "url": "https://acme.example/jobs/a", "raw": {"id": "a"}},
+    {"external_id": "b", "title": "Sales Manager", "location": "Munich"},
+    {"external_id": "c", "title": "Data Analyst", "normalized_title": "data analyst custom"},
+    {"external_id": "b", "title": "Sales Manager DACH", "location": "Munich"}
+  ]$$)),
+  '{"found": 3, "new": 3, "updated": 0, "unchanged": 0}', 'first batch: 3 found, 3 new (a duplicate counts once)');
+select is((select count(*)::int from ops.postings), 3, 'three rows');
+select is((select title from ops.postings where external_id = 'b'), 'Sales Manager DACH', 'the last duplicate wins');
+select is((select normalized_title from ops.postings where external_id = 'a'), 'senior software engineer',
+  'normalized title: lower case, gender marker and punctuation removed');
+select is((select normalized_location from ops.postings where external_id = 'a'), 'berlin germany', 'normalized location');
+select is((select normalized_title from ops.postings where external_id = 'c'), 'data analyst custom',
+  'the scraper''s normalized title is kept');
+select is((select normalized_location from ops.postings where external_id = 'c'), '', 'no location: empty normalized location');
+select ok((select content_hash = md5(concat_ws(chr(31), 'Senior Software Engineer (m/w/d)', 'Berlin, Germany', 'Engineering',
+                                               'https://acme.example/jobs/a')) from ops.postings where external_id = 'a'),
+  'without a content hash: md5 of title, location, department and url');
+select results_eq(
+  $$select first_seen_date, last_seen_date, first_job_id, last_job_id, active, raw from ops.postings where external_id = 'a'$$,
+  $$select '2026-03-01'::date, '2026-03-01'::date, d1, d1, true, '{"id": "a"}'::jsonb from j$$,
+  'dates and jobs of the first sighting');
+
+-- ---------------------------------------------------------------------------
+-- Idempotency: the same batch again changes nothing
+-- ---------------------------------------------------------------------------
+select is(pg_temp.counts(ops.upsert_postings((select d1 from j), $$[
+    {"external_id": "a", "title": "Senior Software Engineer (m/w/d)", "location": "Berlin, Germany",
+     "department": "Engineering", "url": "https://acme.example/jobs/a", "raw": {"id": "a"}},
+    {"external_id": "b", "title": "Sales Manager DACH", "location": "Munich"},
+    {"external_id": "c", "title": "Data Analyst", "normalized_title": "data analyst custom"}
+  ]$$)),
+  '{"found": 3, "new": 0, "updated": 0, "unchanged": 3}', 'the same batch again: all unchanged');
+select is((select count(*)::int from ops.postings), 3, 'still three rows: no duplicates');
+
+-- ---------------------------------------------------------------------------
+-- Next night: a unchanged, b changed title, c changed content hash only, d new
+-- ---------------------------------------------------------------------------
+select is(pg_temp.counts(ops.upsert_postings((select d2 from j), $$[
+    {"external_id": "a", "title": "Senior Software Engineer (m/w/d)", "location": "Berlin, Germany",
+     "department": "Engineering", "url": "https://acme.example/jobs/a", "raw": {"id": "a"}},
+    {"external_id": "b", "title": "Sales Manager (DACH)", "location": "Munich"},
+    {"external_id": "c", "title": "Data Analyst", "normalized_title": "data analyst custom", "content_hash": "h2"},
+    {"external_id": "d", "title": "Designer"}
+  ]$$)),
+  '{"found": 4, "new": 1, "updated": 2, "unchanged": 1}', 'next night: 1 new, 2 updated, 1 unchanged');
+select results_eq(
+  $$select first_seen_date, last_seen_date, first_job_id, last_job_id from ops.postings where external_id = 'a'$$,
+  $$select '2026-03-01'::date, '2026-03-02'::date, d1, d2 from j$$,
+  'a: first seen stays, last seen and last job move');
+select is((select title from ops.postings where external_id = 'b'), 'Sales Manager (DACH)', 'b: the title is updated');
+select is((select content_hash from ops.postings where external_id = 'c'), 'h2', 'c: the scraper''s content hash is stored');
+
+-- ---------------------------------------------------------------------------
+-- A late run of an older night: only moves first_seen back
+-- ---------------------------------------------------------------------------
+select is(pg_temp.counts(ops.upsert_postings((select older from j),
+    '[{"external_id": "a", "title": "Old Title"}]')),
+  '{"found": 1, "new": 0, "updated": 0, "unchanged": 1}', 'an older night''s sighting counts as unchanged');
+select results_eq(
+  $$select title, first_seen_date, last_seen_date, first_job_id, last_job_id from ops.postings where external_id = 'a'$$,
+  $$select 'Senior Software Engineer (m/w/d)'::text, '2026-02-27'::date, '2026-03-02'::date, older, d2 from j$$,
+  'an older night moves first_seen back and does not overwrite newer content');
+
+-- another source keeps its own namespace of external ids
+select is(pg_temp.counts(ops.upsert_postings((select other from j), '[{"external_id": "a", "title": "Engineer"}]')),
+  '{"found": 1, "new": 1, "updated": 0, "unchanged": 0}', 'the same external id at another source is a new posting');
+select is(pg_temp.counts(ops.upsert_postings((select d2 from j), '[]')),
+  '{"found": 0, "new": 0, "updated": 0, "unchanged": 0}', 'an empty batch counts nothing');
+select is((ops.upsert_postings((select d2 from j), '[]') ->> 'run_date'), '2026-03-02', 'the result names the run date');
+
+-- ---------------------------------------------------------------------------
+-- Bad input: a clear error, nothing written
+-- ---------------------------------------------------------------------------
+select throws_ok($$select ops.upsert_postings((select d2 from j), '{"external_id": "x"}')$$,
+  '22023', 'postings must be a JSON array', 'an object instead of an array is rejected');
+select throws_ok($$select ops.upsert_postings((select d2 from j), '[{"external_id": "x", "title": "X"}, {"title": "Y"}]')$$,
+  '22023', 'postings[1]: external_id is required (a non-empty string)', 'a posting without external_id is rejected');
+select throws_ok($$select ops.upsert_postings((select d2 from j), '[{"external_id": "y", "title": " "}]')$$,
+  '22023', 'postings[0]: title is required (a non-empty string)', 'a blank title is rejected');
+select throws_ok($$select ops.upsert_postings((select d2 from j), '[{"external_id": "y", "title": "Y", "raw": [1]}]')$$,
+  '22023', 'postings[0]: raw must be an object', 'raw must be an object');
+select is((select count(*)::int from ops.postings where external_id in ('x', 'y')), 0, 'a rejected batch writes nothing');
+select throws_ok($$select ops.upsert_postings(-1, '[]')$$, 'P0002', 'job -1 does not exist', 'an unknown job is rejected');
+insert into ops.jobs (type, status) values ('lifespan', 'running');
+select throws_ok(format('select ops.upsert_postings(%s, ''[]'')', (select max(id) from ops.jobs)), '22023', null,
+  'a job without source and run date is rejected');
+
+select * from finish();
+rollback;
