@@ -1,0 +1,113 @@
+// One claimed job while it runs: a heartbeat on an interval (lease, progress,
+// cancellation), and a log buffer flushed in batches through ops.append_logs.
+// Stand-in for the shared job harness (_shared/jobs) until that lands.
+import type { Sql } from "../_shared/db.ts";
+import { asService } from "./db.ts";
+
+export type LogLevel = "DEBUG" | "INFO" | "SUCCESS" | "WARNING" | "ERROR" | "CRITICAL";
+
+interface LogLine {
+  level: LogLevel;
+  message: string;
+  ts: string;
+  context?: Record<string, unknown>;
+}
+
+export interface SessionOptions {
+  /** Heartbeat and log flush interval. Default 2000 ms (the scrape lease is 60 s). */
+  heartbeatMs?: number;
+  /** Lines kept when the database cannot be reached; older ones are dropped first. */
+  maxBufferedLines?: number;
+}
+
+/** Why the session asks the job to stop. */
+export type StopCause = "cancelled" | "lost";
+
+export class JobSession {
+  readonly #sql: Sql;
+  readonly #heartbeatMs: number;
+  readonly #maxBuffered: number;
+  readonly #abort = new AbortController();
+  #buffer: LogLine[] = [];
+  #timer: ReturnType<typeof setInterval> | undefined;
+  #tick: Promise<void> = Promise.resolve();
+  #stopCause: StopCause | null = null;
+  /** Pages fetched (ok or failed), reported as progress. */
+  pagesDone = 0;
+  droppedLines = 0;
+
+  constructor(sql: Sql, readonly jobId: number, readonly worker: string, options: SessionOptions = {}) {
+    this.#sql = sql;
+    this.#heartbeatMs = options.heartbeatMs ?? 2000;
+    this.#maxBuffered = options.maxBufferedLines ?? 20_000;
+  }
+
+  /** Aborted when an operator cancels the job or another worker took it over. */
+  get signal(): AbortSignal {
+    return this.#abort.signal;
+  }
+
+  get stopCause(): StopCause | null {
+    return this.#stopCause;
+  }
+
+  log(level: LogLevel, message: string, context?: Record<string, unknown>): void {
+    this.#buffer.push({
+      level,
+      message: message.slice(0, 4000),
+      ts: new Date().toISOString(),
+      ...(context ? { context } : {}),
+    });
+    if (this.#buffer.length > this.#maxBuffered) {
+      const drop = this.#buffer.length - this.#maxBuffered;
+      this.#buffer.splice(0, drop);
+      this.droppedLines += drop;
+    }
+  }
+
+  start(): void {
+    this.#timer = setInterval(() => {
+      // One tick at a time: a slow database must not pile heartbeats up.
+      this.#tick = this.#tick.then(() => this.beat()).catch((error) => {
+        console.error(`scrape job ${this.jobId}: heartbeat failed`, error);
+      });
+    }, this.#heartbeatMs);
+  }
+
+  /** A heartbeat with progress; aborts the signal on a cancel request or a lost lease. */
+  async beat(): Promise<void> {
+    await this.flush();
+    const [answer] = await asService(this.#sql, (tx) =>
+      tx`
+      select cancel_requested, status, owned
+        from ops.heartbeat(${this.jobId}, ${this.worker}, ${this.pagesDone}, ${null}, ${null}, ${null})`);
+    if (!answer || this.#stopCause) return;
+    if (answer.cancel_requested) this.stop("cancelled");
+    else if (!answer.owned || answer.status !== "running") this.stop("lost");
+  }
+
+  stop(cause: StopCause): void {
+    if (this.#stopCause) return;
+    this.#stopCause = cause;
+    this.#abort.abort(new DOMException(`job ${cause}`, "AbortError"));
+  }
+
+  /** Writes the buffered lines in batches; lines stay buffered when the write fails. */
+  async flush(): Promise<void> {
+    while (this.#buffer.length > 0) {
+      const batch = this.#buffer.slice(0, 1000);
+      await asService(
+        this.#sql,
+        (tx) => tx`select inserted from ops.append_logs(${this.jobId}, ${tx.json(batch as never)})`,
+      );
+      this.#buffer.splice(0, batch.length);
+    }
+  }
+
+  /** Stops the heartbeat and writes what is left of the log. */
+  async close(): Promise<void> {
+    if (this.#timer !== undefined) clearInterval(this.#timer);
+    await this.#tick;
+    await this.flush();
+  }
+}
