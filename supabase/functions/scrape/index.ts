@@ -6,7 +6,7 @@ import { DEFAULT_BUDGET_MS, runScrapeWorker } from "./worker.ts";
 
 const sql = connectDb(Deno.env.get("SUPABASE_DB_URL")!);
 const defaultBudgetMs = Number(Deno.env.get("SCRAPE_BUDGET_MS") ?? DEFAULT_BUDGET_MS);
-const heartbeatMs = Number(Deno.env.get("SCRAPE_HEARTBEAT_MS") ?? 2000);
+const heartbeatMs = Number(Deno.env.get("SCRAPE_HEARTBEAT_MS") ?? 1000);
 
 Deno.serve(createScrapeHandler({
   jwtSecret: Deno.env.get("OPS_JWT_SECRET") ?? Deno.env.get("SUPABASE_JWT_SECRET")!,
