@@ -16,7 +16,7 @@ interface LogLine {
 export interface SessionOptions {
   /** Heartbeat and log flush interval. Default 1000 ms: a cancel request stops the scrape within about a second (the scrape lease is 60 s). */
   heartbeatMs?: number;
-  /** Lines kept when the database cannot be reached; older ones are dropped first. */
+  /** Lines kept while the database cannot be reached. Default 20 000. */
   maxBufferedLines?: number;
 }
 
@@ -31,6 +31,7 @@ export class JobSession {
   #buffer: LogLine[] = [];
   #timer: ReturnType<typeof setInterval> | undefined;
   #tick: Promise<void> = Promise.resolve();
+  #flushing: Promise<void> = Promise.resolve();
   #stopCause: StopCause | null = null;
   /** Pages fetched (ok or failed), reported as progress. */
   pagesDone = 0;
@@ -52,38 +53,43 @@ export class JobSession {
   }
 
   log(level: LogLevel, message: string, context?: Record<string, unknown>): void {
+    // While the database cannot take lines, the newest beyond the cap are dropped (and counted):
+    // the buffer's head may be in flight.
+    if (this.#buffer.length >= this.#maxBuffered) {
+      this.droppedLines++;
+      return;
+    }
     this.#buffer.push({
       level,
       message: message.slice(0, 4000),
       ts: new Date().toISOString(),
       ...(context ? { context } : {}),
     });
-    if (this.#buffer.length > this.#maxBuffered) {
-      const drop = this.#buffer.length - this.#maxBuffered;
-      this.#buffer.splice(0, drop);
-      this.droppedLines += drop;
-    }
   }
 
   start(): void {
+    let busy = false;
     this.#timer = setInterval(() => {
       // One tick at a time: a slow database must not pile heartbeats up.
-      this.#tick = this.#tick.then(() => this.beat()).catch((error) => {
-        console.error(`scrape job ${this.jobId}: heartbeat failed`, error);
-      });
+      if (busy) return;
+      busy = true;
+      this.#tick = this.beat()
+        .catch((error) => console.error(`scrape job ${this.jobId}: heartbeat failed`, error))
+        .finally(() => (busy = false));
     }, this.#heartbeatMs);
   }
 
-  /** A heartbeat with progress; aborts the signal on a cancel request or a lost lease. */
+  /** A heartbeat with progress, then a log flush; aborts the signal on a cancel request or a lost lease. */
   async beat(): Promise<void> {
-    await this.flush();
     const [answer] = await asService(this.#sql, (tx) =>
       tx`
       select cancel_requested, status, owned
         from ops.heartbeat(${this.jobId}, ${this.worker}, ${this.pagesDone}, ${null}, ${null}, ${null})`);
-    if (!answer || this.#stopCause) return;
-    if (answer.cancel_requested) this.stop("cancelled");
-    else if (!answer.owned || answer.status !== "running") this.stop("lost");
+    if (answer && !this.#stopCause) {
+      if (answer.cancel_requested) this.stop("cancelled");
+      else if (!answer.owned || answer.status !== "running") this.stop("lost");
+    }
+    await this.flush();
   }
 
   stop(cause: StopCause): void {
@@ -92,8 +98,17 @@ export class JobSession {
     this.#abort.abort(new DOMException(`job ${cause}`, "AbortError"));
   }
 
-  /** Writes the buffered lines in batches; lines stay buffered when the write fails. */
-  async flush(): Promise<void> {
+  /**
+   * Writes the buffered lines in batches; lines stay buffered when the write fails. Flushes
+   * run one after the other, so the heartbeat's and the job's own never write a line twice.
+   */
+  flush(): Promise<void> {
+    const run = this.#flushing.then(() => this.#drain());
+    this.#flushing = run.catch(() => {});
+    return run;
+  }
+
+  async #drain(): Promise<void> {
     while (this.#buffer.length > 0) {
       const batch = this.#buffer.slice(0, 1000);
       await asService(
@@ -107,7 +122,7 @@ export class JobSession {
   /** Stops the heartbeat and writes what is left of the log. */
   async close(): Promise<void> {
     if (this.#timer !== undefined) clearInterval(this.#timer);
-    await this.#tick;
+    await this.#tick.catch(() => {});
     await this.flush();
   }
 }
