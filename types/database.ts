@@ -1156,7 +1156,14 @@ export type Database = {
           isSetofReturn: false;
         };
       };
-      "append_logs": { Args: { "p_job_id": number; "p_lines": Json }; Returns: Record<string, unknown> };
+      "append_logs": {
+        Args: { "p_job_id": number; "p_lines": Json };
+        Returns: {
+          "first_id": number;
+          "inserted": number;
+          "last_id": number;
+        }[];
+      };
       "claim": {
         Args: { "p_limit"?: number; "p_types"?: (string)[]; "p_worker": string };
         Returns: {
@@ -1202,7 +1209,10 @@ export type Database = {
       };
       "classify_error": {
         Args: { "p_http_status": number; "p_message": string };
-        Returns: Record<string, unknown>;
+        Returns: {
+          "category": string;
+          "severity": string;
+        }[];
       };
       "compute_scores": { Args: { "score_date"?: string; "source_id"?: number }; Returns: Json };
       "continue_later": {
@@ -1346,11 +1356,19 @@ export type Database = {
           "p_progress_total"?: number;
           "p_worker"?: string;
         };
-        Returns: Record<string, unknown>;
+        Returns: {
+          "cancel_requested": boolean;
+          "owned": boolean;
+          "status": string;
+        }[];
       };
       "idempotency_begin": {
         Args: { "p_key": string; "p_request_hash": string; "p_route": string };
-        Returns: Record<string, unknown>;
+        Returns: {
+          "response": Json;
+          "state": string;
+          "status_code": number;
+        }[];
       };
       "idempotency_complete": {
         Args: { "p_key": string; "p_response": Json; "p_status_code": number };

@@ -91,7 +91,7 @@ stable
 set search_path = ''
 as $$
 begin
-  if coalesce(auth.role(), '') <> '' and not ops_private.is_operator() then
+  if coalesce(auth.role(), '') <> '' and not coalesce(ops_private.is_operator(), false) then
     raise exception using errcode = '42501',
       message = 'this action needs the operator role',
       detail = '{"code": "forbidden"}';

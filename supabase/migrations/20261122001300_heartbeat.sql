@@ -154,12 +154,9 @@ create or replace function ops.heartbeat(
   p_progress_done integer default null,
   p_progress_total integer default null,
   p_cursor jsonb default null,
-  p_metrics jsonb default null,
-  out cancel_requested boolean,
-  out status text,
-  out owned boolean
+  p_metrics jsonb default null
 )
-returns record
+returns table (cancel_requested boolean, status text, owned boolean)
 language plpgsql
 volatile
 security definer
@@ -191,6 +188,7 @@ begin
   end if;
   cancel_requested := v_job.cancel_requested;
   status := v_job.status;
+  return next;
 end
 $$;
 

@@ -20,12 +20,9 @@
 
 create or replace function ops.append_logs(
   p_job_id bigint,
-  p_lines jsonb,
-  out inserted integer,
-  out first_id bigint,
-  out last_id bigint
+  p_lines jsonb
 )
-returns record
+returns table (inserted integer, first_id bigint, last_id bigint)
 language plpgsql
 volatile
 security definer
@@ -54,6 +51,7 @@ begin
 
   inserted := 0;
   if v_count = 0 then
+    return next;
     return;
   end if;
 
@@ -77,6 +75,7 @@ begin
 
   perform pg_notify('ops_logs',
     json_build_object('job_id', p_job_id, 'last_id', last_id, 'count', inserted)::text);
+  return next;
 end
 $$;
 

@@ -16,13 +16,8 @@
 -- ---------------------------------------------------------------------------
 -- ops.classify_error
 -- ---------------------------------------------------------------------------
-create or replace function ops.classify_error(
-  p_http_status integer,
-  p_message text,
-  out category text,
-  out severity text
-)
-returns record
+create or replace function ops.classify_error(p_http_status integer, p_message text)
+returns table (category text, severity text)
 language sql
 stable
 set search_path = ''

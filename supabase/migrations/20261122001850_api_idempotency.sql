@@ -42,12 +42,9 @@ create policy api_idempotency_keys_read on ops.api_idempotency_keys
 create or replace function ops.idempotency_begin(
   p_key text,
   p_route text,
-  p_request_hash text,
-  out state text,
-  out status_code integer,
-  out response jsonb
+  p_request_hash text
 )
-returns record
+returns table (state text, status_code integer, response jsonb)
 language plpgsql
 volatile
 security definer
@@ -65,6 +62,7 @@ begin
   on conflict (key) do nothing;
   if found then
     state := 'new';
+    return next;
     return;
   end if;
   select * into v_row from ops.api_idempotency_keys k where k.key = p_key;
@@ -75,6 +73,7 @@ begin
     status_code := v_row.status_code;
     response := v_row.response;
   end if;
+  return next;
 end
 $$;
 

@@ -199,3 +199,11 @@ revoke all on function ops.scrape_source_state(bigint),
 grant execute on function ops.scrape_source_state(bigint),
   ops.save_breaker_state(bigint, text, integer, timestamptz, timestamptz)
   to service_role;
+
+-- ---------------------------------------------------------------------------
+-- Fix: ops_private.advance_pipeline(root_id) compared `id = root_id`, which
+-- PL/pgSQL rejects as ambiguous (parameter or ops.jobs.root_id), so every
+-- child of a pipeline (the scrape jobs among them) failed to finish. The only
+-- unqualified reference means the parameter.
+-- ---------------------------------------------------------------------------
+alter function ops_private.advance_pipeline(bigint) set plpgsql.variable_conflict = 'use_variable';

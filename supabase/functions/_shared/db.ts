@@ -27,12 +27,29 @@ export const numericBigint = {
 export function connectDb(url: string, options: DbOptions = {}): Sql {
   return postgres(url, {
     prepare: false,
-    types: { bigint: numericBigint },
     max: options.max ?? 5,
     idle_timeout: options.idleTimeout ?? 20,
     onnotice: () => {},
     connection: { application_name: "scrape-ops-functions" },
-  });
+    // As types/database.ts declares them: int8 (ids, counts) as JS numbers (ids stay far below
+    // 2^53), date as its 'YYYY-MM-DD' text (a run_date is a calendar day, not a UTC midnight).
+    types: {
+      date: {
+        to: 1082,
+        from: [1082],
+        serialize: (
+          value: string | Date,
+        ) => (value instanceof Date ? value.toISOString().slice(0, 10) : value),
+        parse: (value: string) => value,
+      },
+      int8: {
+        to: 20,
+        from: [20],
+        serialize: (value: number | bigint | string) => String(value),
+        parse: (value: string) => Number(value),
+      },
+    },
+  }) as unknown as Sql;
 }
 
 /** JWT claims that RLS policies read through auth.jwt()/auth.uid()/auth.role(). */
@@ -46,7 +63,9 @@ export type Claims = Record<string, unknown> & { role: string };
 export function asCaller<T>(sql: Sql, claims: Claims, work: (tx: TransactionSql) => Promise<T>): Promise<T> {
   const role = ["anon", "authenticated", "service_role"].includes(claims.role) ? claims.role : "anon";
   return sql.begin(async (tx) => {
-    await tx`select set_config('request.jwt.claims', ${JSON.stringify(claims)}, true), set_config('role', ${role}, true)`;
+    await tx`select set_config('request.jwt.claims', ${
+      JSON.stringify(claims)
+    }, true), set_config('role', ${role}, true)`;
     return await work(tx);
   }) as Promise<T>;
 }

@@ -59,3 +59,43 @@ create or replace function tests.as_superuser() returns void language sql set se
 $$;
 
 grant execute on all functions in schema tests to public;
+
+-- ---------------------------------------------------------------------------
+-- Errors as values: runs a statement and returns null, or the error as
+-- {"sqlstate", "message", ...DETAIL} (the write API puts a JSON object in
+-- DETAIL), so tests can check the facts an error carries.
+-- ---------------------------------------------------------------------------
+create or replace function tests.error_of(statement text)
+returns jsonb
+language plpgsql
+set search_path = ''
+as $$
+declare
+  v_state text;
+  v_message text;
+  v_detail text;
+begin
+  execute statement;
+  return null;
+exception when others then
+  get stacked diagnostics v_state = returned_sqlstate, v_message = message_text, v_detail = pg_exception_detail;
+  return jsonb_build_object('sqlstate', v_state, 'message', v_message)
+    || coalesce(case when v_detail like '{%' then v_detail::jsonb end, '{}'::jsonb);
+end
+$$;
+
+-- A libpq connection string to this database as this cluster's superuser, for
+-- tests that need a second session (dblink). Override with the GUC
+-- tests.dblink_connstr when the database is not the local stack.
+create or replace function tests.dblink_connstr()
+returns text
+language sql
+stable
+set search_path = ''
+as $$
+  select coalesce(nullif(current_setting('tests.dblink_connstr', true), ''),
+    format('host=127.0.0.1 port=%s dbname=%s user=postgres password=postgres application_name=pgtap-second-session',
+      current_setting('port'), current_database()))
+$$;
+
+grant execute on all functions in schema tests to public;

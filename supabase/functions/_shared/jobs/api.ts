@@ -1,0 +1,209 @@
+// Typed calls of the job write API (SQL functions in schema ops). The only way
+// TypeScript writes jobs, logs, errors and scrape metrics.
+import type { Database, Json } from "../../../../types/database.ts";
+import type { Sql } from "../db.ts";
+import { mapErrors } from "./errors.ts";
+
+type Ops = Database["ops"];
+export type Job = Ops["Tables"]["jobs"]["Row"];
+export type ScrapeRun = Ops["Tables"]["scrape_runs"]["Row"];
+export type HeartbeatAnswer = Ops["Functions"]["heartbeat"]["Returns"][number];
+export type AppendLogsAnswer = Ops["Functions"]["append_logs"]["Returns"][number];
+export type RecordedError = Ops["Functions"]["record_errors"]["Returns"][number];
+export type { Json };
+
+export const LOG_LEVELS = ["DEBUG", "INFO", "SUCCESS", "WARNING", "ERROR", "CRITICAL"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+export const TERMINAL_STATUSES = ["completed", "partial", "failed", "cancelled", "skipped"] as const;
+export type TerminalStatus = (typeof TERMINAL_STATUSES)[number];
+
+export interface LogLine {
+  level: LogLevel;
+  message: string;
+  /** ISO timestamp; the database's now() when absent. */
+  ts?: string;
+  context?: Record<string, unknown>;
+}
+
+/** One error event for ops.record_errors; category/severity override the classification rules. */
+export interface ErrorEvent {
+  message: string;
+  http_status?: number;
+  url?: string;
+  portal?: string;
+  details?: Record<string, unknown>;
+  category?: string;
+  severity?: "low" | "medium" | "high" | "critical";
+  occurred_at?: string;
+}
+
+export const SCRAPE_COUNTERS = [
+  "links_checked",
+  "links_ok",
+  "links_failed",
+  "items_found",
+  "items_new",
+  "items_updated",
+  "items_rejected",
+  "requests",
+  "http_failures",
+  "blocked_403",
+  "blocked_429",
+  "timeouts",
+  "captchas",
+  "breaker_trips",
+] as const;
+/** Increments of a scrape run's metrics; counters add up, portal_stats deep-sums, breaker_triggered ORs. */
+export type ScrapeMetrics = Partial<Record<(typeof SCRAPE_COUNTERS)[number], number>> & {
+  request_time_ms_total?: number;
+  breaker_triggered?: boolean;
+  portal_stats?: Record<string, Json>;
+};
+
+/** What ops.finish answers (and answers again on an identical replay). */
+export interface FinishAnswer {
+  job: {
+    id: number;
+    type: string;
+    status: TerminalStatus;
+    attempt: number;
+    source_id: number | null;
+    run_date: string | null;
+    parent_id: number | null;
+    root_id: number | null;
+    started_at: string | null;
+    finished_at: string;
+    duration_sec: number | null;
+    result: Json | null;
+    error: string | null;
+    error_category: string | null;
+    cancel_requested: boolean;
+  };
+  scrape_run: (Omit<ScrapeRun, "job_id">) | null;
+}
+
+export interface FinishInput {
+  status: TerminalStatus;
+  result?: Json;
+  error?: string;
+  errorCategory?: string;
+  metrics?: ScrapeMetrics;
+  /** When given, the job must still be held by this worker (else P0423). */
+  worker?: string;
+}
+
+type JsonParameter = Parameters<Sql["json"]>[0];
+
+export function jobsApi(sql: Sql) {
+  // jsonb parameters go through sql.json (a plain string would be stored as a JSON string)
+  const j = (
+    value: unknown,
+  ) => (value === undefined || value === null ? null : sql.json(value as JsonParameter));
+  return {
+    async enqueue(input: {
+      type: string;
+      params?: Json;
+      sourceId?: number;
+      parentId?: number;
+      runDate?: string;
+      priority?: number;
+      runAfter?: string;
+      idempotencyKey?: string;
+      createdBy?: string;
+      maxAttempts?: number;
+    }): Promise<Job> {
+      const [job] = await mapErrors(sql<Job[]>`
+        select * from ops.enqueue(${input.type}, coalesce(${j(input.params)}::jsonb, '{}'::jsonb),
+          ${input.sourceId ?? null}, ${input.parentId ?? null}, ${input.runDate ?? null}::date,
+          ${input.priority ?? 0}, ${input.runAfter ?? null}::timestamptz, ${input.idempotencyKey ?? null},
+          ${input.createdBy ?? null}, ${input.maxAttempts ?? null}::integer)`);
+      return job;
+    },
+
+    claim(worker: string, types?: string[], limit = 1): Promise<Job[]> {
+      return mapErrors(sql<Job[]>`
+        select * from ops.claim(${worker}, ${types ? sql.array(types) : null}::text[], ${limit})`);
+    },
+
+    async startJob(input: {
+      type: string;
+      worker: string;
+      params?: Json;
+      sourceId?: number;
+      parentId?: number;
+      runDate?: string;
+      idempotencyKey?: string;
+      createdBy?: string;
+    }): Promise<Job> {
+      const [job] = await mapErrors(sql<Job[]>`
+        select * from ops.start_job(${input.type}, ${input.worker}, coalesce(${
+        j(input.params)
+      }::jsonb, '{}'::jsonb),
+          ${input.sourceId ?? null}, ${input.parentId ?? null}, ${input.runDate ?? null}::date,
+          ${input.idempotencyKey ?? null}, ${input.createdBy ?? null})`);
+      return job;
+    },
+
+    async startScrapeRun(jobId: number): Promise<ScrapeRun> {
+      const [run] = await mapErrors(sql<ScrapeRun[]>`select * from ops.start_scrape_run(${jobId})`);
+      return run;
+    },
+
+    async heartbeat(jobId: number, input: {
+      worker?: string;
+      progressDone?: number;
+      progressTotal?: number;
+      cursor?: Json;
+      metrics?: ScrapeMetrics;
+    } = {}): Promise<HeartbeatAnswer> {
+      const [answer] = await mapErrors(sql<HeartbeatAnswer[]>`
+        select * from ops.heartbeat(${jobId}, ${input.worker ?? null}, ${input.progressDone ?? null}::integer,
+          ${input.progressTotal ?? null}::integer, ${j(input.cursor)}::jsonb, ${j(input.metrics)}::jsonb)`);
+      return answer;
+    },
+
+    async appendLogs(jobId: number, lines: LogLine[]): Promise<AppendLogsAnswer> {
+      const [answer] = await mapErrors(sql<AppendLogsAnswer[]>`
+        select * from ops.append_logs(${jobId}, ${j(lines)}::jsonb)`);
+      return answer;
+    },
+
+    recordErrors(jobId: number, errors: ErrorEvent[]): Promise<RecordedError[]> {
+      return mapErrors(sql<RecordedError[]>`
+        select * from ops.record_errors(${jobId}, ${j(errors)}::jsonb)`);
+    },
+
+    async finish(jobId: number, input: FinishInput): Promise<FinishAnswer> {
+      const [row] = await mapErrors(sql<{ answer: FinishAnswer }[]>`
+        select ops.finish(${jobId}, ${input.status}, ${j(input.result)}::jsonb, ${input.error ?? null},
+          ${input.errorCategory ?? null}, ${j(input.metrics)}::jsonb, ${input.worker ?? null}) as answer`);
+      return row.answer;
+    },
+
+    async continueLater(jobId: number, input: {
+      cursor: Json;
+      delaySeconds?: number;
+      worker?: string;
+      metrics?: ScrapeMetrics;
+    }): Promise<Job> {
+      const [job] = await mapErrors(sql<Job[]>`
+        select * from ops.continue_later(${jobId}, ${j(input.cursor)}::jsonb, ${input.delaySeconds ?? 0},
+          ${input.worker ?? null}, ${j(input.metrics)}::jsonb)`);
+      return job;
+    },
+
+    async requestCancel(jobId: number, reason?: string): Promise<Job> {
+      const [job] = await mapErrors(
+        sql<Job[]>`select * from ops.request_cancel(${jobId}, ${reason ?? null})`,
+      );
+      return job;
+    },
+
+    async sweep(): Promise<Record<string, number>> {
+      const [row] = await mapErrors(sql<{ counts: Record<string, number> }[]>`select ops.sweep() as counts`);
+      return row.counts;
+    },
+  };
+}
+
+export type JobsApi = ReturnType<typeof jobsApi>;

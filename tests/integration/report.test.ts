@@ -1,0 +1,301 @@
+// The report function through the local functions server: routes, auth,
+// validation (400, nothing written), 404, 409, 413, idempotency keys.
+import { createClient } from "@supabase/supabase-js";
+import postgres from "postgres";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { signJwt, stackConfig } from "../../scripts/lib/config.ts";
+
+const config = stackConfig();
+const base = `${config.supabaseUrl}/functions/v1/report`;
+const sql = postgres(config.dbUrl, { max: 2, onnotice: () => {} });
+const hour = () => Math.floor(Date.now() / 1000) + 3600;
+const userToken = (opsRole?: string) =>
+  signJwt({
+    role: "authenticated",
+    sub: "00000000-0000-4000-8000-0000000000aa",
+    app_metadata: opsRole ? { ops_role: opsRole } : {},
+    exp: hour(),
+  }, config.jwtSecret);
+const operator = userToken("operator");
+const run = `vt${Date.now().toString(36)}`;
+
+async function post(
+  path: string,
+  body: unknown,
+  options: { token?: string | null; headers?: Record<string, string>; raw?: string } = {},
+) {
+  const token = options.token === undefined ? config.serviceRoleKey : options.token;
+  const response = await fetch(`${base}${path}`, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...options.headers,
+    },
+    body: options.raw ?? JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : null };
+}
+
+async function count(query: string, ...params: (string | number)[]): Promise<number> {
+  const [row] = await sql.unsafe(query, params);
+  return Number(row.n);
+}
+
+let sourceKey: string;
+beforeAll(async () => {
+  sourceKey = `${run}-acme`;
+  await sql`insert into ops.sources (key, display_name, adapter) values (${sourceKey}, 'Acme (vitest)', 'greenhouse')`;
+});
+afterAll(async () => {
+  await sql`delete from ops.logs where job_id in (select id from ops.jobs where locked_by like ${run + "%"})`;
+  await sql`delete from ops.jobs where locked_by like ${run + "%"}`;
+  await sql`delete from ops.errors where source_id in (select id from ops.sources where key = ${sourceKey})`;
+  await sql`delete from ops.sources where key = ${sourceKey}`;
+  await sql`delete from ops.api_idempotency_keys where key like ${run + "%"}`;
+  await sql.end();
+});
+
+async function startExternal(): Promise<number> {
+  const started = await post("/jobs", { worker: `${run}-w` });
+  expect(started.status).toBe(201);
+  return started.body.job.id;
+}
+
+describe("access", () => {
+  it("needs a token (gateway 401), rejects anon (401), users without role and viewers (403)", async () => {
+    expect((await post("/jobs", {}, { token: null })).status).toBe(401);
+    const anon = await post("/jobs", {}, { token: config.anonKey });
+    expect(anon.status).toBe(401);
+    expect(anon.body.error.code).toBe("unauthorized");
+    expect((await post("/jobs", {}, { token: userToken() })).status).toBe(403);
+    expect((await post("/jobs", {}, { token: userToken("viewer") })).body.error.code).toBe("forbidden");
+  });
+
+  it("works through supabase-js functions.invoke with an operator token", async () => {
+    const client = createClient(config.supabaseUrl, config.anonKey, {
+      global: { headers: { Authorization: `Bearer ${operator}` } },
+      auth: { persistSession: false },
+      // Node 20 has no WebSocket; realtime is not used here, so any constructor will do
+      realtime: { transport: class {} as never },
+    });
+    const { data, error } = await client.functions.invoke("report/jobs", {
+      body: { source_key: sourceKey, worker: `${run}-op`, run_date: "2026-11-22" },
+    });
+    expect(error).toBeNull();
+    expect(data.job).toMatchObject({
+      type: "scrape",
+      status: "running",
+      locked_by: `${run}-op`,
+      run_date: "2026-11-22",
+    });
+    expect(data.job.created_by).toBe("00000000-0000-4000-8000-0000000000aa");
+    expect(await count("select count(*) as n from ops.scrape_runs where job_id = $1", data.job.id)).toBe(1);
+  });
+});
+
+describe("POST /report/jobs", () => {
+  it("starts an external job without a source", async () => {
+    const started = await post("/jobs", { worker: `${run}-ext`, params: { host: "vm-3" } });
+    expect(started.status).toBe(201);
+    expect(started.body.job).toMatchObject({
+      type: "external",
+      status: "running",
+      attempt: 1,
+      params: { host: "vm-3" },
+    });
+  });
+
+  it("answers 400 with the failing fields and writes nothing", async () => {
+    const before = await count("select count(*) as n from ops.jobs");
+    const bad = await post("/jobs", { worker: 7, run_date: "22.11.2026", type: "scrape", extra: true });
+    expect(bad.status).toBe(400);
+    const paths = bad.body.error.fields.map((f: { path: string }) => f.path).sort();
+    expect(paths).toEqual(expect.arrayContaining(["worker", "run_date"]));
+    expect(await count("select count(*) as n from ops.jobs")).toBe(before);
+  });
+
+  it("answers 400 for a body that is not JSON", async () => {
+    const bad = await post("/jobs", null, { raw: "{not json" });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.code).toBe("invalid_json");
+  });
+
+  it("answers 404 for an unknown source and writes nothing", async () => {
+    const before = await count("select count(*) as n from ops.jobs");
+    const missing = await post("/jobs", { source_key: `${run}-nope`, worker: `${run}-w` });
+    expect(missing.status).toBe(404);
+    expect(await count("select count(*) as n from ops.jobs")).toBe(before);
+  });
+
+  it("answers 404 for unknown routes, 405 for other methods, 400 for a bad job id", async () => {
+    expect((await post("/jobs/1/dance", {})).status).toBe(404);
+    expect((await post("/nope", {})).status).toBe(404);
+    expect((await post("/jobs/abc/logs", { lines: [] })).body.error.fields[0].path).toBe("job_id");
+    const get = await fetch(`${base}/jobs`, {
+      headers: { authorization: `Bearer ${config.serviceRoleKey}` },
+    });
+    expect(get.status).toBe(405);
+    await get.body?.cancel();
+  });
+});
+
+describe("POST /report/jobs/:id/logs", () => {
+  it("stores a batch of 500 lines in order", async () => {
+    const id = await startExternal();
+    const lines = Array.from(
+      { length: 500 },
+      (_, i) => ({ level: i % 2 ? "info" : "DEBUG", message: `line ${i}`, context: { i } }),
+    );
+    const stored = await post(`/jobs/${id}/logs`, { lines });
+    expect(stored.status).toBe(200);
+    expect(stored.body.inserted).toBe(500);
+    expect(stored.body.last_id - stored.body.first_id).toBe(499);
+    const rows = await sql<
+      { message: string; level: string }[]
+    >`select message, level from ops.logs where job_id = ${id} order by id`;
+    expect(rows.map((r) => r.message)).toEqual(lines.map((l) => l.message));
+    expect(rows[1].level).toBe("INFO");
+  });
+
+  it("rejects a batch with one bad line (400 naming it) and stores nothing", async () => {
+    const id = await startExternal();
+    const bad = await post(`/jobs/${id}/logs`, {
+      lines: [{ level: "INFO", message: "ok" }, { level: "LOUD", message: "x" }, {
+        level: "INFO",
+        message: "",
+      }],
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.fields.map((f: { path: string }) => f.path)).toEqual([
+      "lines.1.level",
+      "lines.2.message",
+    ]);
+    expect(await count("select count(*) as n from ops.logs where job_id = $1", id)).toBe(0);
+  });
+
+  it("answers 413 over 5,000 lines or 1 MB and stores nothing", async () => {
+    const id = await startExternal();
+    const many = await post(`/jobs/${id}/logs`, {
+      lines: Array.from({ length: 5001 }, () => ({ level: "INFO", message: "x" })),
+    });
+    expect(many.status).toBe(413);
+    const big = "y".repeat(60_000);
+    const heavy = await post(`/jobs/${id}/logs`, {
+      lines: Array.from({ length: 20 }, () => ({ level: "INFO", message: big })),
+    });
+    expect(heavy.status).toBe(413);
+    expect(heavy.body.error.code).toBe("payload_too_large");
+    expect(await count("select count(*) as n from ops.logs where job_id = $1", id)).toBe(0);
+  });
+
+  it("answers 404 for an unknown job", async () => {
+    const missing = await post("/jobs/987654321/logs", { lines: [{ level: "INFO", message: "x" }] });
+    expect(missing.status).toBe(404);
+    expect(missing.body.error).toMatchObject({ code: "not_found", job_id: 987654321 });
+  });
+
+  it("stores a retried batch with the same Idempotency-Key once and answers like the first time", async () => {
+    const id = await startExternal();
+    const key = `${run}-logs-${id}`;
+    const body = { lines: [{ level: "INFO", message: "a" }, { level: "INFO", message: "b" }] };
+    const first = await post(`/jobs/${id}/logs`, body, { headers: { "idempotency-key": key } });
+    const second = await post(`/jobs/${id}/logs`, body, { headers: { "idempotency-key": key } });
+    expect(first.status).toBe(200);
+    expect(second.status).toBe(200);
+    expect(second.body).toEqual(first.body);
+    expect(second.headers.get("idempotency-replayed")).toBe("true");
+    expect(await count("select count(*) as n from ops.logs where job_id = $1", id)).toBe(2);
+    const reused = await post(`/jobs/${id}/logs`, { lines: [{ level: "INFO", message: "c" }] }, {
+      headers: { "idempotency-key": key },
+    });
+    expect(reused.status).toBe(422);
+    expect(reused.body.error.code).toBe("idempotency_key_reused");
+  });
+
+  it("stores a batch once when retries with the same key race each other", async () => {
+    const id = await startExternal();
+    const key = `${run}-race-${id}`;
+    const body = { lines: Array.from({ length: 50 }, (_, i) => ({ level: "INFO", message: `r${i}` })) };
+    const answers = await Promise.all(
+      Array.from(
+        { length: 6 },
+        () => post(`/jobs/${id}/logs`, body, { headers: { "idempotency-key": key } }),
+      ),
+    );
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200, 200]);
+    for (const answer of answers) expect(answer.body).toEqual(answers[0].body);
+    expect(await count("select count(*) as n from ops.logs where job_id = $1", id)).toBe(50);
+  });
+});
+
+describe("POST /report/jobs/:id/errors, heartbeat, finish", () => {
+  it("classifies and deduplicates errors", async () => {
+    const started = await post("/jobs", { source_key: sourceKey, worker: `${run}-err` });
+    const id = started.body.job.id;
+    const recorded = await post(`/jobs/${id}/errors`, {
+      errors: [
+        { message: "HTTP 429 on https://acme.example/jobs?page=2", http_status: 429 },
+        { message: "HTTP 429 on https://acme.example/jobs?page=3", http_status: 429 },
+        { message: "Unexpected token < in JSON at position 0" },
+      ],
+    });
+    expect(recorded.status).toBe(200);
+    const byCategory = Object.fromEntries(
+      recorded.body.errors.map((e: { category: string; count: number }) => [e.category, e.count]),
+    );
+    expect(byCategory).toEqual({ block_429: 2, parsing: 1 });
+    const bad = await post(`/jobs/${id}/errors`, { errors: [{ message: "x", http_status: 999 }] });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.fields[0].path).toBe("errors.0.http_status");
+  });
+
+  it("heartbeats with progress and metrics and tells about a cancel request", async () => {
+    const started = await post("/jobs", { source_key: sourceKey, worker: `${run}-hb` });
+    const id = started.body.job.id;
+    const beat = await post(`/jobs/${id}/heartbeat`, {
+      worker: `${run}-hb`,
+      progress: { done: 3, total: 10 },
+      cursor: { page: 4 },
+      metrics: { requests: 7, blocked_403: 1 },
+    });
+    expect(beat.body).toEqual({ cancel_requested: false, status: "running", owned: true });
+    const [run_] = await sql`select requests, blocked_403 from ops.scrape_runs where job_id = ${id}`;
+    expect(run_).toEqual({ requests: 7, blocked_403: 1 });
+    expect((await post(`/jobs/${id}/heartbeat`, { metrics: { requests: -1 } })).status).toBe(400);
+    expect((await post(`/jobs/${id}/heartbeat`, { metrics: { bogus: 1 } })).status).toBe(400);
+    await sql`select ops.request_cancel(${id}, 'stop please')`;
+    expect((await post(`/jobs/${id}/heartbeat`, {})).body.cancel_requested).toBe(true);
+  });
+
+  it("finishes once: replay answers the same, a different finish is 409", async () => {
+    const started = await post("/jobs", { source_key: sourceKey, worker: `${run}-fin` });
+    const id = started.body.job.id;
+    const finish = {
+      status: "partial",
+      result: { pages: 4 },
+      error: "page 5 timed out",
+      metrics: { requests: 10, timeouts: 1 },
+    };
+    const first = await post(`/jobs/${id}/finish`, finish);
+    expect(first.status).toBe(200);
+    expect(first.body.job).toMatchObject({ status: "partial", error_category: "network_timeout" });
+    expect(first.body.scrape_run).toMatchObject({
+      status: "partial",
+      requests: 10,
+      timeouts: 1,
+      timeout_rate: 0.1,
+    });
+    const replay = await post(`/jobs/${id}/finish`, finish);
+    expect(replay.status).toBe(200);
+    expect(replay.body).toEqual(first.body);
+    const conflict = await post(`/jobs/${id}/finish`, { status: "completed" });
+    expect(conflict.status).toBe(409);
+    expect(conflict.body.error).toMatchObject({ code: "job_finished", status: "partial", job_id: id });
+    expect((await post("/jobs/987654321/finish", { status: "completed" })).status).toBe(404);
+    const bad = await post(`/jobs/${id}/finish`, { status: "done" });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.fields[0].path).toBe("status");
+  });
+});
