@@ -503,6 +503,7 @@ export type Database = {
           "normalized_title": string;
           "raw": NonNullable<Json>;
           "repost_of": number | null;
+          "repost_origin_pending": boolean;
           "repost_pending": boolean;
           "source_id": number;
           "title": string;
@@ -532,6 +533,7 @@ export type Database = {
           "normalized_title": string;
           "raw"?: NonNullable<Json>;
           "repost_of"?: number | null;
+          "repost_origin_pending"?: boolean;
           "repost_pending"?: boolean;
           "source_id": number;
           "title": string;
@@ -560,6 +562,7 @@ export type Database = {
           "normalized_title"?: string;
           "raw"?: NonNullable<Json>;
           "repost_of"?: number | null;
+          "repost_origin_pending"?: boolean;
           "repost_pending"?: boolean;
           "source_id"?: number;
           "title"?: string;

@@ -76,6 +76,7 @@ create table ops.postings (
   repost_of bigint references ops.postings (id) on delete set null,
   cluster_id bigint references ops.postings (id) on delete set null,
   repost_pending boolean not null default true,
+  repost_origin_pending boolean not null default false,
 
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now(),
@@ -102,7 +103,8 @@ comment on column ops.postings.url_key is 'The URL without #fragment and trailin
 comment on column ops.postings.content_hash is 'The scraper''s hash of the posting content, else md5 of title, location, department and url; a change counts as updated.';
 comment on column ops.postings.repost_of is 'The earlier posting this one reposts (ops.detect_reposts); null when it is no repost.';
 comment on column ops.postings.cluster_id is 'Repost cluster: the id of the earliest posting of the cluster, shared by every member (the earliest included); null for postings without reposts.';
-comment on column ops.postings.repost_pending is 'True when the posting is new or its state changed (deactivated, reactivated, title/location/url changed) since ops.detect_reposts last looked at it.';
+comment on column ops.postings.repost_pending is 'True when the posting is new or its title, location or url changed since ops.detect_reposts last looked for the posting it may repost.';
+comment on column ops.postings.repost_origin_pending is 'True when the posting disappeared, came back, or its title, location or url changed since ops.detect_reposts last looked for postings that may repost it.';
 
 -- ---------------------------------------------------------------------------
 -- Indexes. Only columns that rarely change are indexed (see the banner).
@@ -116,6 +118,7 @@ create index postings_source_inactive_idx on ops.postings (source_id, inactive_s
 create index postings_source_first_seen_idx on ops.postings (source_id, first_seen_date);
 -- repost detection: work queue
 create index postings_repost_pending_idx on ops.postings (source_id) where repost_pending;
+create index postings_repost_origin_pending_idx on ops.postings (source_id) where repost_origin_pending;
 -- repost links and clusters (also the FK indexes)
 create index postings_repost_of_idx on ops.postings (repost_of) where repost_of is not null;
 create index postings_cluster_idx on ops.postings (cluster_id) where cluster_id is not null;

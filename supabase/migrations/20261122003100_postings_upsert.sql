@@ -164,9 +164,14 @@ begin
       active = p.active or p.inactive_since_date <= excluded.last_seen_date,
       inactive_since = case when p.inactive_since_date <= excluded.last_seen_date then null else p.inactive_since end,
       inactive_since_date = case when p.inactive_since_date <= excluded.last_seen_date then null else p.inactive_since_date end,
-      -- repost detection must look again when it reappears or its title, location or url changed
+      -- repost detection must look again when its title, location or url changed (both ways) or
+      -- when it reappears (as a possible original only: its own first sighting did not change)
       repost_pending = p.repost_pending
-        or p.inactive_since_date <= excluded.last_seen_date
+        or (excluded.last_seen_date >= p.last_seen_date
+            and (p.normalized_title, p.normalized_location, p.url)
+                is distinct from (excluded.normalized_title, excluded.normalized_location, excluded.url)),
+      repost_origin_pending = p.repost_origin_pending
+        or coalesce(p.inactive_since_date <= excluded.last_seen_date, false)
         or (excluded.last_seen_date >= p.last_seen_date
             and (p.normalized_title, p.normalized_location, p.url)
                 is distinct from (excluded.normalized_title, excluded.normalized_location, excluded.url)),
@@ -231,7 +236,7 @@ begin
      set active = false,
          inactive_since = now(),
          inactive_since_date = v_run.run_date,
-         repost_pending = true,
+         repost_origin_pending = true,
          updated_at = now()
    where p.source_id = v_run.source_id
      and p.active

@@ -25,15 +25,49 @@
 -- parent is older than its child, so links form trees; a cluster is a tree and
 -- its id is the root's id, which is the earliest posting of the cluster.
 --
--- Incremental and idempotent: postings carry repost_pending (set on insert,
--- deactivation, reactivation and title/location/url change). A call compares
--- the pending postings (and those whose parent is pending) with all their
--- candidates, and the pending disappeared postings with the postings that
--- appeared after them; nothing else can have changed. It then clears the flag,
--- so a second call finds nothing to do and changes nothing. full_scan => true
--- re-examines every posting in scope (after a change of window_days).
+-- Incremental and idempotent. Two flags say what changed since the last call:
+-- repost_pending (a new posting, or its title/location/url changed: look for
+-- the posting it reposts) and repost_origin_pending (it disappeared, came
+-- back, or its title/location/url changed: look again at the postings that
+-- may repost it). A call compares the repost_pending postings, and the
+-- postings whose parent is origin-pending, with all their candidates; and the
+-- origin-pending postings that disappeared with the postings that appeared
+-- after them (these keep their current parent unless a better one shows up).
+-- Nothing else can have changed. It clears the flags it examined in the same
+-- statement, so a second call finds nothing to do and changes nothing.
+-- full_scan => true re-examines every posting in scope (after a change of
+-- window_days). The title similarity is computed only for pairs that pass
+-- the date rule, the location only for pairs with similar titles, and only
+-- the qualifying pairs are kept.
 -- ===========================================================================
 
+-- ---------------------------------------------------------------------------
+-- ops_private.locations_similar(a, b): the location rule
+-- ---------------------------------------------------------------------------
+create or replace function ops_private.locations_similar(a text, b text)
+returns boolean
+language sql
+immutable
+parallel safe
+set search_path = ''
+as $$
+  select a = b
+      or (a <> '' and b <> ''
+          and (extensions.similarity(a, b) >= 0.5
+               or extensions.word_similarity(a, b) >= 0.8
+               or extensions.word_similarity(b, a) >= 0.8))
+$$;
+
+comment on function ops_private.locations_similar(text, text) is
+  'Repost location rule over normalized locations: equal (both empty included), or pg_trgm similarity >= 0.5, or '
+  'word_similarity >= 0.8 in either direction (one is a word-wise part of the other: "berlin" ~ "berlin germany", '
+  '"frankfurt am main" ~ "frankfurt"; "berlin" vs "bern" 0.33/0.6 is not). One empty and one non-empty: not similar.';
+
+revoke all on function ops_private.locations_similar(text, text) from public;
+
+-- ---------------------------------------------------------------------------
+-- ops.detect_reposts(source_id, window_days, full_scan)
+-- ---------------------------------------------------------------------------
 create or replace function ops.detect_reposts(
   source_id bigint default null,
   window_days integer default 30,
@@ -46,12 +80,9 @@ as $$
 #variable_conflict use_column
 declare
   c_title_threshold constant real := 0.7;
-  c_location_threshold constant real := 0.5;
-  c_location_word_threshold constant real := 0.8;
   v_source bigint := detect_reposts.source_id;
   v_window integer := detect_reposts.window_days;
   v_examined integer;
-  v_pairs integer;
   v_changed integer;
   v_sources bigint[];
   v_min_date date;
@@ -63,124 +94,119 @@ begin
   end if;
 
   if detect_reposts.full_scan then
-    update ops.postings p set repost_pending = true
-     where (v_source is null or p.source_id = v_source) and not p.repost_pending;
+    update ops.postings p set repost_pending = true, repost_origin_pending = true
+     where (v_source is null or p.source_id = v_source) and not (p.repost_pending and p.repost_origin_pending);
   end if;
 
   -- -------------------------------------------------------------------------
   -- 1. new parents for every posting that may have changed, in one statement
+  --    (one snapshot: the flags cleared are exactly the flags examined)
   -- -------------------------------------------------------------------------
-  with pend as (
-    select p.id, p.source_id
-      from ops.postings p
+  with pend_b as (
+    select p.id from ops.postings p
      where p.repost_pending and (v_source is null or p.source_id = v_source)
   ),
-  -- re-examined in full: pending postings and those whose parent is pending
+  pend_a as (
+    select p.id from ops.postings p
+     where p.repost_origin_pending and (v_source is null or p.source_id = v_source)
+  ),
+  -- re-examined in full: new/changed postings, and those whose parent changed
   recheck_ids as (
-    select id from pend
+    select id from pend_b
     union
-    select c.id from ops.postings c join pend on c.repost_of = pend.id
+    select c.id from ops.postings c join pend_a on c.repost_of = pend_a.id
   ),
   recheck as (
-    select p.* from ops.postings p join recheck_ids using (id)
+    select p.id, p.source_id, p.first_seen_date, p.url_key, p.normalized_title, p.normalized_location
+      from ops.postings p join recheck_ids using (id)
   ),
-  pairs_recheck as (
-    -- title rule candidates: disappeared before B appeared, within the window
-    select a.id as a_id, b.id as b_id
+  -- title rule: every posting that disappeared 1..window days before B appeared
+  title_hits as (
+    select a.id as a_id, b.id as b_id, a.last_seen_date as a_last, false as url_match,
+           extensions.similarity(a.normalized_title, b.normalized_title) as title_similarity
       from recheck b
       join ops.postings a
         on a.source_id = b.source_id
        and not a.active
        and a.inactive_since_date >= b.first_seen_date - v_window
        and b.first_seen_date - a.last_seen_date between 1 and v_window
-    union
-    -- URL rule candidates
-    select a.id, b.id
+     where extensions.similarity(a.normalized_title, b.normalized_title) >= c_title_threshold
+       and ops_private.locations_similar(a.normalized_location, b.normalized_location)
+  ),
+  -- URL rule: the same url_key, A older, B within the window of A's last sighting
+  url_hits as (
+    select a.id as a_id, b.id as b_id, a.last_seen_date as a_last, true as url_match,
+           extensions.similarity(a.normalized_title, b.normalized_title) as title_similarity
       from recheck b
       join ops.postings a
         on a.source_id = b.source_id
        and a.url_key = b.url_key
-       and a.id <> b.id
-     where b.url_key is not null
+       and (a.first_seen_date, a.id) < (b.first_seen_date, b.id)
+       and b.first_seen_date - a.last_seen_date <= v_window
   ),
-  -- disappeared pending postings against postings that appeared after them
-  pairs_new_a as (
-    select a.id as a_id, b.id as b_id
-      from pend
-      join ops.postings a on a.id = pend.id and not a.active
+  -- a posting that disappeared (or changed) against the postings that appeared after it
+  origin_hits as (
+    select a.id as a_id, b.id as b_id, a.last_seen_date as a_last, false as url_match,
+           extensions.similarity(a.normalized_title, b.normalized_title) as title_similarity
+      from pend_a
+      join ops.postings a on a.id = pend_a.id and not a.active
       join ops.postings b
         on b.source_id = a.source_id
        and b.first_seen_date between a.last_seen_date + 1 and a.last_seen_date + v_window
      where not exists (select 1 from recheck_ids r where r.id = b.id)
+       and extensions.similarity(a.normalized_title, b.normalized_title) >= c_title_threshold
+       and ops_private.locations_similar(a.normalized_location, b.normalized_location)
   ),
-  -- their current links compete with the new candidates
-  pairs_current as (
-    select b.repost_of as a_id, b.id as b_id
+  -- the current parents of those postings are still valid (neither side changed) and compete
+  current_links as (
+    select a.id as a_id, b.id as b_id, a.last_seen_date as a_last,
+           coalesce(a.url_key = b.url_key and (a.first_seen_date, a.id) < (b.first_seen_date, b.id)
+                    and b.first_seen_date - a.last_seen_date <= v_window, false) as url_match,
+           extensions.similarity(a.normalized_title, b.normalized_title) as title_similarity
       from ops.postings b
-     where b.id in (select b_id from pairs_new_a) and b.repost_of is not null
-  ),
-  pairs as (
-    select * from pairs_recheck
-    union
-    select * from pairs_new_a
-    union
-    select * from pairs_current
-  ),
-  judged as (
-    select pr.a_id, pr.b_id, a.last_seen_date as a_last, q.url_match, q.title_similarity,
-           q.url_match or (
-             not a.active
-             and b.first_seen_date - a.last_seen_date between 1 and v_window
-             and q.title_similarity >= c_title_threshold
-             and (a.normalized_location = b.normalized_location
-                  or (a.normalized_location <> '' and b.normalized_location <> ''
-                      and (extensions.similarity(a.normalized_location, b.normalized_location) >= c_location_threshold
-                           or extensions.word_similarity(a.normalized_location, b.normalized_location) >= c_location_word_threshold
-                           or extensions.word_similarity(b.normalized_location, a.normalized_location) >= c_location_word_threshold)))
-           ) as qualifies
-      from pairs pr
-      join ops.postings a on a.id = pr.a_id
-      join ops.postings b on b.id = pr.b_id
-      cross join lateral (
-        select coalesce(a.url_key = b.url_key
-                        and (a.first_seen_date, a.id) < (b.first_seen_date, b.id)
-                        and b.first_seen_date - a.last_seen_date <= v_window, false) as url_match,
-               extensions.similarity(a.normalized_title, b.normalized_title) as title_similarity
-      ) q
+      join ops.postings a on a.id = b.repost_of
+     where b.id in (select o.b_id from origin_hits o)
   ),
   best as (
     select distinct on (b_id) b_id, a_id
-      from judged
-     where qualifies
+      from (select * from title_hits union all select * from url_hits
+            union all select * from origin_hits union all select * from current_links) hits
      order by b_id, url_match desc, a_last desc, title_similarity desc, a_id desc
   ),
-  affected as (
-    select id as b_id from recheck_ids
-    union
-    select b_id from pairs_new_a
+  targets as (
+    -- examined as a possible repost: gets its best parent (or none)
+    select id, true as examined from recheck_ids
+    union all
+    -- met by a new possible original: gets its best parent (the current one competed)
+    select distinct o.b_id, true from origin_hits o
+    union all
+    -- only examined as a possible original: keeps its parent, loses its flag
+    select id, false from pend_a
+     where id not in (select id from recheck_ids) and id not in (select o.b_id from origin_hits o)
   ),
   decided as (
-    select af.b_id, cur.repost_of as old_parent, best.a_id as new_parent
-      from affected af
-      join ops.postings cur on cur.id = af.b_id
-      left join best using (b_id)
+    select t.id, cur.repost_of as old_parent,
+           case when t.examined then best.a_id else cur.repost_of end as new_parent
+      from targets t
+      join ops.postings cur on cur.id = t.id
+      left join best on best.b_id = t.id
   ),
   changed as (
     update ops.postings p
        set repost_of = d.new_parent,
            repost_pending = false,
+           repost_origin_pending = false,
            updated_at = case when p.repost_of is distinct from d.new_parent then now() else p.updated_at end
       from decided d
-     where p.id = d.b_id
-       and (p.repost_of is distinct from d.new_parent or p.repost_pending)
+     where p.id = d.id
+       and (p.repost_of is distinct from d.new_parent or p.repost_pending or p.repost_origin_pending)
     returning p.source_id, p.first_seen_date, d.old_parent is distinct from d.new_parent as link_changed
   )
-  select (select count(*) from affected),
-         (select count(*) from pairs),
+  select (select count(*) from targets where examined),
          count(*) filter (where link_changed),
          array_agg(distinct source_id) filter (where link_changed),
          min(first_seen_date) filter (where link_changed)
-    into v_examined, v_pairs, v_changed, v_sources, v_min_date
+    into v_examined, v_changed, v_sources, v_min_date
     from changed;
 
   -- -------------------------------------------------------------------------
@@ -243,7 +269,6 @@ begin
 
   return jsonb_build_object(
     'examined', v_examined,
-    'pairs_compared', v_pairs,
     'links_changed', v_changed,
     'cluster_rows_changed', v_cluster_changes,
     'window_days', v_window) || v_totals;
@@ -258,8 +283,8 @@ comment on function ops.detect_reposts(bigint, integer, boolean) is
   'window_days after A''s last sighting. Sets repost_of (best parent: URL match, then most recently seen A, then most '
   'similar title, then larger id) and cluster_id (the id of the cluster''s earliest posting, on every member; null '
   'outside clusters), and refreshes ops.snapshots.repost_count of the dates it changed. Incremental and idempotent '
-  '(see repost_pending): a second call changes nothing. full_scan re-examines everything, e.g. after changing '
-  'window_days. Returns {examined, pairs_compared, links_changed, cluster_rows_changed, window_days, reposts, clusters}.';
+  '(see repost_pending, repost_origin_pending): a second call changes nothing. full_scan re-examines everything, e.g. after changing '
+  'window_days. Returns {examined, links_changed, cluster_rows_changed, window_days, reposts, clusters}.';
 
 revoke all on function ops.detect_reposts(bigint, integer, boolean) from public, anon, authenticated;
 grant execute on function ops.detect_reposts(bigint, integer, boolean) to service_role;

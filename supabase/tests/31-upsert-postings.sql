@@ -4,7 +4,7 @@
 -- ===========================================================================
 begin;
 set search_path = extensions, public;
-select plan(27);
+select plan(28);
 
 -- a scrape job with its scrape run; returns the job id
 create function pg_temp.scrape_job(p_key text, p_run_date date) returns bigint language sql as $$
@@ -94,6 +94,15 @@ select results_eq(
   $$select title, first_seen_date, last_seen_date, first_job_id, last_job_id from ops.postings where external_id = 'a'$$,
   $$select 'Senior Software Engineer (m/w/d)'::text, '2026-02-27'::date, '2026-03-02'::date, older, d2 from j$$,
   'an older night moves first_seen back and does not overwrite newer content');
+
+-- after repost detection looked at them, an unchanged sighting leaves them alone; a new title flags it again
+select ops.detect_reposts();
+select ops.upsert_postings((select d2 from j), $$[
+    {"external_id": "a", "title": "Senior Software Engineer (m/w/d)", "location": "Berlin, Germany",
+     "department": "Engineering", "url": "https://acme.example/jobs/a", "raw": {"id": "a"}},
+    {"external_id": "d", "title": "Senior Designer"}]$$);
+select results_eq($$select external_id, repost_pending, repost_origin_pending from ops.postings where external_id in ('a', 'd') order by 1$$,
+  $$values ('a'::text, false, false), ('d', true, true)$$, 'only a changed title makes a posting pending for repost detection again');
 
 -- another source keeps its own namespace of external ids
 select is(pg_temp.counts(ops.upsert_postings((select other from j), '[{"external_id": "a", "title": "Engineer"}]')),

@@ -67,7 +67,7 @@ select is(ops.deactivate_missing_postings((select id from j where night = 4)) - 
   'the complete run deactivates the two postings it did not see');
 select is(pg_temp.active(), array['a'], 'only a is still active');
 select results_eq(
-  $$select external_id, inactive_since_date, inactive_since is not null, repost_pending
+  $$select external_id, inactive_since_date, inactive_since is not null, repost_origin_pending
       from ops.postings where not active order by external_id$$,
   $$values ('b'::text, '2026-03-04'::date, true, true), ('c', '2026-03-04', true, true)$$,
   'b and c disappeared on the run date and are pending for repost detection');
