@@ -2,7 +2,7 @@
 // through the real function under the local functions server and the real DB.
 import { describe, expect, it } from "vitest";
 import { FORMATS, postingsOn } from "../../scripts/fixtures/catalog.ts";
-import { userJwt } from "../support/stack.ts";
+import { functionUrl, userJwt } from "../support/stack.ts";
 import {
   callScrape,
   enqueueScrape,
@@ -104,7 +104,7 @@ describe("scrape function: runs over days", () => {
     expect(job).toMatchObject({ status: "failed", error_category: "validation" });
     expect(job.error).toMatch(/invalid greenhouse config/);
     expect(run).toMatchObject({ status: "failed", requests: 0, links_checked: 0 });
-    expect(errors).toEqual([expect.objectContaining({ category: "validation", severity: "critical" })]);
+    expect(errors).toEqual([expect.objectContaining({ category: "validation" })]);
     expect(ctx.server().requestsFor("invalid")).toHaveLength(0);
   });
 
@@ -136,5 +136,30 @@ describe("scrape function: access", () => {
     const job = await waitForJob(sql, jobId);
     expect(job.status).toBe("completed");
     expect((await outcomeOf(sql, jobId)).run.items_found).toBe(7);
+  });
+});
+
+describe("scrape function: in the nightly pipeline", () => {
+  it("a pipeline run's scrape jobs are done by the dispatched workers and the pipeline moves on", async () => {
+    await sql`update ops.jobs set status = 'cancelled', finished_at = now(), singleton_key = null
+               where type = 'pipeline' and status in ('pending', 'running')`;
+    const keys = ["ok-lever", "ok-personio"];
+    for (const key of keys) await ctx.source(key);
+    const response = await fetch(functionUrl("pipeline", "/run"), {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${userJwt("operator")}` },
+      body: JSON.stringify({ sources: keys.map(ctx.sourceKey) }),
+    });
+    expect(response.status).toBe(201);
+    const run = await response.json();
+    expect(run.scrape_jobs).toBe(2);
+    const scrapes = await sql`select id from ops.jobs where root_id = ${run.pipeline_id} and type = 'scrape'`;
+    for (const { id } of scrapes) expect((await waitForJob(sql, id)).status).toBe("completed");
+    const root = await waitForJob(sql, run.pipeline_id, 20_000);
+    expect(root.status).toBe("completed");
+    const [{ snapshots }] = await sql`
+      select count(*)::int as snapshots from ops.jobs
+       where root_id = ${run.pipeline_id} and type = 'snapshot' and status = 'completed'`;
+    expect(snapshots).toBe(2);
   });
 });

@@ -5,6 +5,7 @@
 // RunState, so the last invocation decides the run's status from the whole
 // run: a failure in invocation 1 keeps a run that ends cleanly in invocation 2
 // from being `completed` (and from deactivating postings).
+import type { ErrorEvent, ScrapeMetrics as MetricIncrements } from "../_shared/jobs/mod.ts";
 import type { CrawlResult, Cursor, ScrapeFailure, ScrapeMetrics } from "../_shared/scrape/mod.ts";
 
 export type RunStatus = "completed" | "partial" | "failed" | "cancelled" | "skipped";
@@ -189,7 +190,7 @@ export function decideOutcome(state: RunState, result: CrawlResult, options: Dec
 export function metricIncrements(
   metrics: ScrapeMetrics,
   extra: { portal: string; upserted: UpsertCounts; circuitOpen: boolean },
-): Record<string, unknown> {
+): MetricIncrements {
   const int = (value: number) => Math.max(0, Math.round(value));
   return {
     requests: int(metrics.requests),
@@ -219,7 +220,7 @@ export function metricIncrements(
 }
 
 /** A classified failure as an ops.record_errors event. */
-export function errorEvent(failure: ScrapeFailure, portal: string): Record<string, unknown> {
+export function errorEvent(failure: ScrapeFailure, portal: string): ErrorEvent {
   return {
     message: failure.message.slice(0, 2000) || failure.code,
     category: failure.category,

@@ -1,7 +1,19 @@
-// One invocation of one scrape job: load the source, crawl from the job's
-// cursor within the remaining budget, write postings, errors, logs and
-// metrics, then checkpoint (continue_later) or finish the job.
+// One invocation of one scrape job, run through the job harness (_shared/jobs:
+// heartbeat, cancellation, buffered logs and errors, always finish): load the
+// source, crawl from the job's cursor within the remaining budget, write
+// postings, classified errors, logs and metrics, then checkpoint (continue
+// later) or end the job with the run's status and category.
 import type { Sql } from "../_shared/db.ts";
+import {
+  type ErrorEvent,
+  type Job,
+  type JobContext,
+  type JobsApi,
+  jobsApi,
+  type Json,
+  runJob,
+  type RunResult,
+} from "../_shared/jobs/mod.ts";
 import {
   ADAPTERS,
   CircuitBreaker,
@@ -22,21 +34,10 @@ import {
   decideOutcome,
   errorEvent,
   metricIncrements,
-  type Outcome,
   readRunState,
-  type RunState,
   type UpsertCounts,
 } from "./outcome.ts";
 import { DbBreakerStore, dbMinInterval } from "./seams.ts";
-import { JobSession } from "./session.ts";
-
-export interface ClaimedJob {
-  id: number;
-  source_id: number | null;
-  params: Record<string, unknown> | null;
-  cursor: unknown;
-  attempt: number;
-}
 
 interface SourceRow {
   id: number;
@@ -56,19 +57,18 @@ export interface RunJobOptions {
   deadline: number;
   /** In-flight requests are aborted this long after the deadline. Default 30 s. */
   hardStopGraceMs?: number;
+  /** Heartbeat interval: how fast a cancel request is seen. Default 1000 ms. */
   heartbeatMs?: number;
   /** Postings per ops.upsert_postings call. Default 500. */
   upsertBatch?: number;
 }
 
-export interface JobRunSummary {
-  jobId: number;
-  outcome: "continue" | "completed" | "partial" | "failed" | "cancelled" | "skipped" | "lost";
+/** An error the harness records once and classifies by its category (ends the job failed). */
+class ClassifiedError extends Error {
+  constructor(message: string, readonly category: string) {
+    super(message);
+  }
 }
-
-const ERROR_BATCH = 500;
-/** Failure lines logged one by one per invocation; the rest are summed up. */
-const MAX_FAILURE_LINES = 50;
 
 function chunks<T>(items: T[], size: number): T[][] {
   const out: T[][] = [];
@@ -92,7 +92,7 @@ function postingRow(p: NormalizedPosting) {
   };
 }
 
-function rejectionEvent(r: Rejection, portal: string): Record<string, unknown> {
+function rejectionEvent(r: Rejection, portal: string): ErrorEvent {
   return {
     message: `rejected: ${r.reason}`.slice(0, 2000),
     category: r.category,
@@ -104,7 +104,7 @@ function rejectionEvent(r: Rejection, portal: string): Record<string, unknown> {
 }
 
 /** Wraps the HTTP client so every page shows up in the job's live log and progress. */
-function observed(http: HttpClient, session: JobSession, portal: string): HttpClient {
+function observed(http: HttpClient, ctx: JobContext, portal: string): HttpClient {
   let ok = 0;
   let failed = 0;
   return {
@@ -114,173 +114,112 @@ function observed(http: HttpClient, session: JobSession, portal: string): HttpCl
       try {
         const response = await http.get(url, options);
         ok++;
-        session.log(
-          "DEBUG",
-          `GET ${url} ${response.status} in ${Math.round(performance.now() - started)} ms`,
-        );
+        ctx.log.debug(`GET ${url} ${response.status} in ${Math.round(performance.now() - started)} ms`);
         return response;
       } catch (error) {
         if (error instanceof CircuitOpenError) {
-          session.log("WARNING", `not sent: ${error.message}`, { url });
-        } else if (!session.signal.aborted) {
+          ctx.log.warning(`not sent: ${error.message}`, { url });
+        } else if (!ctx.signal.aborted) {
           failed++;
           const f = classifyError(error, url);
-          session.log("WARNING", `GET ${url} failed: ${f.category} (${f.code}): ${f.message}`, {
+          ctx.log.warning(`GET ${url} failed: ${f.category} (${f.code}): ${f.message}`, {
             category: f.category,
             status: f.status ?? null,
           });
         }
         throw error;
       } finally {
-        session.pagesDone = ok + failed;
+        ctx.progress(ok + failed);
         if ((ok + failed) % 25 === 0 && ok + failed > 0) {
-          session.log("INFO", `${portal}: ${ok + failed} pages fetched (${ok} ok, ${failed} failed)`);
+          ctx.log.info(`${portal}: ${ok + failed} pages fetched (${ok} ok, ${failed} failed)`);
         }
       }
     },
   };
 }
 
-export async function runScrapeJob(
-  sql: Sql,
-  job: ClaimedJob,
-  options: RunJobOptions,
-): Promise<JobRunSummary> {
-  const { worker } = options;
-  const session = new JobSession(sql, job.id, worker, { heartbeatMs: options.heartbeatMs });
-  session.start();
-  try {
-    return await invoke(sql, job, options, session);
-  } catch (error) {
-    // Anything unexpected still ends the job (nothing is left running).
-    const message = error instanceof Error ? error.message : String(error);
-    console.error(`scrape job ${job.id}: unexpected error`, error);
-    session.log("CRITICAL", `scrape worker error: ${message}`);
-    await session.flush().catch(() => {});
-    await finishJob(sql, job.id, worker, {
-      status: "failed",
-      error: `scrape worker error: ${message}`,
-      category: "unknown",
-      result: { stop_reason: "worker_error" },
-      metrics: null,
-    }).catch((e) => console.error(`scrape job ${job.id}: finish failed`, e));
-    return { jobId: job.id, outcome: "failed" };
-  } finally {
-    await session.close().catch((e) => console.error(`scrape job ${job.id}: log flush failed`, e));
-  }
+/**
+ * The jobs API of the scrape worker: ops.finish of a completed run and
+ * ops.deactivate_missing_postings commit together, so the pipeline's next phase
+ * (started by a trigger on the finish) never sees postings that are gone as active.
+ */
+function scrapeJobsApi(sql: Sql, deactivate: Set<number>): JobsApi {
+  const base = jobsApi(sql);
+  return {
+    ...base,
+    async finish(jobId, input) {
+      if (!deactivate.has(jobId)) return await base.finish(jobId, input);
+      return await sql.begin(async (tx) => {
+        const answer = await jobsApi(tx as unknown as Sql).finish(jobId, input);
+        if (answer.job.status === "completed") {
+          const [{ result }] = await tx`select ops.deactivate_missing_postings(${jobId}) as result`;
+          if (result.applied) {
+            const line = {
+              level: "INFO",
+              message: `${result.deactivated} postings not listed any more: marked inactive`,
+            };
+            await tx`select inserted from ops.append_logs(${jobId}, ${tx.json([line])})`;
+          }
+        }
+        return answer;
+      }) as Awaited<ReturnType<JobsApi["finish"]>>;
+    },
+  };
 }
 
-interface FinishArgs {
-  status: string;
-  error: string | null;
-  category: string | null;
-  result: Record<string, unknown>;
-  metrics: Record<string, unknown> | null;
-  deactivate?: boolean;
-}
-
-/** Finishes the job; a completed run deactivates missing postings in the same transaction. */
-async function finishJob(sql: Sql, jobId: number, worker: string, args: FinishArgs) {
-  return await asService(sql, async (tx) => {
-    await tx`
-      select ops.finish(${jobId}, ${args.status}, ${tx.json(args.result as never)}, ${args.error},
-                        ${args.category}, ${
-      args.metrics ? tx.json(args.metrics as never) : null
-    }, ${worker})`;
-    if (!args.deactivate) return null;
-    const [{ answer }] = await tx`select ops.deactivate_missing_postings(${jobId}) as answer`;
-    return answer as { applied: boolean; deactivated: number };
+export async function runScrapeJob(sql: Sql, job: Job, options: RunJobOptions): Promise<RunResult> {
+  const deactivate = new Set<number>();
+  return await runJob(scrapeJobsApi(sql, deactivate), job, (ctx) => scrape(sql, ctx, options, deactivate), {
+    worker: options.worker,
+    heartbeatMs: options.heartbeatMs ?? 1000,
   });
 }
 
-async function invoke(
-  sql: Sql,
-  job: ClaimedJob,
-  options: RunJobOptions,
-  session: JobSession,
-): Promise<JobRunSummary> {
-  const { worker } = options;
-  const params = job.params ?? {};
-  const dryRun = params.dry_run === true;
-  const end = (outcome: JobRunSummary["outcome"]): JobRunSummary => ({ jobId: job.id, outcome });
+async function scrape(sql: Sql, ctx: JobContext, options: RunJobOptions, deactivate: Set<number>) {
+  const job = ctx.job;
+  const dryRun = ctx.params?.dry_run === true;
+  if (job.source_id === null) throw new ClassifiedError("a scrape job needs a source", "validation");
 
-  if (job.source_id === null) {
-    session.log("ERROR", "a scrape job needs a source");
-    await finishJob(sql, job.id, worker, {
-      status: "failed",
-      error: "a scrape job needs a source",
-      category: "validation",
-      result: { stop_reason: "invalid_job" },
-      metrics: null,
-    });
-    return end("failed");
-  }
-  await asService(sql, (tx) => tx`select job_id from ops.start_scrape_run(${job.id})`);
   const [source] = await sql<SourceRow[]>`
     select id, key, adapter, adapter_config, active, max_concurrency, breaker_enabled,
            request_timeout_seconds::text, max_retries
       from ops.sources where id = ${job.source_id}`;
   if (!source.active) {
-    session.log("WARNING", `source ${source.key} is paused: nothing scraped`);
-    await finishJob(sql, job.id, worker, {
-      status: "skipped",
+    ctx.log.warning(`source ${source.key} is paused: nothing scraped`);
+    return {
+      status: "skipped" as const,
       error: `source ${source.key} is paused`,
-      category: null,
       result: { stop_reason: "paused" },
-      metrics: null,
-    });
-    return end("skipped");
+    };
   }
 
-  const state = readRunState(job.cursor);
+  const state = readRunState(ctx.cursor);
   const portal = source.key;
-  session.log(
-    "INFO",
+  ctx.log.info(
     `scrape ${source.key} (${source.adapter})${dryRun ? " [dry run]" : ""}: invocation ${
       state.invocations + 1
     }${state.cursor === null ? "" : `, continuing at ${JSON.stringify(state.cursor)}`}`,
   );
-
   if (!isAdapterName(source.adapter)) {
-    const message = `unknown adapter ${source.adapter}`;
-    session.log("ERROR", message);
-    await asService(
-      sql,
-      (tx) =>
-        tx`select count(*) from ops.record_errors(${job.id}, ${
-          tx.json([{ message, category: "validation", severity: "critical", portal }] as never)
-        })`,
-    );
-    await finishJob(sql, job.id, worker, {
-      status: "failed",
-      error: message,
-      category: "validation",
-      result: { stop_reason: "invalid_config" },
-      metrics: { requests: 0 },
-    });
-    return end("failed");
+    throw new ClassifiedError(`unknown adapter ${source.adapter}`, "validation");
   }
 
   const store = new DbBreakerStore(sql, source.id, portal, (t) => {
-    session.log(
-      t.to === "open" ? "ERROR" : "INFO",
-      `circuit breaker ${t.from} -> ${t.to}${t.tripped ? ` (trip ${t.tripCount})` : ""}`,
-    );
+    const message = `circuit breaker ${t.from} -> ${t.to}${t.tripped ? ` (trip ${t.tripCount})` : ""}`;
+    if (t.to === "open") ctx.log.error(message);
+    else ctx.log.info(message);
   });
   const breaker = source.breaker_enabled
     ? new CircuitBreaker({ store, settings: () => store.settings(), clock: systemClock })
     : undefined;
 
-  const now = Date.now();
-  const budgetMs = Math.max(0, options.deadline - now);
-  const timeoutMs = Math.round(Number(source.request_timeout_seconds) * 1000);
+  const budgetMs = Math.max(0, options.deadline - Date.now());
   const http = createHttpClient({
-    timeoutMs,
+    timeoutMs: Math.round(Number(source.request_timeout_seconds) * 1000),
     maxRetries: source.max_retries,
     perHostConcurrency: source.max_concurrency,
     minInterval: dbMinInterval(sql, source.id, (ms, previous) => {
-      session.log(
-        "INFO",
+      ctx.log.info(
         previous === null
           ? `rate limit ${ms / 1000} s`
           : `rate limit changed: ${previous / 1000} s -> ${ms / 1000} s`,
@@ -292,27 +231,28 @@ async function invoke(
   });
   // The worker's hard stop: in-flight requests end shortly after the deadline.
   const hardStop = AbortSignal.timeout(budgetMs + (options.hardStopGraceMs ?? 30_000));
-  const signal = AbortSignal.any([session.signal, hardStop]);
 
   const result = await crawl({
     adapter: ADAPTERS[source.adapter],
     config: source.adapter_config,
-    http: observed(http, session, portal),
+    http: observed(http, ctx, portal),
     cursor: state.cursor,
     portal,
     budgetMs,
     detailConcurrency: source.max_concurrency,
-    signal,
+    signal: AbortSignal.any([ctx.signal, hardStop]),
   });
+  // The job's own timeout or a lost lease: the harness ends it (failed / not at all).
+  if (ctx.abortReason === "timeout" || ctx.abortReason === "lost") ctx.throwIfAborted();
 
-  if (session.stopCause === "lost") {
-    session.log("WARNING", "the job was taken from this worker (lease lost): stopping without finishing it");
-    return end("lost");
+  if (result.stopReason === "invalid_config") {
+    // One validation error, recorded by the harness; no request was made.
+    throw new ClassifiedError(result.failures[0]?.message ?? "invalid adapter config", "validation");
   }
 
   // Postings (not in a dry run), in batches.
   const upserted: UpsertCounts = { new: 0, updated: 0, unchanged: 0 };
-  if (!dryRun && result.postings.length > 0) {
+  if (!dryRun) {
     for (const batch of chunks(result.postings, options.upsertBatch ?? 500)) {
       const [{ counts }] = await asService(
         sql,
@@ -325,48 +265,78 @@ async function invoke(
     }
   }
 
-  // Classified errors: failures and rejected records.
+  // Classified errors: failures and rejected records (buffered, written in batches).
   const circuitOpen = result.stopReason === "circuit_open";
-  const events = [
-    ...result.failures.map((f) => errorEvent(f, portal)),
-    ...result.rejections.map((r) => rejectionEvent(r, portal)),
-  ];
+  for (const failure of result.failures) ctx.reportError(failure, errorEvent(failure, portal));
+  for (const rejection of result.rejections) ctx.reportError(rejection, rejectionEvent(rejection, portal));
   if (circuitOpen && result.failures.length === 0) {
-    events.push({
+    ctx.reportError(null, {
       message: `circuit breaker open for ${portal}: request not sent`,
       category: "circuit_open",
       portal,
     });
   }
-  for (const batch of chunks(events, ERROR_BATCH)) {
-    await asService(
-      sql,
-      (tx) => tx`select count(*) from ops.record_errors(${job.id}, ${tx.json(batch as never)})`,
-    );
-  }
 
-  logCrawl(session, result, upserted, dryRun);
+  logCrawl(ctx, result, upserted, dryRun);
+  ctx.metrics(metricIncrements(result.metrics, { portal, upserted, circuitOpen }));
   const next = addInvocation(state, result, upserted);
-  const outcome = decideOutcome(next, result, { cancelRequested: session.stopCause === "cancelled", dryRun });
-  const metrics = metricIncrements(result.metrics, { portal, upserted, circuitOpen });
-  return end(await settle(sql, job, options, session, next, outcome, metrics, { dryRun, result }));
+  const outcome = decideOutcome(next, result, { cancelRequested: ctx.abortReason === "cancelled", dryRun });
+
+  if (outcome.kind === "continue") {
+    ctx.log.info(
+      `budget spent: checkpoint at ${JSON.stringify(outcome.cursor)}, a follow-up invocation continues`,
+    );
+    return { continueLater: { cursor: next as unknown as Json } };
+  }
+  const summary: Record<string, Json> = {
+    stop_reason: result.stopReason,
+    complete: outcome.status === "completed",
+    invocations: next.invocations,
+    postings: next.postings,
+    new: next.new,
+    updated: next.updated,
+    unchanged: next.unchanged,
+    rejected: next.rejected,
+    failures: next.failures,
+    dry_run: dryRun,
+  };
+  if (dryRun) {
+    summary.sample = result.postings.slice(0, 5).map((p) => ({
+      external_id: p.externalId,
+      title: p.title,
+      url: p.url,
+    }));
+  }
+  const line =
+    `${outcome.status}${outcome.category ? ` (${outcome.category})` : ""}: ${next.postings} postings` +
+    (outcome.error ? `; ${outcome.error}` : "");
+  if (outcome.status === "completed") ctx.log.success(line);
+  else if (outcome.status === "failed") ctx.log.error(line);
+  else ctx.log.warning(line);
+  if (outcome.deactivate) deactivate.add(job.id);
+  return {
+    // A cancelled run ends as the harness's cancelled (no status here).
+    ...(outcome.status === "cancelled" ? {} : { status: outcome.status }),
+    result: summary,
+    error: outcome.error ?? undefined,
+    errorCategory: outcome.category ?? undefined,
+  };
 }
 
-function logCrawl(session: JobSession, result: CrawlResult, upserted: UpsertCounts, dryRun: boolean): void {
+function logCrawl(ctx: JobContext, result: CrawlResult, upserted: UpsertCounts, dryRun: boolean): void {
   const m = result.metrics;
-  for (const failure of result.failures.slice(0, MAX_FAILURE_LINES)) {
+  for (const failure of result.failures.slice(0, 50)) {
     if (failure.category === "data_quality" || failure.category === "validation") {
-      session.log("WARNING", `${failure.category} (${failure.code}): ${failure.message}`);
+      ctx.log.warning(`${failure.category} (${failure.code}): ${failure.message}`);
     }
   }
   if (result.rejections.length > 0) {
     const reasons = new Map<string, number>();
     for (const r of result.rejections) reasons.set(r.reason, (reasons.get(r.reason) ?? 0) + 1);
     const text = [...reasons].slice(0, 5).map(([reason, n]) => `${n}x ${reason}`).join("; ");
-    session.log("WARNING", `${result.rejections.length} records rejected: ${text}`);
+    ctx.log.warning(`${result.rejections.length} records rejected: ${text}`);
   }
-  session.log(
-    "INFO",
+  ctx.log.info(
     `crawl stopped (${result.stopReason}) after ${
       Math.round(result.durationMs)
     } ms: ${m.requests} requests ` +
@@ -374,72 +344,4 @@ function logCrawl(session: JobSession, result: CrawlResult, upserted: UpsertCoun
       `${m.itemsFound} records, ${result.postings.length} postings` +
       (dryRun ? " (dry run: nothing written)" : ` (${upserted.new} new, ${upserted.updated} updated)`),
   );
-}
-
-async function settle(
-  sql: Sql,
-  job: ClaimedJob,
-  options: RunJobOptions,
-  session: JobSession,
-  state: RunState,
-  outcome: Outcome,
-  metrics: Record<string, unknown>,
-  info: { dryRun: boolean; result: CrawlResult },
-): Promise<JobRunSummary["outcome"]> {
-  if (outcome.kind === "continue") {
-    session.log(
-      "INFO",
-      `budget spent: checkpoint at ${JSON.stringify(outcome.cursor)}, a follow-up invocation continues`,
-    );
-    await session.flush();
-    await asService(
-      sql,
-      (tx) =>
-        tx`select id from ops.continue_later(${job.id}, ${tx.json(state as never)}, 0, ${options.worker},
-                                            ${tx.json(metrics as never)})`,
-    );
-    return "continue";
-  }
-  const result: Record<string, unknown> = {
-    stop_reason: info.result.stopReason,
-    complete: outcome.status === "completed",
-    invocations: state.invocations,
-    postings: state.postings,
-    new: state.new,
-    updated: state.updated,
-    unchanged: state.unchanged,
-    rejected: state.rejected,
-    failures: state.failures,
-    dry_run: info.dryRun,
-  };
-  if (info.dryRun) {
-    result.sample = info.result.postings.slice(0, 5).map((p) => ({
-      external_id: p.externalId,
-      title: p.title,
-      url: p.url,
-    }));
-  }
-  const level = outcome.status === "completed"
-    ? "SUCCESS"
-    : outcome.status === "failed"
-    ? "ERROR"
-    : "WARNING";
-  session.log(
-    level,
-    `${outcome.status}${outcome.category ? ` (${outcome.category})` : ""}: ${state.postings} postings` +
-      (outcome.error ? `; ${outcome.error}` : ""),
-  );
-  await session.flush();
-  const deactivated = await finishJob(sql, job.id, options.worker, {
-    status: outcome.status,
-    error: outcome.error,
-    category: outcome.category,
-    result,
-    metrics,
-    deactivate: outcome.deactivate,
-  });
-  if (deactivated?.applied) {
-    session.log("INFO", `${deactivated.deactivated} postings not listed any more: marked inactive`);
-  }
-  return outcome.status;
 }

@@ -3,8 +3,9 @@
 // on the budget with runnable scrape jobs left (a checkpointed job among them),
 // it wakes a follow-up worker through ops.dispatch.
 import type { Sql } from "../_shared/db.ts";
+import type { Job, RunResult } from "../_shared/jobs/mod.ts";
 import { asService } from "./db.ts";
-import { type ClaimedJob, type JobRunSummary, runScrapeJob } from "./run-job.ts";
+import { runScrapeJob } from "./run-job.ts";
 
 export interface ScrapeWorkerOptions {
   worker: string;
@@ -16,7 +17,7 @@ export interface ScrapeWorkerOptions {
 
 export interface ScrapeWorkerReport {
   worker: string;
-  jobs: JobRunSummary[];
+  jobs: RunResult[];
   /** Why the worker stopped: no runnable job left, or its budget was spent. */
   stopped: "idle" | "budget";
   followUp: boolean;
@@ -29,19 +30,24 @@ export async function runScrapeWorker(sql: Sql, options: ScrapeWorkerOptions): P
   const deadline = Date.now() + budgetMs;
   // Do not start a job with less than this left: it would only checkpoint at once.
   const minStartMs = Math.min(2_000, budgetMs / 4);
-  const jobs: JobRunSummary[] = [];
+  const jobs: RunResult[] = [];
   let stopped: ScrapeWorkerReport["stopped"] = "budget";
   while (deadline - Date.now() > minStartMs) {
-    const [job] = await asService(sql, (tx) =>
-      tx<ClaimedJob[]>`
-        select id, source_id, params, cursor, attempt from ops.claim(${options.worker}, ${["scrape"]}, 1)`);
+    // (not api.claim: its sql.array parameter is sometimes sent as a bare "scrape", 22P02)
+    const [job] = await sql<Job[]>`select * from ops.claim(${options.worker}, array[${"scrape"}]::text[], 1)`;
     if (!job) {
       stopped = "idle";
       break;
     }
-    jobs.push(
-      await runScrapeJob(sql, job, { worker: options.worker, deadline, heartbeatMs: options.heartbeatMs }),
-    );
+    try {
+      jobs.push(
+        await runScrapeJob(sql, job, { worker: options.worker, deadline, heartbeatMs: options.heartbeatMs }),
+      );
+    } catch (error) {
+      // The harness could not report the end (database gone?): the sweeper ends or re-queues the job.
+      console.error(`scrape job ${job.id}: could not report its end`, error);
+      jobs.push({ jobId: job.id, outcome: "lost", error: String(error) });
+    }
   }
   let followUp = false;
   if (stopped === "budget") {
