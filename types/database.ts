@@ -1416,7 +1416,9 @@ export type Database = {
           "adapter_config": NonNullable<Json>;
           "breaker_cooldown_seconds": number;
           "breaker_enabled": boolean;
+          "breaker_failures": number;
           "breaker_opened_at": string | null;
+          "breaker_probe_at": string | null;
           "breaker_state": string;
           "breaker_threshold": number;
           "breaker_trip_count": number;
@@ -1431,7 +1433,9 @@ export type Database = {
           "last_error_at": string | null;
           "last_success_at": string | null;
           "max_concurrency": number;
+          "max_retries": number;
           "rate_limit_seconds": number;
+          "request_timeout_seconds": number;
           "slo_alert_success_rate": number;
           "slo_avg_duration_seconds": number;
           "slo_success_rate": number;
@@ -1444,7 +1448,9 @@ export type Database = {
           "adapter_config"?: NonNullable<Json>;
           "breaker_cooldown_seconds"?: number;
           "breaker_enabled"?: boolean;
+          "breaker_failures"?: number;
           "breaker_opened_at"?: string | null;
+          "breaker_probe_at"?: string | null;
           "breaker_state"?: string;
           "breaker_threshold"?: number;
           "breaker_trip_count"?: number;
@@ -1459,7 +1465,9 @@ export type Database = {
           "last_error_at"?: string | null;
           "last_success_at"?: string | null;
           "max_concurrency"?: number;
+          "max_retries"?: number;
           "rate_limit_seconds"?: number;
+          "request_timeout_seconds"?: number;
           "slo_alert_success_rate"?: number;
           "slo_avg_duration_seconds"?: number;
           "slo_success_rate"?: number;
@@ -1471,7 +1479,9 @@ export type Database = {
           "adapter_config"?: NonNullable<Json>;
           "breaker_cooldown_seconds"?: number;
           "breaker_enabled"?: boolean;
+          "breaker_failures"?: number;
           "breaker_opened_at"?: string | null;
+          "breaker_probe_at"?: string | null;
           "breaker_state"?: string;
           "breaker_threshold"?: number;
           "breaker_trip_count"?: number;
@@ -1486,7 +1496,9 @@ export type Database = {
           "last_error_at"?: string | null;
           "last_success_at"?: string | null;
           "max_concurrency"?: number;
+          "max_retries"?: number;
           "rate_limit_seconds"?: number;
+          "request_timeout_seconds"?: number;
           "slo_alert_success_rate"?: number;
           "slo_avg_duration_seconds"?: number;
           "slo_success_rate"?: number;
@@ -2475,6 +2487,17 @@ export type Database = {
       };
       "reset_breaker": { Args: { "portal_key": string }; Returns: Json };
       "run_phase_job": { Args: { "p_job_id": number }; Returns: Json };
+      "save_breaker_state": {
+        Args: {
+          "p_failures": number;
+          "p_opened_at"?: string;
+          "p_probe_at"?: string;
+          "p_source_id": number;
+          "p_state": string;
+        };
+        Returns: Record<string, unknown>;
+      };
+      "scrape_source_state": { Args: { "p_source_id": number }; Returns: Record<string, unknown> };
       "set_portal_active": { Args: { "is_active": boolean; "portal_key": string }; Returns: Json };
       "set_rate_limit": { Args: { "portal_key": string; "seconds": number }; Returns: Json };
       "start_job": {
@@ -2617,7 +2640,9 @@ export type Database = {
           "adapter_config": NonNullable<Json>;
           "breaker_cooldown_seconds": number;
           "breaker_enabled": boolean;
+          "breaker_failures": number;
           "breaker_opened_at": string | null;
+          "breaker_probe_at": string | null;
           "breaker_state": string;
           "breaker_threshold": number;
           "breaker_trip_count": number;
@@ -2632,7 +2657,9 @@ export type Database = {
           "last_error_at": string | null;
           "last_success_at": string | null;
           "max_concurrency": number;
+          "max_retries": number;
           "rate_limit_seconds": number;
+          "request_timeout_seconds": number;
           "slo_alert_success_rate": number;
           "slo_avg_duration_seconds": number;
           "slo_success_rate": number;

@@ -44,9 +44,9 @@ describe("pipeline API", () => {
     expect(again.status).toBe(409);
     expect((await again.json()).error.details).toMatchObject({ job_id: run.pipeline_id, type: "pipeline", status: "running" });
 
-    const pending = await (await call("/pending", userJwt("viewer"))).json();
-    const mine = pending.pending.filter((j: { pipeline_id: number }) => j.pipeline_id === run.pipeline_id);
-    expect(mine.map((j: { source: string }) => j.source).sort()).toEqual(keys);
+    const scrapes = await sql`select s.key from ops.jobs j join ops.sources s on s.id = j.source_id
+                               where j.root_id = ${run.pipeline_id} and j.type = 'scrape' order by s.key`;
+    expect(scrapes.map((r) => r.key)).toEqual(keys);
 
     const history = await (await call("/history", userJwt("viewer"))).json();
     expect(history.runs[0]).toMatchObject({ id: run.pipeline_id, status: "running", progress_total: 2, progress_done: 0 });
@@ -63,6 +63,14 @@ describe("pipeline API", () => {
     const [{ n }] = await sql`select count(*)::int as n from ops.jobs where type = 'pipeline' and run_date = '2026-11-02'`;
     expect(n).toBe(1);
     await endOpenPipelines();
+  });
+
+  it("GET /pending lists jobs waiting to run", async () => {
+    const [later] = await sql`select id from ops.enqueue(p_type => 'external', p_run_after => now() + interval '1 hour',
+                                                        p_created_by => 'pipeline-api test')`;
+    const body = await (await call("/pending", userJwt("viewer"))).json();
+    expect(body.pending.find((j: { id: number }) => j.id === later.id)).toMatchObject({ type: "external", attempt: 0 });
+    await sql`update ops.jobs set status = 'cancelled', finished_at = now() where id = ${later.id}`;
   });
 
   it("GET /stats summarizes the last 7 days", async () => {

@@ -59,7 +59,13 @@ export interface JobContext<P = Record<string, unknown>> {
 /** What the work returns: a terminal status (default completed) or a request to continue later. */
 export type WorkOutcome =
   | void
-  | { status?: Exclude<TerminalStatus, "failed" | "cancelled">; result?: Json; error?: string }
+  | {
+    status?: Exclude<TerminalStatus, "cancelled">;
+    result?: Json;
+    error?: string;
+    /** The run's taxonomy category (ops.error_categories), e.g. a partial scrape's dominant failure. */
+    errorCategory?: string;
+  }
   | { continueLater: { cursor: Json; delaySeconds?: number }; result?: never };
 
 export type Work<P> = (ctx: JobContext<P>) => Promise<WorkOutcome>;
@@ -273,10 +279,16 @@ export async function runJob<P = Record<string, unknown>>(
       throw error;
     }
   } else {
-    const done = (outcome ?? {}) as { status?: TerminalStatus; result?: Json; error?: string };
+    const done = (outcome ?? {}) as {
+      status?: TerminalStatus;
+      result?: Json;
+      error?: string;
+      errorCategory?: string;
+    };
     status = done.status ?? (abortReason === "cancelled" ? "cancelled" : "completed");
     result = done.result;
     errorText = done.error;
+    errorCategory = done.errorCategory;
   }
 
   try {

@@ -89,8 +89,9 @@ export class LogBuffer {
       this.written.lines += batch.length;
     }
     this.#bytes = 0;
-    if (this.#errors.length > 0) {
-      const batch = this.#errors.slice();
+    while (this.#errors.length > 0) {
+      // ops.record_errors takes at most 1000 events per call
+      const batch = this.#errors.slice(0, 1000);
       await this.sink.recordErrors(batch);
       this.#errors.splice(0, batch.length);
       this.written.errors += batch.length;

@@ -1,0 +1,54 @@
+// The scrape function's HTTP entry (service role only):
+//   POST /scrape  {"action": "work", "trigger"?, "pipeline_id"?, "job_id"?, "type"?, "budget_ms"?}
+// answers 202 at once and runs a scrape worker in the background. The body is
+// what ops.dispatch sends: from the pipeline ({"action": "work", "pipeline_id"}),
+// the sweeper ({"action": "work", "trigger": "sweeper"}) and the jobs API
+// ({"job_id", "type"} for a job started by hand). The worker claims any
+// runnable scrape job; job_id and pipeline_id only say who woke it.
+import { z } from "zod";
+import { apiHandler } from "../_shared/api.ts";
+import type { Caller } from "../_shared/auth.ts";
+import { requireRole } from "../_shared/auth.ts";
+import { json } from "../_shared/http.ts";
+import { Router } from "../_shared/router.ts";
+import { readJsonBody, validate } from "../_shared/validation.ts";
+import type { ScrapeWorkerReport } from "./worker.ts";
+
+export interface ScrapeDeps {
+  jwtSecret: string;
+  /** Runs a worker with this budget (ms); the index wires it to runScrapeWorker. */
+  work: (options: { budgetMs?: number; trigger: string }) => Promise<ScrapeWorkerReport>;
+  /** Hands background work to the runtime (EdgeRuntime.waitUntil when hosted). */
+  background: (promise: Promise<unknown>) => void;
+}
+
+const workBody = z.object({
+  action: z.literal("work").default("work"),
+  trigger: z.string().max(40).optional(),
+  pipeline_id: z.number().int().positive().optional(),
+  job_id: z.number().int().positive().optional(),
+  type: z.literal("scrape").optional(),
+  /** Time budget of this invocation in ms; default from the function's config (100 s). */
+  budget_ms: z.number().int().min(500).max(400_000).optional(),
+}).strict();
+
+export function createScrapeHandler(deps: ScrapeDeps) {
+  const router = new Router<{ caller: Caller }>("scrape")
+    .on("POST", "/", async ({ caller, request }) => {
+      const denied = requireRole(caller, "service");
+      if (denied) return denied;
+      const body = await readJsonBody(request, 16_384);
+      if (!body.ok) return body.response;
+      const input = validate(workBody, body.data ?? {});
+      if (!input.ok) return input.response;
+      const trigger = input.data.trigger ??
+        (input.data.pipeline_id
+          ? `pipeline:${input.data.pipeline_id}`
+          : input.data.job_id
+          ? `job:${input.data.job_id}`
+          : "dispatch");
+      deps.background(deps.work({ budgetMs: input.data.budget_ms, trigger }));
+      return json({ accepted: true, trigger }, 202);
+    });
+  return apiHandler({ router, jwtSecret: deps.jwtSecret });
+}

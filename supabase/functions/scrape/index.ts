@@ -1,0 +1,21 @@
+declare const EdgeRuntime: { waitUntil(promise: Promise<unknown>): void };
+
+import { connectDb } from "../_shared/db.ts";
+import { createScrapeHandler } from "./handler.ts";
+import { DEFAULT_BUDGET_MS, runScrapeWorker } from "./worker.ts";
+
+const sql = connectDb(Deno.env.get("SUPABASE_DB_URL")!);
+const defaultBudgetMs = Number(Deno.env.get("SCRAPE_BUDGET_MS") ?? DEFAULT_BUDGET_MS);
+const heartbeatMs = Number(Deno.env.get("SCRAPE_HEARTBEAT_MS") ?? 1000);
+
+Deno.serve(createScrapeHandler({
+  jwtSecret: Deno.env.get("OPS_JWT_SECRET") ?? Deno.env.get("SUPABASE_JWT_SECRET")!,
+  work: ({ budgetMs, trigger }) =>
+    runScrapeWorker(sql, {
+      worker: `scrape:${crypto.randomUUID().slice(0, 8)}`,
+      budgetMs: budgetMs ?? defaultBudgetMs,
+      heartbeatMs,
+      trigger,
+    }),
+  background: (promise) => EdgeRuntime.waitUntil(promise),
+}));

@@ -1,0 +1,67 @@
+// The scrape worker: claims scrape jobs one at a time and runs each (see
+// run-job.ts) until none is left or its time budget is spent. When it stops
+// on the budget with runnable scrape jobs left (a checkpointed job among them),
+// it wakes a follow-up worker through ops.dispatch.
+import type { Sql } from "../_shared/db.ts";
+import type { Job, RunResult } from "../_shared/jobs/mod.ts";
+import { asService } from "./db.ts";
+import { runScrapeJob } from "./run-job.ts";
+
+export interface ScrapeWorkerOptions {
+  worker: string;
+  /** Time budget of this invocation. Default 100 s (the hosted wall clock is 150 s). */
+  budgetMs?: number;
+  heartbeatMs?: number;
+  trigger?: string;
+}
+
+export interface ScrapeWorkerReport {
+  worker: string;
+  jobs: RunResult[];
+  /** Why the worker stopped: no runnable job left, or its budget was spent. */
+  stopped: "idle" | "budget";
+  followUp: boolean;
+}
+
+export const DEFAULT_BUDGET_MS = 100_000;
+
+export async function runScrapeWorker(sql: Sql, options: ScrapeWorkerOptions): Promise<ScrapeWorkerReport> {
+  const budgetMs = options.budgetMs ?? DEFAULT_BUDGET_MS;
+  const deadline = Date.now() + budgetMs;
+  // Do not start a job with less than this left: it would only checkpoint at once.
+  const minStartMs = Math.min(2_000, budgetMs / 4);
+  const jobs: RunResult[] = [];
+  let stopped: ScrapeWorkerReport["stopped"] = "budget";
+  while (deadline - Date.now() > minStartMs) {
+    // (not api.claim: its sql.array parameter is sometimes sent as a bare "scrape", 22P02)
+    const [job] = await sql<Job[]>`select * from ops.claim(${options.worker}, array[${"scrape"}]::text[], 1)`;
+    if (!job) {
+      stopped = "idle";
+      break;
+    }
+    try {
+      jobs.push(
+        await runScrapeJob(sql, job, { worker: options.worker, deadline, heartbeatMs: options.heartbeatMs }),
+      );
+    } catch (error) {
+      // The harness could not report the end (database gone?): the sweeper ends or re-queues the job.
+      console.error(`scrape job ${job.id}: could not report its end`, error);
+      jobs.push({ jobId: job.id, outcome: "lost", error: String(error) });
+    }
+  }
+  let followUp = false;
+  if (stopped === "budget") {
+    const [{ runnable }] = await sql`
+      select exists (select 1 from ops.jobs
+                      where type = 'scrape' and status = 'pending' and not cancel_requested
+                        and run_after <= now()) as runnable`;
+    if (runnable) {
+      await asService(
+        sql,
+        (tx) => tx`select ops.dispatch('scrape', ${tx.json({ action: "work", trigger: "continue" })})`,
+      );
+      followUp = true;
+    }
+  }
+  return { worker: options.worker, jobs, stopped, followUp };
+}
