@@ -3,7 +3,8 @@
 -- updating a company/portal (scripts, the demo, an admin tool). The adapter
 -- config is validated by the adapter's schema in TypeScript before the call;
 -- here only its shape (a JSON object) and the columns' own checks apply.
--- Options (all optional): rate_limit_seconds, max_concurrency, breaker_enabled,
+-- Options (all optional): rate_limit_seconds, max_concurrency, request_timeout_seconds,
+-- max_retries, breaker_enabled,
 -- breaker_threshold, breaker_cooldown_seconds, slo_success_rate,
 -- slo_alert_success_rate, slo_avg_duration_seconds, drop_min_baseline,
 -- drop_relative_threshold, drop_zscore_threshold, active.
@@ -27,7 +28,8 @@ declare
 begin
   select array_agg(k) into unknown
     from jsonb_object_keys(coalesce(p_options, '{}')) k
-   where k not in ('rate_limit_seconds', 'max_concurrency', 'breaker_enabled', 'breaker_threshold',
+   where k not in ('rate_limit_seconds', 'max_concurrency', 'request_timeout_seconds', 'max_retries',
+                   'breaker_enabled', 'breaker_threshold',
                    'breaker_cooldown_seconds', 'slo_success_rate', 'slo_alert_success_rate',
                    'slo_avg_duration_seconds', 'drop_min_baseline', 'drop_relative_threshold',
                    'drop_zscore_threshold', 'active');
@@ -46,6 +48,8 @@ begin
   update ops.sources s set
     rate_limit_seconds = coalesce((p_options ->> 'rate_limit_seconds')::numeric, s.rate_limit_seconds),
     max_concurrency = coalesce((p_options ->> 'max_concurrency')::integer, s.max_concurrency),
+    request_timeout_seconds = coalesce((p_options ->> 'request_timeout_seconds')::numeric, s.request_timeout_seconds),
+    max_retries = coalesce((p_options ->> 'max_retries')::integer, s.max_retries),
     breaker_enabled = coalesce((p_options ->> 'breaker_enabled')::boolean, s.breaker_enabled),
     breaker_threshold = coalesce((p_options ->> 'breaker_threshold')::integer, s.breaker_threshold),
     breaker_cooldown_seconds = coalesce((p_options ->> 'breaker_cooldown_seconds')::integer, s.breaker_cooldown_seconds),
