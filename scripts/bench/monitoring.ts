@@ -14,6 +14,7 @@
 // DESTRUCTIVE: it truncates the ops tables of the LOCAL database it points at (run
 // `npm run db:reset` afterwards, or keep the data with BENCH_KEEP=1 to explore it). It refuses
 // to run against SUPABASE_DB_URL. Quick run: BENCH_SOURCES=200 BENCH_DAYS=60 BENCH_LOG_LINES=200000.
+// BENCH_KEEP=1 keeps the data; BENCH_REUSE=1 measures kept data again without generating.
 import postgres from "postgres";
 import { stackConfig } from "../lib/config.ts";
 
@@ -30,6 +31,8 @@ const DAYS = envInt("BENCH_DAYS", 400);
 const LOG_LINES = envInt("BENCH_LOG_LINES", 20_000_000);
 const RUNS = envInt("BENCH_RUNS", 15);
 const KEEP = process.env.BENCH_KEEP === "1";
+// BENCH_REUSE=1: measure the data a previous BENCH_KEEP=1 run left (no generation)
+const REUSE = process.env.BENCH_REUSE === "1";
 
 const config = stackConfig();
 if (config.external) {
@@ -186,6 +189,10 @@ type Role = "bi" | "viewer" | "superuser";
 async function asRole<T>(role: Role, work: (tx: postgres.TransactionSql) => Promise<T>): Promise<T> {
   return (await sql.begin(async (tx) => {
     if (role === "bi") {
+      // what a login as looker_export_ro gets: its role settings (read-only, jit = off, ...)
+      await tx.unsafe(`
+        select set_config(split_part(c, '=', 1), substr(c, strpos(c, '=') + 1), true)
+        from pg_roles r, unnest(r.rolconfig) c where r.rolname = 'looker_export_ro'`);
       await tx.unsafe(`select set_config('role', 'looker_export_ro', true)`);
     } else if (role === "viewer") {
       await tx.unsafe(`select set_config('request.jwt.claims', $1, true), set_config('role', 'authenticated', true)`, [
@@ -228,6 +235,7 @@ async function measure(name: string, query: string, role: Role, targetMs: number
     return (row["QUERY PLAN"] as { Plan: PlanNode; "Execution Time": number }[])[0];
   });
   const scans = seqScans(plan.Plan);
+  const jit = (plan as unknown as { JIT?: { Timing?: { Total?: number } } }).JIT?.Timing?.Total ?? 0;
   const median = times[Math.floor(times.length / 2)];
   progress(`${name}: median ${median.toFixed(1)} ms, ${rows} rows`);
   return {
@@ -238,6 +246,7 @@ async function measure(name: string, query: string, role: Role, targetMs: number
     min_ms: round(times[0]),
     max_ms: round(times[times.length - 1]),
     explain_execution_ms: round(plan["Execution Time"]),
+    explain_jit_ms: round(jit),
     target_ms: targetMs,
     within_target: targetMs === null ? null : median <= targetMs,
     seq_scans: [...new Set(scans)],
@@ -262,7 +271,7 @@ async function triggerCost(): Promise<Record<string, number>> {
 // ---------------------------------------------------------------------------
 try {
   progress(`bench:monitoring: ${SOURCES} sources x ${DAYS} days, ${LOG_LINES} log lines`);
-  const generation = await generate();
+  const generation = REUSE ? {} : await generate();
   const [sizes] = await sql`
     select (select count(*) from ops.sources)::int as sources,
            (select count(*) from ops.scrape_runs)::int as scrape_runs,

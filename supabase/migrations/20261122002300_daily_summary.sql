@@ -70,7 +70,7 @@ select
   d.last_finished_at
 from ops.daily_source_stats d
 join ops.sources s on s.id = d.source_id
-where d.run_date <= ops_private.berlin_today()
+where d.run_date <= (select ops_private.berlin_today())
 union all
 -- no_data days: from the source's first date to today (active) or to its last run_date (inactive)
 select
@@ -87,10 +87,15 @@ select
   null::double precision,
   null::double precision,
   null::double precision,
+  -- the baseline rule of the rollup for a day without a row: at most 14 rows
+  -- before the day (one per date), read backwards on the primary key
   (select avg(b.jobs_processed_best)::double precision
-     from ops.daily_source_stats b
-    where b.source_id = s.id
-      and b.run_date between c.day - 14 and c.day - 1
+     from (select x.run_date, x.jobs_processed_best, x.best_status
+             from ops.daily_source_stats x
+            where x.source_id = s.id and x.run_date < c.day
+            order by x.run_date desc
+            limit 14) b
+    where b.run_date >= c.day - 14
       and b.best_status in ('completed', 'partial')),
   null::double precision,
   null::integer,
@@ -119,9 +124,9 @@ from ops.sources s
 left join ops.source_days f on f.source_id = s.id
 join ops.calendar_days c
   on c.day >= least((s.created_at at time zone 'Europe/Berlin')::date, f.first_run_date)
-  and c.day <= case when s.active then ops_private.berlin_today() else f.last_run_date end
+  and c.day <= case when s.active then (select ops_private.berlin_today()) else f.last_run_date end
   -- the same bound on the calendar alone, so that the calendar is read as an index range
-  and c.day <= ops_private.berlin_today()
+  and c.day <= (select ops_private.berlin_today())
 where not exists (select 1 from ops.daily_source_stats x where x.source_id = s.id and x.run_date = c.day);
 
 comment on view ops.daily_summary_v is
@@ -177,10 +182,15 @@ select
   null::integer,
   null::double precision,
   null::double precision,
+  -- the baseline rule of the rollup for a day without a row: at most 14 rows
+  -- before the day (one per date), read backwards on the primary key
   (select avg(b.jobs_processed_best)::double precision
-     from ops.daily_source_stats b
-    where b.source_id = s.id
-      and b.run_date between c.day - 14 and c.day - 1
+     from (select x.run_date, x.jobs_processed_best, x.best_status
+             from ops.daily_source_stats x
+            where x.source_id = s.id and x.run_date < c.day
+            order by x.run_date desc
+            limit 14) b
+    where b.run_date >= c.day - 14
       and b.best_status in ('completed', 'partial')),
   null::double precision,
   0,

@@ -16,7 +16,7 @@ as
 with per_source as (
   select h.hour, h.category, h.source_id, sum(h.count) as occurrences
   from ops.error_hourly h
-  where h.hour >= date_trunc('hour', ops_private.monitoring_now()) - interval '7 days'
+  where h.hour >= (select date_trunc('hour', ops_private.monitoring_now()) - interval '7 days')
   group by h.hour, h.category, h.source_id
 )
 select
@@ -46,7 +46,7 @@ select
   d.sources_affected
 from ops.error_daily_category d
 join ops.error_categories ec on ec.category = d.category
-where d.day >= ops_private.berlin_today() - 89
+where d.day >= (select ops_private.berlin_today() - 89)
   and d.occurrences > 0;
 
 comment on view ops.error_trend_daily_v is
