@@ -118,13 +118,6 @@ export type Database = {
             foreignKeyName: "candidate_signals_source_id_fkey";
             columns: ["source_id"];
             isOneToOne: false;
-            referencedRelation: "daily_summary_v";
-            referencedColumns: ["source_id"];
-          },
-          {
-            foreignKeyName: "candidate_signals_source_id_fkey";
-            columns: ["source_id"];
-            isOneToOne: false;
             referencedRelation: "portal_status_v";
             referencedColumns: ["source_id"];
           },
@@ -327,13 +320,6 @@ export type Database = {
             foreignKeyName: "daily_source_stats_source_id_fkey";
             columns: ["source_id"];
             isOneToOne: false;
-            referencedRelation: "daily_summary_v";
-            referencedColumns: ["source_id"];
-          },
-          {
-            foreignKeyName: "daily_source_stats_source_id_fkey";
-            columns: ["source_id"];
-            isOneToOne: false;
             referencedRelation: "portal_status_v";
             referencedColumns: ["source_id"];
           },
@@ -388,6 +374,108 @@ export type Database = {
         };
         Relationships: [];
       };
+      "error_daily": {
+        Row: {
+          "category": string;
+          "count": number;
+          "day": string;
+          "source_id": number | null;
+        };
+        ComputedFields: never;
+        Insert: {
+          "category": string;
+          "count": number;
+          "day": string;
+          "source_id"?: number | null;
+        };
+        Update: {
+          "category"?: string;
+          "count"?: number;
+          "day"?: string;
+          "source_id"?: number | null;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "error_daily_category_fkey";
+            columns: ["category"];
+            isOneToOne: false;
+            referencedRelation: "error_categories";
+            referencedColumns: ["category"];
+          },
+          {
+            foreignKeyName: "error_daily_category_fkey";
+            columns: ["category"];
+            isOneToOne: false;
+            referencedRelation: "error_category_summary_v";
+            referencedColumns: ["category"];
+          },
+          {
+            foreignKeyName: "error_daily_source_id_fkey";
+            columns: ["source_id"];
+            isOneToOne: false;
+            referencedRelation: "portal_status_v";
+            referencedColumns: ["source_id"];
+          },
+          {
+            foreignKeyName: "error_daily_source_id_fkey";
+            columns: ["source_id"];
+            isOneToOne: false;
+            referencedRelation: "slo_status_v";
+            referencedColumns: ["source_id"];
+          },
+          {
+            foreignKeyName: "error_daily_source_id_fkey";
+            columns: ["source_id"];
+            isOneToOne: false;
+            referencedRelation: "source_comparison_v";
+            referencedColumns: ["source_id"];
+          },
+          {
+            foreignKeyName: "error_daily_source_id_fkey";
+            columns: ["source_id"];
+            isOneToOne: false;
+            referencedRelation: "sources";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
+      "error_daily_category": {
+        Row: {
+          "category": string;
+          "day": string;
+          "occurrences": number;
+          "sources_affected": number;
+        };
+        ComputedFields: never;
+        Insert: {
+          "category": string;
+          "day": string;
+          "occurrences": number;
+          "sources_affected": number;
+        };
+        Update: {
+          "category"?: string;
+          "day"?: string;
+          "occurrences"?: number;
+          "sources_affected"?: number;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "error_daily_category_category_fkey";
+            columns: ["category"];
+            isOneToOne: false;
+            referencedRelation: "error_categories";
+            referencedColumns: ["category"];
+          },
+          {
+            foreignKeyName: "error_daily_category_category_fkey";
+            columns: ["category"];
+            isOneToOne: false;
+            referencedRelation: "error_category_summary_v";
+            referencedColumns: ["category"];
+          },
+        ];
+      };
       "error_hourly": {
         Row: {
           "category": string;
@@ -422,13 +510,6 @@ export type Database = {
             isOneToOne: false;
             referencedRelation: "error_category_summary_v";
             referencedColumns: ["category"];
-          },
-          {
-            foreignKeyName: "error_hourly_source_id_fkey";
-            columns: ["source_id"];
-            isOneToOne: false;
-            referencedRelation: "daily_summary_v";
-            referencedColumns: ["source_id"];
           },
           {
             foreignKeyName: "error_hourly_source_id_fkey";
@@ -524,13 +605,6 @@ export type Database = {
             isOneToOne: false;
             referencedRelation: "error_category_summary_v";
             referencedColumns: ["category"];
-          },
-          {
-            foreignKeyName: "errors_source_id_fkey";
-            columns: ["source_id"];
-            isOneToOne: false;
-            referencedRelation: "daily_summary_v";
-            referencedColumns: ["source_id"];
           },
           {
             foreignKeyName: "errors_source_id_fkey";
@@ -725,13 +799,6 @@ export type Database = {
             isOneToOne: false;
             referencedRelation: "mirror_freshness_v";
             referencedColumns: ["pipeline_job_id"];
-          },
-          {
-            foreignKeyName: "jobs_source_id_fkey";
-            columns: ["source_id"];
-            isOneToOne: false;
-            referencedRelation: "daily_summary_v";
-            referencedColumns: ["source_id"];
           },
           {
             foreignKeyName: "jobs_source_id_fkey";
@@ -997,13 +1064,6 @@ export type Database = {
             foreignKeyName: "postings_source_id_fkey";
             columns: ["source_id"];
             isOneToOne: false;
-            referencedRelation: "daily_summary_v";
-            referencedColumns: ["source_id"];
-          },
-          {
-            foreignKeyName: "postings_source_id_fkey";
-            columns: ["source_id"];
-            isOneToOne: false;
             referencedRelation: "portal_status_v";
             referencedColumns: ["source_id"];
           },
@@ -1124,13 +1184,6 @@ export type Database = {
           "survey_weight"?: number | null;
         };
         Relationships: [
-          {
-            foreignKeyName: "scores_source_id_fkey";
-            columns: ["source_id"];
-            isOneToOne: false;
-            referencedRelation: "daily_summary_v";
-            referencedColumns: ["source_id"];
-          },
           {
             foreignKeyName: "scores_source_id_fkey";
             columns: ["source_id"];
@@ -1278,13 +1331,6 @@ export type Database = {
             foreignKeyName: "scrape_runs_source_id_fkey";
             columns: ["source_id"];
             isOneToOne: false;
-            referencedRelation: "daily_summary_v";
-            referencedColumns: ["source_id"];
-          },
-          {
-            foreignKeyName: "scrape_runs_source_id_fkey";
-            columns: ["source_id"];
-            isOneToOne: false;
             referencedRelation: "portal_status_v";
             referencedColumns: ["source_id"];
           },
@@ -1376,13 +1422,6 @@ export type Database = {
             foreignKeyName: "snapshots_source_id_fkey";
             columns: ["source_id"];
             isOneToOne: false;
-            referencedRelation: "daily_summary_v";
-            referencedColumns: ["source_id"];
-          },
-          {
-            foreignKeyName: "snapshots_source_id_fkey";
-            columns: ["source_id"];
-            isOneToOne: false;
             referencedRelation: "portal_status_v";
             referencedColumns: ["source_id"];
           },
@@ -1404,6 +1443,54 @@ export type Database = {
             foreignKeyName: "snapshots_source_id_fkey";
             columns: ["source_id"];
             isOneToOne: false;
+            referencedRelation: "sources";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
+      "source_days": {
+        Row: {
+          "first_run_date": string;
+          "last_run_date": string;
+          "source_id": number;
+        };
+        ComputedFields: never;
+        Insert: {
+          "first_run_date": string;
+          "last_run_date": string;
+          "source_id": number;
+        };
+        Update: {
+          "first_run_date"?: string;
+          "last_run_date"?: string;
+          "source_id"?: number;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "source_days_source_id_fkey";
+            columns: ["source_id"];
+            isOneToOne: true;
+            referencedRelation: "portal_status_v";
+            referencedColumns: ["source_id"];
+          },
+          {
+            foreignKeyName: "source_days_source_id_fkey";
+            columns: ["source_id"];
+            isOneToOne: true;
+            referencedRelation: "slo_status_v";
+            referencedColumns: ["source_id"];
+          },
+          {
+            foreignKeyName: "source_days_source_id_fkey";
+            columns: ["source_id"];
+            isOneToOne: true;
+            referencedRelation: "source_comparison_v";
+            referencedColumns: ["source_id"];
+          },
+          {
+            foreignKeyName: "source_days_source_id_fkey";
+            columns: ["source_id"];
+            isOneToOne: true;
             referencedRelation: "sources";
             referencedColumns: ["id"];
           },
@@ -1540,13 +1627,6 @@ export type Database = {
             foreignKeyName: "survey_responses_source_id_fkey";
             columns: ["source_id"];
             isOneToOne: false;
-            referencedRelation: "daily_summary_v";
-            referencedColumns: ["source_id"];
-          },
-          {
-            foreignKeyName: "survey_responses_source_id_fkey";
-            columns: ["source_id"];
-            isOneToOne: false;
             referencedRelation: "portal_status_v";
             referencedColumns: ["source_id"];
           },
@@ -1594,7 +1674,7 @@ export type Database = {
       };
       "daily_summary_v": {
         Row: {
-          "active": boolean;
+          "active": boolean | null;
           "avg_request_ms_best": number | null;
           "baseline_days": number | null;
           "baseline_jobs_processed_14d": number | null;
@@ -1604,8 +1684,8 @@ export type Database = {
           "blocked_403_sum": number | null;
           "blocked_429_sum": number | null;
           "captchas_sum": number | null;
-          "company_key": string;
-          "display_name": string;
+          "company_key": string | null;
+          "display_name": string | null;
           "drop_zscore": number | null;
           "execution_time_sec_best": number | null;
           "final_status": string | null;
@@ -1623,12 +1703,12 @@ export type Database = {
           "problem_reasons": (string)[] | null;
           "relative_drop": number | null;
           "requests_sum": number | null;
-          "run_date": string;
+          "run_date": string | null;
           "runs_completed": number | null;
           "runs_failed": number | null;
           "runs_partial": number | null;
           "runs_total": number | null;
-          "source_id": number;
+          "source_id": number | null;
           "timeout_rate": number | null;
           "timeouts_sum": number | null;
         };
@@ -1656,22 +1736,22 @@ export type Database = {
       "error_trend_daily_v": {
         Row: {
           "category": string;
-          "day": string | null;
+          "day": string;
           "is_block": boolean;
-          "occurrences": number | null;
-          "sources_affected": number | null;
+          "occurrences": number;
+          "sources_affected": number;
         };
         ComputedFields: never;
         Relationships: [
           {
-            foreignKeyName: "error_hourly_category_fkey";
+            foreignKeyName: "error_daily_category_category_fkey";
             columns: ["category"];
             isOneToOne: false;
             referencedRelation: "error_categories";
             referencedColumns: ["category"];
           },
           {
-            foreignKeyName: "error_hourly_category_fkey";
+            foreignKeyName: "error_daily_category_category_fkey";
             columns: ["category"];
             isOneToOne: false;
             referencedRelation: "error_category_summary_v";
@@ -1906,13 +1986,6 @@ export type Database = {
             foreignKeyName: "postings_source_id_fkey";
             columns: ["source_id"];
             isOneToOne: false;
-            referencedRelation: "daily_summary_v";
-            referencedColumns: ["source_id"];
-          },
-          {
-            foreignKeyName: "postings_source_id_fkey";
-            columns: ["source_id"];
-            isOneToOne: false;
             referencedRelation: "portal_status_v";
             referencedColumns: ["source_id"];
           },
@@ -1960,13 +2033,6 @@ export type Database = {
         };
         ComputedFields: never;
         Relationships: [
-          {
-            foreignKeyName: "daily_source_stats_source_id_fkey";
-            columns: ["source_id"];
-            isOneToOne: false;
-            referencedRelation: "daily_summary_v";
-            referencedColumns: ["source_id"];
-          },
           {
             foreignKeyName: "daily_source_stats_source_id_fkey";
             columns: ["source_id"];
@@ -2688,7 +2754,7 @@ export type Database = {
       "daily_summary_looker_v": {
         Row: {
           "baseline_jobs_processed_14d": number | null;
-          "company_key": string;
+          "company_key": string | null;
           "drop_zscore": number | null;
           "execution_time_sec_best": number | null;
           "final_status": string | null;
@@ -2700,7 +2766,7 @@ export type Database = {
           "jobs_processed_best": number | null;
           "problem_reasons": string | null;
           "relative_drop": number | null;
-          "run_date": string;
+          "run_date": string | null;
           "runs_total": number | null;
           "timeout_rate": number | null;
         };

@@ -117,7 +117,8 @@ create policy calendar_days_read on ops.calendar_days
 -- ---------------------------------------------------------------------------
 -- ops.error_hourly: the trend views filter by time over all sources
 -- ---------------------------------------------------------------------------
-create index if not exists error_hourly_hour_idx on ops.error_hourly (hour);
+-- covering, so that a trend over all sources is an index-only range scan
+create index if not exists error_hourly_hour_idx on ops.error_hourly (hour) include (category, source_id, count);
 
 -- ---------------------------------------------------------------------------
 -- Privileges

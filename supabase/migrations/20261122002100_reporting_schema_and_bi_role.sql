@@ -36,6 +36,10 @@ comment on role looker_export_ro is
 alter role looker_export_ro set default_transaction_read_only = on;
 alter role looker_export_ro set statement_timeout = '60s';
 alter role looker_export_ro set search_path = reporting;
+-- the export reads a few thousand rows by index; the planner's cost estimate of the
+-- no_data part can cross jit_above_cost, and JIT compilation then costs more (30+ ms)
+-- than the whole query (see scripts/bench/monitoring.ts)
+alter role looker_export_ro set jit = off;
 alter role looker_export_ro connection limit 5;
 
 -- nothing through public: no objects of its own, nothing in public

@@ -148,6 +148,28 @@ create policy daily_source_stats_read on ops.daily_source_stats
   using ((select ops_private.is_viewer()));
 
 -- ---------------------------------------------------------------------------
+-- ops.source_days: the first and last run_date of each source's rollup, so
+-- that the daily views find each source's date range with one hash join
+-- instead of two index probes per source
+-- ---------------------------------------------------------------------------
+create table ops.source_days (
+  source_id bigint primary key references ops.sources (id) on delete cascade,
+  first_run_date date not null,
+  last_run_date date not null
+);
+
+comment on table ops.source_days is
+  'First and last run_date in ops.daily_source_stats per source; maintained with the rollup.';
+
+alter table ops.source_days enable row level security;
+revoke all on ops.source_days from public, anon, authenticated, service_role;
+grant select on ops.source_days to authenticated, service_role;
+
+create policy source_days_read on ops.source_days
+  for select to authenticated
+  using ((select ops_private.is_viewer()));
+
+-- ---------------------------------------------------------------------------
 -- ops_private.recompute_daily_source_derived(source, from, to)
 -- Recomputes baseline, drop, final status and reasons of the rollup rows of
 -- one source (all sources when p_source_id is null) with run_date in
@@ -351,6 +373,18 @@ begin
     last_finished_at = excluded.last_finished_at,
     updated_at = excluded.updated_at;
   get diagnostics v_rows = row_count;
+
+  if v_rows > 0 then
+    insert into ops.source_days as f (source_id, first_run_date, last_run_date)
+    select d.source_id, min(d.run_date), max(d.run_date)
+    from ops.daily_source_stats d
+    where d.source_id between coalesce(p_source_id, 0) and coalesce(p_source_id, 9223372036854775807)
+      and d.run_date between p_from and p_to
+    group by d.source_id
+    on conflict (source_id) do update set
+      first_run_date = least(f.first_run_date, excluded.first_run_date),
+      last_run_date = greatest(f.last_run_date, excluded.last_run_date);
+  end if;
 
   if v_rows > 0 and p_derive then
     perform ops_private.recompute_daily_source_derived(p_source_id, p_from, p_to + 14);

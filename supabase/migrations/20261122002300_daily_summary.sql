@@ -2,11 +2,14 @@
 -- Daily summary: ops.daily_summary_v (operators) and
 -- reporting.daily_summary_looker_v (BI, exported to BigQuery).
 --
--- Both read the rollup ops.daily_source_stats (rules: see its migration) on a
--- spine of dates (ops.calendar_days), so that days without any finished run
--- exist as final_status = 'no_data'. The date filter of a query reaches the
--- calendar's primary key: `where run_date >= current_date - 2` reads 3 dates
--- per source, not the whole history.
+-- Both read the rollup ops.daily_source_stats (rules: see its migration) and
+-- are a UNION ALL of two parts, so that a filter on run_date or company_key
+-- reaches an index in each:
+--   days with data   the rollup rows (index on run_date, or the primary key);
+--   no_data days     the dates of a source's range (ops.calendar_days, an index
+--                    range) that have no rollup row (primary-key probe).
+-- `where run_date >= current_date - 2` reads 3 dates per source, not the
+-- whole history.
 --
 -- Range of dates of a source: from its first date = the earlier of its first
 -- run_date in the rollup and its created_at (as a Berlin date), to today
@@ -26,41 +29,34 @@
 create or replace view ops.daily_summary_v
 with (security_invoker = true)
 as
+-- days with at least one finished run
 select
   s.id as source_id,
   s.key as company_key,
   s.display_name,
   s.active,
-  c.day as run_date,
-  coalesce(d.final_status, 'no_data') as final_status,
-  coalesce(d.is_success, 0) as is_success,
-  coalesce(d.is_problem, 1) as is_problem,
-  coalesce(d.problem_reasons, array['no_data']) as problem_reasons,
+  d.run_date,
+  d.final_status,
+  d.is_success,
+  d.is_problem,
+  d.problem_reasons,
   d.jobs_processed_best,
   d.http_fail_rate_sum,
   d.http_block_rate_sum,
   d.timeout_rate,
-  case
-    when d.source_id is not null then d.baseline_jobs_processed_14d
-    else (
-      select avg(b.jobs_processed_best)::double precision
-      from ops.daily_source_stats b
-      where b.source_id = s.id
-        and b.run_date between c.day - 14 and c.day - 1
-        and b.best_status in ('completed', 'partial'))
-  end as baseline_jobs_processed_14d,
+  d.baseline_jobs_processed_14d,
   d.execution_time_sec_best::double precision as execution_time_sec_best,
   d.baseline_days,
   d.baseline_stddev_14d,
   d.relative_drop,
   d.drop_zscore,
-  coalesce(d.is_drop, false) as is_drop,
+  d.is_drop,
   d.best_job_id,
   d.best_status,
-  coalesce(d.runs_total, 0) as runs_total,
-  coalesce(d.runs_completed, 0) as runs_completed,
-  coalesce(d.runs_partial, 0) as runs_partial,
-  coalesce(d.runs_failed, 0) + coalesce(d.runs_cancelled, 0) + coalesce(d.runs_skipped, 0) as runs_failed,
+  d.runs_total,
+  d.runs_completed,
+  d.runs_partial,
+  d.runs_failed + d.runs_cancelled + d.runs_skipped as runs_failed,
   d.items_new_best,
   d.items_rejected_best,
   d.requests_sum,
@@ -72,20 +68,66 @@ select
   d.avg_request_ms_best,
   d.first_started_at,
   d.last_finished_at
+from ops.daily_source_stats d
+join ops.sources s on s.id = d.source_id
+where d.run_date <= (select ops_private.berlin_today())
+union all
+-- no_data days: from the source's first date to today (active) or to its last run_date (inactive)
+select
+  s.id,
+  s.key,
+  s.display_name,
+  s.active,
+  c.day,
+  'no_data',
+  0,
+  1,
+  array['no_data'],
+  null::integer,
+  null::double precision,
+  null::double precision,
+  null::double precision,
+  -- the baseline rule of the rollup for a day without a row: at most 14 rows
+  -- before the day (one per date), read backwards on the primary key
+  (select avg(b.jobs_processed_best)::double precision
+     from (select x.run_date, x.jobs_processed_best, x.best_status
+             from ops.daily_source_stats x
+            where x.source_id = s.id and x.run_date < c.day
+            order by x.run_date desc
+            limit 14) b
+    where b.run_date >= c.day - 14
+      and b.best_status in ('completed', 'partial')),
+  null::double precision,
+  null::integer,
+  null::double precision,
+  null::double precision,
+  null::double precision,
+  false,
+  null::bigint,
+  null::text,
+  0,
+  0,
+  0,
+  0,
+  null::integer,
+  null::integer,
+  null::integer,
+  null::integer,
+  null::integer,
+  null::integer,
+  null::integer,
+  null::integer,
+  null::numeric,
+  null::timestamptz,
+  null::timestamptz
 from ops.sources s
-cross join lateral (
-  select
-    least((s.created_at at time zone 'Europe/Berlin')::date,
-          (select min(f.run_date) from ops.daily_source_stats f where f.source_id = s.id)) as first_day,
-    case
-      when s.active then ops_private.berlin_today()
-      else (select max(l.run_date) from ops.daily_source_stats l where l.source_id = s.id)
-    end as last_day
-) r
-join ops.calendar_days c on c.day >= r.first_day and c.day <= r.last_day
+left join ops.source_days f on f.source_id = s.id
+join ops.calendar_days c
+  on c.day >= least((s.created_at at time zone 'Europe/Berlin')::date, f.first_run_date)
+  and c.day <= case when s.active then (select ops_private.berlin_today()) else f.last_run_date end
   -- the same bound on the calendar alone, so that the calendar is read as an index range
-  and c.day <= ops_private.berlin_today()
-left join ops.daily_source_stats d on d.source_id = s.id and d.run_date = c.day;
+  and c.day <= (select ops_private.berlin_today())
+where not exists (select 1 from ops.daily_source_stats x where x.source_id = s.id and x.run_date = c.day);
 
 comment on view ops.daily_summary_v is
 $$One row per source and date, from the source's first date (its first run_date or its created date, the earlier) to today (Europe/Berlin) for an active source, to its last run_date for an inactive one; days without a finished run are final_status = 'no_data'.
@@ -99,48 +141,71 @@ is_success = final_status is success; is_problem = problem_reasons not empty (no
 
 -- ---------------------------------------------------------------------------
 -- reporting.daily_summary_looker_v: BigQuery schema v1 first, extras after
+-- Today in Europe/Berlin is written out as ops_private.berlin_today() computes
+-- it, because the BI role may not use ops_private (no USAGE on it).
 -- ---------------------------------------------------------------------------
 create or replace view reporting.daily_summary_looker_v
 with (security_invoker = true)
 as
+-- days with at least one finished run
 select
   -- BigQuery schema v1 (monitoring.daily_summary), in this order
   s.key as company_key,
-  c.day as run_date,
-  coalesce(d.final_status, 'no_data') as final_status,
-  coalesce(d.is_success, 0) as is_success,
-  coalesce(d.is_problem, 1) as is_problem,
+  d.run_date,
+  d.final_status,
+  d.is_success,
+  d.is_problem,
   d.jobs_processed_best,
   d.http_fail_rate_sum,
   d.http_block_rate_sum,
-  case
-    when d.source_id is not null then d.baseline_jobs_processed_14d
-    else (
-      select avg(b.jobs_processed_best)::double precision
-      from ops.daily_source_stats b
-      where b.source_id = s.id
-        and b.run_date between c.day - 14 and c.day - 1
-        and b.best_status in ('completed', 'partial'))
-  end as baseline_jobs_processed_14d,
+  d.baseline_jobs_processed_14d,
   d.execution_time_sec_best::double precision as execution_time_sec_best,
   -- extras (not in schema v1)
-  coalesce(d.is_drop, false)::integer as is_drop,
+  d.is_drop::integer as is_drop,
   d.relative_drop,
   d.drop_zscore,
   d.timeout_rate,
-  coalesce(d.runs_total, 0) as runs_total,
-  array_to_string(coalesce(d.problem_reasons, array['no_data']), ',') as problem_reasons
+  d.runs_total,
+  array_to_string(d.problem_reasons, ',') as problem_reasons
+from ops.daily_source_stats d
+join ops.sources s on s.id = d.source_id
+where s.active
+  and d.run_date <= (coalesce(nullif(current_setting('scrape_ops.now', true), '')::timestamptz, now()) at time zone 'Europe/Berlin')::date
+union all
+-- no_data days of the source's range (first date .. today) without a rollup row
+select
+  s.key,
+  c.day,
+  'no_data',
+  0,
+  1,
+  null::integer,
+  null::double precision,
+  null::double precision,
+  -- the baseline rule of the rollup for a day without a row: at most 14 rows
+  -- before the day (one per date), read backwards on the primary key
+  (select avg(b.jobs_processed_best)::double precision
+     from (select x.run_date, x.jobs_processed_best, x.best_status
+             from ops.daily_source_stats x
+            where x.source_id = s.id and x.run_date < c.day
+            order by x.run_date desc
+            limit 14) b
+    where b.run_date >= c.day - 14
+      and b.best_status in ('completed', 'partial')),
+  null::double precision,
+  0,
+  null::double precision,
+  null::double precision,
+  null::double precision,
+  0,
+  'no_data'
 from ops.sources s
-cross join lateral (
-  select least((s.created_at at time zone 'Europe/Berlin')::date,
-               (select min(f.run_date) from ops.daily_source_stats f where f.source_id = s.id)) as first_day
-) r
--- today in Europe/Berlin, as ops_private.berlin_today() computes it, written out
--- here because the BI role may not use ops_private (no USAGE on it)
-join ops.calendar_days c on c.day >= r.first_day
+left join ops.source_days f on f.source_id = s.id
+join ops.calendar_days c
+  on c.day >= least((s.created_at at time zone 'Europe/Berlin')::date, f.first_run_date)
   and c.day <= (coalesce(nullif(current_setting('scrape_ops.now', true), '')::timestamptz, now()) at time zone 'Europe/Berlin')::date
-left join ops.daily_source_stats d on d.source_id = s.id and d.run_date = c.day
-where s.active;
+where s.active
+  and not exists (select 1 from ops.daily_source_stats x where x.source_id = s.id and x.run_date = c.day);
 
 comment on view reporting.daily_summary_looker_v is
 $$Exported to BigQuery monitoring.daily_summary (schema v1 = the first ten columns). Exactly one row per ACTIVE source (company_key) and date from the source's first date (its first run_date or its created date, the earlier) to today in Europe/Berlin, including no_data days (final_status 'no_data', is_problem 1, measurements NULL).
@@ -165,12 +230,17 @@ grant select (source_id, run_date, final_status, is_success, is_problem, problem
               execution_time_sec_best, is_drop, relative_drop, drop_zscore, timeout_rate, runs_total)
   on ops.daily_source_stats to looker_export_ro;
 grant select on ops.calendar_days to looker_export_ro;
+grant select (source_id, first_run_date) on ops.source_days to looker_export_ro;
 
 create policy sources_read_bi on ops.sources
   for select to looker_export_ro
   using (active);
 
 create policy daily_source_stats_read_bi on ops.daily_source_stats
+  for select to looker_export_ro
+  using (true);
+
+create policy source_days_read_bi on ops.source_days
   for select to looker_export_ro
   using (true);
 

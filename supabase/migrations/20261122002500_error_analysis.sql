@@ -2,7 +2,8 @@
 -- Error analysis: trends by category (per hour over 7 days, per day over 90
 -- days, totals over 24 h / 7 / 30 / 90 days) and the top errors by
 -- fingerprint. Trends read ops.error_hourly (occurrences per hour, source and
--- category, maintained by ops.record_errors), never ops.logs.
+-- category, maintained by ops.record_errors) and its daily rollup
+-- ops.error_daily_category, never ops.logs.
 -- "Now" is ops_private.monitoring_now(); days are Europe/Berlin dates.
 -- ===========================================================================
 
@@ -12,16 +13,21 @@
 create or replace view ops.error_trend_hourly_v
 with (security_invoker = true)
 as
+with per_source as (
+  select h.hour, h.category, h.source_id, sum(h.count) as occurrences
+  from ops.error_hourly h
+  where h.hour >= (select date_trunc('hour', ops_private.monitoring_now()) - interval '7 days')
+  group by h.hour, h.category, h.source_id
+)
 select
-  h.hour,
-  h.category,
+  p.hour,
+  p.category,
   ec.is_block,
-  sum(h.count)::bigint as occurrences,
-  count(distinct h.source_id)::integer as sources_affected
-from ops.error_hourly h
-join ops.error_categories ec on ec.category = h.category
-where h.hour >= date_trunc('hour', ops_private.monitoring_now()) - interval '7 days'
-group by h.hour, h.category, ec.is_block;
+  sum(p.occurrences)::bigint as occurrences,
+  count(p.source_id)::integer as sources_affected
+from per_source p
+join ops.error_categories ec on ec.category = p.category
+group by p.hour, p.category, ec.is_block;
 
 comment on view ops.error_trend_hourly_v is
   'Error occurrences per hour (UTC hour start) and category over the last 7 days (168 hours up to the current hour): occurrences = sum of ops.error_hourly.count over sources; sources_affected = distinct sources with at least one. Hours without errors have no row.';
@@ -33,18 +39,18 @@ create or replace view ops.error_trend_daily_v
 with (security_invoker = true)
 as
 select
-  (h.hour at time zone 'Europe/Berlin')::date as day,
-  h.category,
+  d.day,
+  d.category,
   ec.is_block,
-  sum(h.count)::bigint as occurrences,
-  count(distinct h.source_id)::integer as sources_affected
-from ops.error_hourly h
-join ops.error_categories ec on ec.category = h.category
-where h.hour >= (ops_private.berlin_today() - 89)::timestamp at time zone 'Europe/Berlin'
-group by 1, h.category, ec.is_block;
+  d.occurrences,
+  d.sources_affected
+from ops.error_daily_category d
+join ops.error_categories ec on ec.category = d.category
+where d.day >= (select ops_private.berlin_today() - 89)
+  and d.occurrences > 0;
 
 comment on view ops.error_trend_daily_v is
-  'Error occurrences per Europe/Berlin date and category over the last 90 dates (today and the 89 before; filter day >= today - 6 or - 29 for 7 and 30 days). An hour belongs to the Berlin date of its start, so a DST day has 23 or 25 hours. Days without errors have no row.';
+  'Error occurrences per Europe/Berlin date and category over the last 90 dates (today and the 89 before; filter day >= today - 6 or - 29 for 7 and 30 days), from the daily rollup ops.error_daily_category: occurrences = sum of ops.error_hourly.count, sources_affected = distinct sources with at least one. An hour belongs to the Berlin date of its start, so a DST day has 23 or 25 hours. Days without errors have no row.';
 
 -- ---------------------------------------------------------------------------
 -- ops.error_category_summary_v: totals per category and window

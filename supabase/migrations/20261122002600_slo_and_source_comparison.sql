@@ -49,7 +49,7 @@ as $$
     left join ops.calendar_days c on c.day between greatest(p_from, r.first_day) and least(p_to, t.day)
       -- the window on the calendar alone: an index range of at most (to - from + 1) dates
       and c.day between p_from and p_to
-    left join ops.daily_source_stats d on d.source_id = s.id and d.run_date = c.day
+    left join ops.daily_source_stats d on d.source_id = s.id and d.run_date = c.day and d.run_date between p_from and p_to
   )
   select
     x.source_id,

@@ -21,7 +21,7 @@ pipelines as (
   select p.*
   from ops.jobs p
   where p.type = 'pipeline'
-    and p.created_at >= ops_private.monitoring_now() - interval '90 days'
+    and p.created_at >= (select ops_private.monitoring_now() - interval '90 days')
 ),
 children as (
   select c.root_id, count(*) as jobs, count(*) filter (where c.status = 'failed') as failed,
@@ -80,8 +80,8 @@ select
   max(j.finished_at) as last_finished_at,
   extract(epoch from max(j.finished_at) - min(j.started_at))::double precision as span_sec
 from ops.jobs j
-where j.created_at >= (ops_private.berlin_today() - 95)::timestamp at time zone 'Europe/Berlin'
-  and coalesce(j.run_date, (j.created_at at time zone 'Europe/Berlin')::date) > ops_private.berlin_today() - 90
+where j.created_at >= (select (ops_private.berlin_today() - 95)::timestamp at time zone 'Europe/Berlin')
+  and coalesce(j.run_date, (j.created_at at time zone 'Europe/Berlin')::date) > (select ops_private.berlin_today() - 90)
 group by 1;
 
 comment on view ops.pipeline_daily_v is
@@ -114,7 +114,7 @@ select
   count(j.id) filter (where j.attempt > 1)::integer as retried,
   max(j.finished_at) as last_finished_at
 from ops.job_types t
-left join ops.jobs j on j.type = t.type and j.created_at >= ops_private.monitoring_now() - interval '30 days'
+left join ops.jobs j on j.type = t.type and j.created_at >= (select ops_private.monitoring_now() - interval '30 days')
 group by t.type, t.description;
 
 comment on view ops.job_type_stats_v is

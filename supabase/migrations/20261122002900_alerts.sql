@@ -39,6 +39,9 @@ with cfg as materialized (
   select
     case when ops_private.berlin_local_time() >= ops_private.setting_time('alert_data_expected_by', time '07:00')
       then ops_private.berlin_today() else ops_private.berlin_today() - 1 end as day,
+    -- the look-back of the failed streak, as a column so that it can bound an index scan
+    case when ops_private.berlin_local_time() >= ops_private.setting_time('alert_data_expected_by', time '07:00')
+      then ops_private.berlin_today() else ops_private.berlin_today() - 1 end - 59 as streak_from,
     greatest(1, ops_private.setting_numeric('alert_consecutive_failed_days', 2))::integer as n_failed,
     ops_private.setting_numeric('alert_block_rate', 0.10)::double precision as block_rate,
     ops_private.setting_numeric('alert_timeout_rate', 0.05)::double precision as timeout_rate
@@ -57,7 +60,7 @@ failed_islands as (
     d.best_job_id,
     d.run_date + (row_number() over (partition by d.source_id order by d.run_date desc))::integer as island
   from cfg k
-  join ops.daily_source_stats d on d.run_date between k.day - 59 and k.day and d.final_status = 'failed'
+  join ops.daily_source_stats d on d.run_date between k.streak_from and k.day and d.final_status = 'failed'
 ),
 streaks as (
   select

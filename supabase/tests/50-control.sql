@@ -29,15 +29,15 @@ select tests.as_superuser();
 select is((select rate_limit_seconds from ops.sources where key = 'acme'), 2.500::numeric, 'the portal limit is stored');
 select is((select value from ops.settings where key = 'global_rate_limit_seconds'), '0.5'::jsonb, 'the global limit is stored');
 select is((select breaker_opened_at from ops.sources where key = 'acme'), null, 'the breaker reset clears opened_at');
-select is((select count(*)::int from ops.audit_log), 4, 'four control actions, four audit rows');
+select is((select count(*)::int from ops.audit_log where at = now()), 4, 'four control actions, four audit rows');
 select is(
   (select jsonb_build_object('actor', actor, 'role', actor_role, 'action', action, 'target', target, 'before', before, 'after', after)
-     from ops.audit_log where target = 'sources:acme' and after ? 'rate_limit_seconds'),
+     from ops.audit_log where at = now() and target = 'sources:acme' and after ? 'rate_limit_seconds'),
   '{"actor": "tester@example.com", "role": "operator", "action": "update_source", "target": "sources:acme",
     "before": {"rate_limit_seconds": 1.000}, "after": {"rate_limit_seconds": 2.500}}'::jsonb,
   'the audit row says who, what, before and after');
 select is(
-  (select before || after from ops.audit_log where after ? 'breaker_state'),
+  (select before || after from ops.audit_log where at = now() and after ? 'breaker_state'),
   '{"breaker_state": "closed", "breaker_opened_at": null, "consecutive_errors": 0}'::jsonb,
   'a breaker reset records only the columns it changed (after wins in this merge)');
 
@@ -47,7 +47,7 @@ select is(
 select tests.as_service();
 update ops.sources set consecutive_errors = 3 where key = 'acme';
 select tests.as_superuser();
-select is((select count(*)::int from ops.audit_log), 4, 'service_role updates are not audited');
+select is((select count(*)::int from ops.audit_log where at = now()), 4, 'service_role updates are not audited');
 
 -- a change by hand (Studio, psql) is audited with the database user
 update ops.sources set active = true where key = 'acme';
