@@ -67,6 +67,33 @@ comment on function ops_private.api_error(text, text, jsonb) is
   'Raises a write-API error: SQLSTATE P0400/P0404/P0409/P0413/P0419/P0423, a human message, a JSON detail with a code.';
 
 -- ---------------------------------------------------------------------------
+-- ops_private.job_or_404: a job by id (optionally locked), or a P0404
+-- ---------------------------------------------------------------------------
+create or replace function ops_private.job_or_404(p_job_id bigint, p_lock boolean default false)
+returns ops.jobs
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+  v_job ops.jobs;
+begin
+  if p_lock then
+    select * into v_job from ops.jobs where id = p_job_id for update;
+  else
+    select * into v_job from ops.jobs where id = p_job_id;
+  end if;
+  if not found then
+    perform ops_private.api_error('P0404', format('job %s not found', p_job_id),
+      jsonb_build_object('code', 'not_found', 'entity', 'job', 'job_id', p_job_id));
+  end if;
+  return v_job;
+end
+$$;
+
+revoke all on function ops_private.job_or_404(bigint, boolean) from public, anon, authenticated;
+
+-- ---------------------------------------------------------------------------
 -- Who is calling: for audit rows and created_by
 -- ---------------------------------------------------------------------------
 create or replace function ops_private.actor()

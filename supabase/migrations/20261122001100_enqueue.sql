@@ -136,11 +136,7 @@ declare
   v_job ops.jobs;
   v_run ops.scrape_runs;
 begin
-  select * into v_job from ops.jobs where id = p_job_id;
-  if not found then
-    perform ops_private.api_error('P0404', format('job %s not found', p_job_id),
-      jsonb_build_object('code', 'not_found', 'entity', 'job', 'job_id', p_job_id));
-  end if;
+  v_job := ops_private.job_or_404(p_job_id);
   if v_job.source_id is null then
     perform ops_private.api_error('P0400', format('job %s has no source: scrape runs belong to a source', p_job_id),
       jsonb_build_object('code', 'invalid_argument', 'field', 'source_id', 'job_id', p_job_id));

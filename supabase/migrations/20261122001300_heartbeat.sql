@@ -122,11 +122,7 @@ declare
   v_job ops.jobs;
   v_run ops.scrape_runs;
 begin
-  select * into v_job from ops.jobs where id = p_job_id;
-  if not found then
-    perform ops_private.api_error('P0404', format('job %s not found', p_job_id),
-      jsonb_build_object('code', 'not_found', 'entity', 'job', 'job_id', p_job_id));
-  end if;
+  v_job := ops_private.job_or_404(p_job_id);
   if v_job.status not in ('pending', 'running') then
     perform ops_private.api_error('P0419', format('job %s is already %s', v_job.id, v_job.status),
       jsonb_build_object('code', 'job_finished', 'job_id', v_job.id, 'status', v_job.status,
@@ -170,11 +166,7 @@ begin
     perform ops_private.api_error('P0400', 'progress must not be negative',
       jsonb_build_object('code', 'invalid_argument', 'field', 'progress'));
   end if;
-  select * into v_job from ops.jobs j where j.id = p_job_id for update;
-  if not found then
-    perform ops_private.api_error('P0404', format('job %s not found', p_job_id),
-      jsonb_build_object('code', 'not_found', 'entity', 'job', 'job_id', p_job_id));
-  end if;
+  v_job := ops_private.job_or_404(p_job_id, true);
   owned := v_job.status = 'running' and (p_worker is null or v_job.locked_by is not distinct from p_worker);
   if owned then
     update ops.jobs j
@@ -222,11 +214,7 @@ begin
     perform ops_private.api_error('P0400', 'delay must be between 0 and 86400 seconds',
       jsonb_build_object('code', 'invalid_argument', 'field', 'delay_seconds'));
   end if;
-  select * into v_job from ops.jobs where id = p_job_id for update;
-  if not found then
-    perform ops_private.api_error('P0404', format('job %s not found', p_job_id),
-      jsonb_build_object('code', 'not_found', 'entity', 'job', 'job_id', p_job_id));
-  end if;
+  v_job := ops_private.job_or_404(p_job_id, true);
   if v_job.status <> 'running' then
     perform ops_private.api_error('P0419', format('job %s is %s, not running', v_job.id, v_job.status),
       jsonb_build_object('code', 'job_finished', 'job_id', v_job.id, 'status', v_job.status,

@@ -43,11 +43,7 @@ begin
       jsonb_build_object('code', 'payload_too_large', 'field', 'lines', 'limit', 10000, 'count', v_count));
   end if;
 
-  select j.source_id into v_source_id from ops.jobs j where j.id = p_job_id;
-  if not found then
-    perform ops_private.api_error('P0404', format('job %s not found', p_job_id),
-      jsonb_build_object('code', 'not_found', 'entity', 'job', 'job_id', p_job_id));
-  end if;
+  v_source_id := (ops_private.job_or_404(p_job_id)).source_id;
 
   inserted := 0;
   if v_count = 0 then

@@ -214,11 +214,7 @@ as $$
 declare
   v_source_id bigint;
 begin
-  select j.source_id into v_source_id from ops.jobs j where j.id = p_job_id;
-  if not found then
-    perform ops_private.api_error('P0404', format('job %s not found', p_job_id),
-      jsonb_build_object('code', 'not_found', 'entity', 'job', 'job_id', p_job_id));
-  end if;
+  v_source_id := (ops_private.job_or_404(p_job_id)).source_id;
   return query select * from ops_private.record_errors(p_job_id, v_source_id, p_errors, ops_private.now());
 end
 $$;

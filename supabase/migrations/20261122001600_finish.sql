@@ -126,11 +126,7 @@ begin
       jsonb_build_object('code', 'invalid_argument', 'field', 'error_category'));
   end if;
 
-  select * into v_job from ops.jobs where id = p_job_id for update;
-  if not found then
-    perform ops_private.api_error('P0404', format('job %s not found', p_job_id),
-      jsonb_build_object('code', 'not_found', 'entity', 'job', 'job_id', p_job_id));
-  end if;
+  v_job := ops_private.job_or_404(p_job_id, true);
 
   if v_job.finished_at is not null then
     if v_job.finish_digest = v_digest then

@@ -30,11 +30,7 @@ begin
       jsonb_build_object('code', 'invalid_argument', 'field', 'reason'));
   end if;
 
-  select * into v_job from ops.jobs where id = p_job_id for update;
-  if not found then
-    perform ops_private.api_error('P0404', format('job %s not found', p_job_id),
-      jsonb_build_object('code', 'not_found', 'entity', 'job', 'job_id', p_job_id));
-  end if;
+  v_job := ops_private.job_or_404(p_job_id, true);
   if v_job.finished_at is not null then
     perform ops_private.api_error('P0419', format('job %s is already %s', v_job.id, v_job.status),
       jsonb_build_object('code', 'job_finished', 'job_id', v_job.id, 'status', v_job.status,

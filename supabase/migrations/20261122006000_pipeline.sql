@@ -302,11 +302,7 @@ declare
   job ops.jobs;
   result jsonb;
 begin
-  select * into job from ops.jobs where id = p_job_id;
-  if not found then
-    perform ops_private.api_error('P0404', format('job %s not found', p_job_id),
-      jsonb_build_object('code', 'not_found', 'entity', 'job', 'job_id', p_job_id));
-  end if;
+  job := ops_private.job_or_404(p_job_id);
   case job.type
     when 'snapshot' then
       select jsonb_build_object('snapshot_date', s.snapshot_date, 'postings', s.posting_count, 'new', s.new_count,

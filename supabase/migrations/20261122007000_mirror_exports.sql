@@ -97,9 +97,8 @@ begin
     perform ops_private.api_error('P0400', 'trigger must be 1 to 40 characters: a-z, 0-9, _ : -, starting with a letter',
       jsonb_build_object('code', 'invalid_argument', 'field', 'trigger'));
   end if;
-  if p_job_id is not null and not exists (select 1 from ops.jobs j where j.id = p_job_id) then
-    perform ops_private.api_error('P0404', format('job %s not found', p_job_id),
-      jsonb_build_object('code', 'not_found', 'entity', 'job', 'job_id', p_job_id));
+  if p_job_id is not null then
+    perform ops_private.job_or_404(p_job_id);
   end if;
   v_range := ops.mirror_date_range(p_days);
 

@@ -40,7 +40,9 @@ export function connectDb(url: string, options: DbOptions = {}): Sql {
     max: options.max ?? 5,
     idle_timeout: options.idleTimeout ?? 20,
     onnotice: () => {},
-    connection: { application_name: "scrape-ops-functions" },
+    // JIT compilation costs more than these short queries take (hundreds of ms on
+    // the monitoring views); the session setting applies to every role it switches to.
+    connection: { application_name: "scrape-ops-functions", jit: "off" },
   }) as unknown as Sql;
 }
 
