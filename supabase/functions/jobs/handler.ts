@@ -137,7 +137,7 @@ export function createJobsHandler(deps: JobsDeps) {
     .on("GET", "/:id/stream", async ({ caller, params, request }) => {
       const id = jobId(params.id);
       if (!(await readJob(caller, id))) return errorResponse(404, "not_found", `job ${params.id} not found`);
-      return streamJob(deps.stream ? { ...deps, options: deps.stream } : deps, caller, id, lastEventId(request));
+      return streamJob(deps.stream ? { ...deps, options: deps.stream } : deps, id, lastEventId(request));
     });
 
   function textLogs(caller: Caller, id: number, levels: string[]): Response {
