@@ -47,8 +47,11 @@ beforeAll(async () => {
 // Registered after useScrapeFixtures' hooks, so it runs before them (vitest runs afterAll hooks as a stack).
 afterAll(async () => {
   await endOpenPipelines();
-  // The root's children (snapshot, lifespan, repost, score) go with it (on delete cascade).
-  if (roots.length > 0) await sql`delete from ops.jobs where id = any(${roots})`;
+  if (roots.length > 0) {
+    // logs have no foreign key to jobs; the root's children go with it (on delete cascade)
+    await sql`delete from ops.logs where job_id in (select id from ops.jobs where id = any(${roots}) or root_id = any(${roots}))`;
+    await sql`delete from ops.jobs where id = any(${roots})`;
+  }
 });
 
 async function startInSql(companyKeys: string[]): Promise<number> {
