@@ -11,6 +11,12 @@
 // postings, snapshots and scores; its jobs and their logs). The lifespan, repost and score phases
 // are global by design, so other sources of the database are scored for the run date too.
 // BENCH_KEEP=1 keeps everything. It refuses to start while another pipeline is running (409).
+//
+// Where the time goes (2 cores, local stack): about 10-17 s in all, the scrape phase 7-12 s of it.
+// The machine is CPU-bound, not waiting: during a run Postgres uses ~8.5 CPU-s, the functions server
+// (one Deno process) ~6.5 CPU-s, the fixture sites ~2.4 CPU-s. So more scrape workers help little
+// (PIPELINE_SCRAPE_WORKERS 1: scrape ~12-13.5 s; 4: 8-11.5 s; 8: 7-9 s) and budgets or per-host
+// limits do not matter here; the repost phase (pg_trgm over all postings) takes 0.7-2.4 s.
 import postgres from "postgres";
 import { defineCompanies, FORMATS, postingsOn } from "../fixtures/catalog.ts";
 import { startFixtureServer } from "../fixtures/server.ts";
