@@ -50,6 +50,7 @@ export function useScrapeFixtures(specs: CompanySpec[]): ScrapeContext {
     if (sourceIds.length > 0) {
       await sql`update ops.jobs set status = 'cancelled', finished_at = now()
                  where source_id = any(${sourceIds}) and status in ('pending', 'running')`;
+      await sql`delete from ops.logs where source_id = any(${sourceIds})`;
       await sql`delete from ops.jobs where source_id = any(${sourceIds})`;
       await sql`delete from ops.sources where id = any(${sourceIds})`;
     }
