@@ -19,7 +19,7 @@
 -- ===========================================================================
 
 -- The root's liveness is its children's: give it its timeout as lease.
-update ops.job_types set lease_seconds = timeout_seconds where type in ('pipeline', 'backfill');
+update ops.job_types set lease_seconds = timeout_seconds where type = 'pipeline';
 
 -- ---------------------------------------------------------------------------
 -- ops_private.next_phase

@@ -18,12 +18,22 @@ async function endOpenPipelines() {
                (select id from ops.jobs where type = 'pipeline'))`;
 }
 
+async function waitForStatus(id: number, statuses: string[], timeoutMs: number): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const [{ status }] = await sql`select status from ops.jobs where id = ${id}`;
+    if (statuses.includes(status) || Date.now() > deadline) return status;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
 beforeAll(async () => {
   await endOpenPipelines();
   await sql`update ops.sources set active = false where active`;
   for (const key of keys) {
-    await sql`insert into ops.sources (key, display_name, adapter, adapter_config)
-              values (${key}, ${key}, 'greenhouse', '{"boardToken": "x", "baseUrl": "http://127.0.0.1:9"}')`;
+    // nothing listens on port 9: scrapes fail at once (connection refused, no retries)
+    await sql`insert into ops.sources (key, display_name, adapter, adapter_config, max_retries)
+              values (${key}, ${key}, 'greenhouse', '{"boardToken": "x", "baseUrl": "http://127.0.0.1:9"}', 0)`;
   }
 });
 
@@ -71,6 +81,34 @@ describe("pipeline API", () => {
     const body = await (await call("/pending", userJwt("viewer"))).json();
     expect(body.pending.find((j: { id: number }) => j.id === later.id)).toMatchObject({ type: "external", attempt: 0 });
     await sql`update ops.jobs set status = 'cancelled', finished_at = now() where id = ${later.id}`;
+  });
+
+  it("the jobs API starts a pipeline as a run with its scrape jobs", async () => {
+    const response = await fetch(functionUrl("jobs"), {
+      method: "POST",
+      headers: { authorization: `Bearer ${userJwt("operator")}`, "content-type": "application/json" },
+      body: JSON.stringify({ type: "pipeline", params: { run_date: "2026-11-03" } }),
+    });
+    expect(response.status).toBe(201);
+    const root = await response.json();
+    expect(root).toMatchObject({ type: "pipeline", run_date: "2026-11-03", progress: { total: 2 } });
+    await waitForStatus(root.id, ["failed"], 20_000);
+  });
+
+  it("a backfill runs one pipeline per date, one after another, and completes", async () => {
+    const response = await fetch(functionUrl("jobs"), {
+      method: "POST",
+      headers: { authorization: `Bearer ${userJwt("operator")}`, "content-type": "application/json" },
+      body: JSON.stringify({ type: "backfill", params: { from: "2026-10-01", to: "2026-10-02" } }),
+    });
+    expect(response.status).toBe(201);
+    const backfill = await response.json();
+    const status = await waitForStatus(backfill.id, ["completed", "failed"], 40_000);
+    expect(status).toBe("completed");
+    const [job] = await sql`select result, progress_done, progress_total from ops.jobs where id = ${backfill.id}`;
+    expect(job).toMatchObject({ progress_done: 2, progress_total: 2, result: { dates: 2, runs: { "2026-10-01": "failed", "2026-10-02": "failed" } } });
+    const roots = await sql`select run_date from ops.jobs where type = 'pipeline' and created_by = ${`backfill:${backfill.id}`} order by run_date`;
+    expect(roots.map((r) => r.run_date)).toEqual(["2026-10-01", "2026-10-02"]);
   });
 
   it("GET /stats summarizes the last 7 days", async () => {

@@ -7,6 +7,7 @@ import { authenticate, bearerToken, type Caller, requireRole } from "../_shared/
 import { asCaller, type Sql, type TransactionSql } from "../_shared/db.ts";
 import { errorResponse, json } from "../_shared/http.ts";
 import type { JobEvents } from "../_shared/job-events.ts";
+import { startPipelineRun } from "../_shared/pipeline-start.ts";
 import { Router } from "../_shared/router.ts";
 import { lastEventId, type SseStreamOptions } from "../_shared/sse.ts";
 import { queryObject, readJsonBody, validate } from "../_shared/validation.ts";
@@ -52,6 +53,11 @@ export function createJobsHandler(deps: JobsDeps) {
   }
 
   async function start(caller: Caller, input: StartJob): Promise<Response> {
+    if (input.type === "pipeline") {
+      // a pipeline is a run with its phase jobs, not a single job
+      const run = await startPipelineRun(sql, { createdBy: caller.actor, trigger: "manual", runDate: input.params.run_date });
+      return json(await readJob(caller, run.pipeline_id), 201, { location: `/jobs/${run.pipeline_id}` });
+    }
     let sourceId: number | null = null;
     if (input.type === "scrape") {
       const [source] = await sql`select id, active from ops.sources where key = ${input.params.source}`;

@@ -10,6 +10,7 @@ import { apiHandler } from "../_shared/api.ts";
 import { type Caller, requireRole } from "../_shared/auth.ts";
 import { asCaller, type Sql } from "../_shared/db.ts";
 import { json } from "../_shared/http.ts";
+import { startPipelineRun } from "../_shared/pipeline-start.ts";
 import { Router } from "../_shared/router.ts";
 import { readJsonBody, validate } from "../_shared/validation.ts";
 
@@ -18,8 +19,8 @@ export interface PipelineDeps {
   jwtSecret: string;
   /** Scrape workers woken per run (each claims scrape jobs until none are left). Default 4. */
   scrapeWorkers?: number;
-  /** Runs queued phase jobs; the function's index wires it to the job harness in the background. */
-  work: (trigger: string) => Promise<unknown>;
+  /** Runs queued phase and backfill jobs; the function's index wires it to the job harness. */
+  work: () => Promise<unknown>;
   /** Hands background work to the runtime (EdgeRuntime.waitUntil when hosted). */
   background: (promise: Promise<unknown>) => void;
 }
@@ -29,27 +30,24 @@ const runBody = z.object({
   sources: z.array(z.string().min(1)).min(1).max(5000).optional(),
 }).strict();
 
-const dispatchBody = z.object({
-  action: z.enum(["run", "work"]),
-  trigger: z.string().max(40).optional(),
-  pipeline_id: z.number().int().optional(),
-  schedule: z.string().optional(),
-  local_date: z.iso.date().optional(),
-}).strict();
+const dispatchBody = z.union([
+  z.object({
+    action: z.enum(["run", "work"]),
+    trigger: z.string().max(40).optional(),
+    pipeline_id: z.number().int().optional(),
+    schedule: z.string().optional(),
+    local_date: z.iso.date().optional(),
+  }).strict(),
+  // a job started through the jobs function (phase jobs, backfills)
+  z.object({ job_id: z.number().int().positive(), type: z.string().max(40) }).strict(),
+]);
 
 export function createPipelineHandler(deps: PipelineDeps) {
   const { sql, jwtSecret } = deps;
   const scrapeWorkers = deps.scrapeWorkers ?? 4;
 
-  async function startRun(createdBy: string, trigger: string, runDate?: string, sources?: string[]) {
-    const [{ run }] = await sql`
-      select ops.start_pipeline(${runDate ?? null}::date, ${trigger}, ${createdBy}, ${sources ?? null}::text[]) as run`;
-    const workers = Math.min(scrapeWorkers, run.scrape_jobs);
-    for (let i = 0; i < workers; i++) {
-      await sql`select ops.dispatch('scrape', ${sql.json({ action: "work", pipeline_id: run.pipeline_id })})`;
-    }
-    return run;
-  }
+  const startRun = (createdBy: string, trigger: string, runDate?: string, sources?: string[]) =>
+    startPipelineRun(sql, { createdBy, trigger, runDate, sources, scrapeWorkers });
 
   const router = new Router<{ caller: Caller }>("pipeline")
     .on("POST", "/run", async ({ caller, request }) => {
@@ -68,10 +66,10 @@ export function createPipelineHandler(deps: PipelineDeps) {
       if (!body.ok) return body.response;
       const input = validate(dispatchBody, body.data);
       if (!input.ok) return input.response;
-      if (input.data.action === "run") {
+      if ("action" in input.data && input.data.action === "run") {
         return json(await startRun("schedule", input.data.trigger ?? "schedule", input.data.local_date), 201);
       }
-      deps.background(deps.work(input.data.trigger ?? "dispatch"));
+      deps.background(deps.work());
       return json({ accepted: true }, 202);
     })
     .on("GET", "/pending", async ({ caller }) => {

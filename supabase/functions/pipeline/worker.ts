@@ -1,31 +1,107 @@
-// Executes queued pipeline phase jobs (snapshot, lifespan, repost, score)
-// through the job harness: the work itself is SQL (ops.run_phase_job), the
-// harness claims, logs, classifies failures and always finishes the job.
-// Loops until no phase job is left or the time budget is spent (the sweeper
+// Work the pipeline function executes through the job harness (which claims,
+// logs, classifies failures and always finishes the job):
+//   - phase jobs (snapshot, lifespan, repost, score): SQL in ops.run_phase_job;
+//   - backfill jobs {from, to}: one pipeline run per date, one after another,
+//     checkpointing the next date so that a follow-up invocation continues
+//     within the edge function's wall clock.
+// Loops until no such job is left or the time budget is spent (the sweeper
 // re-dispatches leftovers).
 import type { Sql } from "../_shared/db.ts";
-import { claimAndRun, type Json } from "../_shared/jobs/mod.ts";
+import { claimAndRun, type JobContext, type Json, type WorkOutcome } from "../_shared/jobs/mod.ts";
+import { startPipelineRun } from "../_shared/pipeline-start.ts";
 
 export const PHASE_TYPES = ["snapshot", "lifespan", "repost", "score"];
 
-export interface PhaseWorkerOptions {
+export interface PipelineWorkerOptions {
   worker: string;
-  trigger: string;
   /** Stop claiming after this long. Default 100 s, well under the edge function wall clock. */
   budgetMs?: number;
+  /** How often a backfill checks its current run. Default 1 s. */
+  pollMs?: number;
+  scrapeWorkers?: number;
 }
 
-export async function runPhaseJobs(sql: Sql, { worker, budgetMs = 100_000 }: PhaseWorkerOptions) {
-  const deadline = Date.now() + budgetMs;
+const TERMINAL = new Set(["completed", "partial", "failed", "cancelled", "skipped"]);
+
+function datesBetween(from: string, to: string): string[] {
+  const dates: string[] = [];
+  const last = Date.parse(`${to}T00:00:00Z`);
+  for (let day = Date.parse(`${from}T00:00:00Z`); day <= last; day += 86_400_000) {
+    dates.push(new Date(day).toISOString().slice(0, 10));
+  }
+  return dates;
+}
+
+interface BackfillCursor {
+  /** The date whose run is under way, or next to start. */
+  date: string;
+  pipeline_id: number | null;
+}
+
+export async function runPipelineWork(sql: Sql, options: PipelineWorkerOptions) {
+  const deadline = Date.now() + (options.budgetMs ?? 100_000);
+  const pollMs = options.pollMs ?? 1000;
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  async function backfill(ctx: JobContext<{ from: string; to: string }>): Promise<WorkOutcome> {
+    const dates = datesBetween(ctx.params.from, ctx.params.to);
+    const cursor = (ctx.cursor ?? { date: dates[0], pipeline_id: null }) as unknown as BackfillCursor;
+    const runs: Record<string, string> = {};
+    for (let i = dates.indexOf(cursor.date); i < dates.length; i++) {
+      const date = dates[i];
+      let pipelineId = date === cursor.date ? cursor.pipeline_id : null;
+      while (pipelineId === null) {
+        try {
+          const run = await startPipelineRun(sql, {
+            createdBy: `backfill:${ctx.job.id}`,
+            trigger: "backfill",
+            runDate: date,
+            scrapeWorkers: options.scrapeWorkers,
+          });
+          pipelineId = run.pipeline_id;
+          ctx.log.info(`backfill ${date}: pipeline ${pipelineId} started with ${run.scrape_jobs} sources`);
+        } catch (error) {
+          // another pipeline (the nightly one) runs: wait for it, within the budget
+          if ((error as { code?: string }).code !== "P0409") throw error;
+          if (Date.now() > deadline) return { continueLater: { cursor: { date, pipeline_id: null } as unknown as Json } };
+          ctx.throwIfAborted();
+          await sleep(pollMs);
+        }
+      }
+      for (;;) {
+        ctx.throwIfAborted();
+        const [root] = await sql`select status from ops.jobs where id = ${pipelineId}`;
+        if (TERMINAL.has(root.status)) {
+          runs[date] = root.status;
+          ctx.log.info(`backfill ${date}: pipeline ${pipelineId} ${root.status}`);
+          break;
+        }
+        if (Date.now() > deadline) {
+          return { continueLater: { cursor: { date, pipeline_id: pipelineId } as unknown as Json } };
+        }
+        await sleep(pollMs);
+      }
+      if (i + 1 === dates.length) break;
+      const next = { date: dates[i + 1], pipeline_id: null } as unknown as Json;
+      await ctx.checkpoint(next, { done: i + 1, total: dates.length });
+      if (Date.now() > deadline) return { continueLater: { cursor: next } };
+    }
+    ctx.progress(dates.length, dates.length);
+    return { result: { dates: dates.length, runs } };
+  }
+
   let done = 0;
   while (Date.now() < deadline) {
-    const results = await claimAndRun(sql, { types: PHASE_TYPES }, async (ctx) => {
+    const phases = await claimAndRun(sql, { types: PHASE_TYPES }, async (ctx) => {
       const [{ result }] = await sql`select ops.run_phase_job(${ctx.job.id}) as result`;
       ctx.log.success(`${ctx.job.type} done`, result ?? {});
       return { result: (result ?? {}) as Json };
-    }, { worker });
-    if (results.length === 0) break;
-    done += results.length;
+    }, { worker: options.worker });
+    const backfills = phases.length
+      ? []
+      : await claimAndRun<{ from: string; to: string }>(sql, { types: ["backfill"] }, backfill, { worker: options.worker });
+    if (phases.length + backfills.length === 0) break;
+    done += phases.length + backfills.length;
   }
   return { done };
 }

@@ -296,6 +296,8 @@ export async function runJob<P = Record<string, unknown>>(
   } catch (error) {
     console.error(`final log flush of job ${job.id} failed:`, error);
   }
+  // progress reported since the last heartbeat would be lost with the finish
+  if (pendingProgress) await beat();
   try {
     const answer = await api.finish(job.id, {
       status,
