@@ -1,4 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { functionUrl, stack, superuserSql, userJwt } from "../support/stack.ts";
 
 const sql = superuserSql();
@@ -27,17 +29,24 @@ async function waitForStatus(id: number, statuses: string[], timeoutMs: number):
   }
 }
 
+const silentSite = createServer(() => {});
+let siteUrl: string;
+
 beforeAll(async () => {
+  await new Promise<void>((resolve) => silentSite.listen(0, "127.0.0.1", resolve));
+  siteUrl = `http://127.0.0.1:${(silentSite.address() as AddressInfo).port}`;
   await endOpenPipelines();
   await sql`update ops.sources set active = false where active`;
   for (const key of keys) {
-    // nothing listens on port 9: scrapes fail at once (connection refused, no retries)
-    await sql`insert into ops.sources (key, display_name, adapter, adapter_config, max_retries)
-              values (${key}, ${key}, 'greenhouse', '{"boardToken": "x", "baseUrl": "http://127.0.0.1:9"}', 0)`;
+    // a site that never answers: every scrape runs for its 1.5 s timeout, then fails
+    await sql`insert into ops.sources (key, display_name, adapter, adapter_config, max_retries, request_timeout_seconds)
+              values (${key}, ${key}, 'greenhouse', ${sql.json({ boardToken: "x", baseUrl: siteUrl })}, 0, 1.5)`;
   }
 });
 
 afterAll(async () => {
+  silentSite.closeAllConnections();
+  silentSite.close();
   await endOpenPipelines();
   await sql`delete from ops.jobs where source_id in (select id from ops.sources where key like ${prefix + "%"})`;
   await sql`delete from ops.sources where key like ${prefix + "%"}`;
@@ -45,6 +54,8 @@ afterAll(async () => {
 });
 
 describe("pipeline API", () => {
+  beforeEach(endOpenPipelines);
+
   it("POST /run starts a run with one scrape job per active source; a second start is a 409 with the running one", async () => {
     const response = await call("/run", userJwt("operator"), { method: "POST", body: JSON.stringify({ run_date: "2026-11-01" }) });
     expect(response.status).toBe(201);
@@ -64,13 +75,15 @@ describe("pipeline API", () => {
   });
 
   it("exactly one of 20 concurrent starts wins", async () => {
+    const [{ since }] = await sql`select now() as since`;
     const responses = await Promise.all(Array.from({ length: 20 }, () =>
       call("/run", stack.serviceRoleKey, { method: "POST", body: JSON.stringify({ run_date: "2026-11-02" }) })
     ));
     const statuses = responses.map((r) => r.status).sort();
     expect(statuses.filter((s) => s === 201)).toHaveLength(1);
     expect(statuses.filter((s) => s === 409)).toHaveLength(19);
-    const [{ n }] = await sql`select count(*)::int as n from ops.jobs where type = 'pipeline' and run_date = '2026-11-02'`;
+    const [{ n }] = await sql`select count(*)::int as n from ops.jobs
+                               where type = 'pipeline' and run_date = '2026-11-02' and created_at >= ${since}`;
     expect(n).toBe(1);
     await endOpenPipelines();
   });
