@@ -11,7 +11,8 @@
 // local:    POST /functions/v1/mirror {"action":"export","days":DAYS} through the functions server
 //           (local target `scrape_ops_mirror`): wall time per export and the recorded duration_ms.
 // bigquery: the same handler in-process with BIGQUERY_* pointing at the stand-in: HTTP requests
-//           per export (first export into a project, then each later one) and the MERGE request size.
+//           per export (first export into a project, then each later one: token + one jobs.query
+//           whose script creates dataset and table when missing and MERGEs) and the request size.
 import postgres from "postgres";
 import { BigQueryStandIn } from "../bigquery-standin/server.ts";
 import { createTestServiceAccount } from "../bigquery-standin/service-account.ts";
@@ -138,9 +139,10 @@ async function bigQueryExports() {
       log: () => {},
     });
     const requestsPerExport: number[] = [];
+    const sequences: string[][] = [];
     const wall: number[] = [];
-    let mergeBytes = 0;
-    let mergeStatements = 0;
+    let scriptBytes = 0;
+    let scriptRequests = 0;
     let rows = 0;
     for (let i = 0; i <= runs; i++) {
       const before = standIn.requests.length;
@@ -158,16 +160,22 @@ async function bigQueryExports() {
       rows = body.export.rows_upserted;
       const sent = standIn.requests.slice(before);
       requestsPerExport.push(sent.length);
-      const merges = sent.filter((r) => r.path.endsWith("/queries"));
-      mergeStatements = merges.length;
-      mergeBytes = Math.max(...merges.map((m) => Buffer.byteLength(JSON.stringify(m.body))));
+      sequences.push(
+        sent.map((r) => `${r.method} ${r.path.replace(/^\/bigquery\/v2\/projects\/[^/]+/, "")}`),
+      );
+      const scripts = sent.filter((r) => r.path.endsWith("/queries"));
+      scriptRequests = scripts.length;
+      scriptBytes = Math.max(...scripts.map((m) => Buffer.byteLength(JSON.stringify(m.body))));
     }
     return {
       rows_per_export: rows,
       requests_first_export: requestsPerExport[0],
       requests_per_later_export: [...new Set(requestsPerExport.slice(1))],
-      merge_statements_per_export: mergeStatements,
-      merge_request_bytes: mergeBytes,
+      sequence_first_export: sequences[0],
+      sequence_later_export: sequences[1],
+      script_requests_per_export: scriptRequests,
+      script_request_bytes: scriptBytes,
+      in_process_ms_first_export: Math.round(wall[0]),
       in_process_ms_later_exports: stats(wall.slice(1)),
       stand_in_rows: standIn.rowsOf("scrape-ops-bench:monitoring.daily_summary").length,
     };
@@ -193,7 +201,9 @@ try {
       bigquery: {
         ...bigquery,
         limit_requests: 3,
-        within_limit: bigquery.requests_per_later_export.every((n) => n <= 3),
+        within_limit: [bigquery.requests_first_export, ...bigquery.requests_per_later_export].every((n) =>
+          n <= 3
+        ),
       },
     },
     null,

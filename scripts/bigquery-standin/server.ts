@@ -5,16 +5,30 @@
 // - POST /token: verifies the JWT bearer assertion's RS256 signature with the configured public
 //   key and its claims (iss, scope, aud = this endpoint, iat, exp <= iat + 3600), issues a token;
 // - requires `Authorization: Bearer <issued or configured token>` on every API call (401 else);
-// - datasets.insert and tables.insert store the resources (409 Already Exists when present,
-//   404 for a table in a missing dataset);
-// - jobs.query does NOT parse SQL. It stores statement and parameters, takes the target table
-//   from the statement's first backquoted name and, for a MERGE, upserts the @rows ARRAY<STRUCT>
-//   parameter into an in-memory table keyed by (company_key, run_date), last duplicate winning:
-//   the mirror's MERGE semantics, so tests can assert idempotency. It can answer jobComplete:false
-//   first so that jobs.getQueryResults polling gets exercised;
-// - failNext() makes the next (matching) request fail with an error in Google's real JSON shape.
+// - jobs.query runs the mirror's script statement by statement, in the job's `location` (the
+//   request's, BigQuery's default US when absent), and stops at the first failing statement,
+//   keeping the effects of the earlier ones, as BigQuery does. It recognizes statements by
+//   simple prefix parsing, NOT by parsing SQL: statements end with ";" at the end of a line, and
+//   only these forms are understood (anything else is a 400 invalidQuery):
+//     CREATE SCHEMA IF NOT EXISTS `project.dataset` [OPTIONS (location = "...")]
+//         creates the dataset in memory when missing (its location must match the job's);
+//     CREATE TABLE IF NOT EXISTS `project.dataset.table` (name TYPE [NOT NULL], ...)
+//         creates the table when missing, with the column list split on commas (no nested
+//         types); the dataset must exist in the job's location;
+//     MERGE `project.dataset.table` ...
+//         does not read the statement beyond the table name: it upserts the @rows ARRAY<STRUCT>
+//         parameter keyed by (company_key, run_date), last duplicate winning (the mirror's MERGE
+//         semantics), all rows or none; struct fields must be the table's columns and NOT NULL
+//         columns must not get NULL;
+//     SELECT @@row_count AS name
+//         the script's result: one row with the rows the previous MERGE touched.
+//   It can answer jobComplete:false first so that jobs.getQueryResults polling gets exercised;
+// - failNext() makes the next (matching) request fail with an error in Google's real JSON shape,
+//   before any statement runs; failNextStatement() makes the next matching statement fail
+//   inside the script (the statements before it keep their effects).
 //
-// Everything else real BigQuery does (SQL, types beyond the parameter's, quotas) is out of scope.
+// Everything else real BigQuery does (SQL, types beyond the parameter's, quotas, permissions) is
+// out of scope, and its error messages are imitations.
 
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -54,11 +68,25 @@ export interface VerifiedAssertion {
   claims: Record<string, unknown>;
 }
 
+/** A column as the stand-in's CREATE TABLE stores it: the DDL's type name, NOT NULL as REQUIRED. */
+export interface StandInColumn {
+  name: string;
+  type: string;
+  mode: "REQUIRED" | "NULLABLE";
+}
+
+export interface StandInTable {
+  columns: StandInColumn[];
+  /** The CREATE TABLE statement that created it. */
+  ddl: string;
+}
+
 interface Job {
   projectId: string;
   location: string;
   pollsLeft: number;
-  affectedRows: number;
+  /** The result of the script's final SELECT, if it had one. */
+  result?: { name: string; value: number };
 }
 
 const BIGQUERY_SCOPE = "https://www.googleapis.com/auth/bigquery";
@@ -84,15 +112,16 @@ class HttpError extends Error {
 export class BigQueryStandIn {
   readonly requests: RecordedRequest[] = [];
   readonly assertions: VerifiedAssertion[] = [];
-  /** Keyed "project:dataset", the stored datasets.insert body. */
-  readonly datasets = new Map<string, { location: string; resource: unknown }>();
-  /** Keyed "project:dataset.table", the stored tables.insert body. */
-  readonly tables = new Map<string, unknown>();
+  /** Keyed "project:dataset": where CREATE SCHEMA put it, and the statement. */
+  readonly datasets = new Map<string, { location: string; ddl: string }>();
+  /** Keyed "project:dataset.table": what CREATE TABLE made. */
+  readonly tables = new Map<string, StandInTable>();
   /** Keyed "project:dataset.table", then "company_key|run_date". */
   readonly tableRows = new Map<string, Map<string, Record<string, unknown>>>();
   private readonly tokens = new Map<string, number>();
   private readonly jobs = new Map<string, Job>();
   private readonly failures: { error: StandInError; path?: RegExp }[] = [];
+  private readonly statementFailures: { error: StandInError; statement: RegExp }[] = [];
   private jobCounter = 0;
 
   private constructor(
@@ -123,6 +152,15 @@ export class BigQueryStandIn {
   /** The next request whose path matches (any request by default) fails with this error. */
   failNext(error: StandInError, path?: RegExp): void {
     this.failures.push({ error, path });
+  }
+
+  /**
+   * The next script statement matching `statement` (e.g. /^MERGE/) fails with this error: the
+   * script stops there, the statements before it keep their effects, and jobs.query answers
+   * with the error (as BigQuery does for a job that fails within timeoutMs).
+   */
+  failNextStatement(error: StandInError, statement: RegExp): void {
+    this.statementFailures.push({ error, statement });
   }
 
   /** Rows of a table, sorted by key. */
@@ -251,56 +289,9 @@ export class BigQueryStandIn {
     }
     const route = `${request.method} ${request.path.replace(/^\/bigquery\/v2/, "")}`;
     let m: RegExpExecArray | null;
-    if ((m = /^POST \/projects\/([^/]+)\/datasets$/.exec(route))) {
-      return this.insertDataset(m[1], request.body);
-    }
-    if ((m = /^POST \/projects\/([^/]+)\/datasets\/([^/]+)\/tables$/.exec(route))) {
-      return this.insertTable(m[1], m[2], request.body);
-    }
     if ((m = /^POST \/projects\/([^/]+)\/queries$/.exec(route))) return this.query(m[1], request.body);
     if ((m = /^GET \/projects\/([^/]+)\/queries\/([^/]+)$/.exec(route))) return this.queryResults(m[1], m[2]);
     throw new HttpError({ status: 404, reason: "notFound", message: `Not found: ${route}` });
-  }
-
-  private insertDataset(projectId: string, body: unknown): unknown {
-    const ref = (body as { datasetReference?: { projectId?: string; datasetId?: string } })?.datasetReference;
-    if (ref?.projectId !== projectId || !ref.datasetId) {
-      throw new HttpError({
-        status: 400,
-        reason: "invalid",
-        message: "datasetReference does not match the URL",
-      });
-    }
-    const key = `${projectId}:${ref.datasetId}`;
-    if (this.datasets.has(key)) {
-      throw new HttpError({ status: 409, reason: "duplicate", message: `Already Exists: Dataset ${key}` });
-    }
-    const location = (body as { location?: string }).location ?? "US";
-    this.datasets.set(key, { location, resource: body });
-    return { kind: "bigquery#dataset", id: key, datasetReference: ref, location };
-  }
-
-  private insertTable(projectId: string, datasetId: string, body: unknown): unknown {
-    const dataset = `${projectId}:${datasetId}`;
-    if (!this.datasets.has(dataset)) {
-      throw new HttpError({ status: 404, reason: "notFound", message: `Not found: Dataset ${dataset}` });
-    }
-    const ref = (body as { tableReference?: { projectId?: string; datasetId?: string; tableId?: string } })
-      ?.tableReference;
-    if (ref?.projectId !== projectId || ref.datasetId !== datasetId || !ref.tableId) {
-      throw new HttpError({
-        status: 400,
-        reason: "invalid",
-        message: "tableReference does not match the URL",
-      });
-    }
-    const key = `${dataset}.${ref.tableId}`;
-    if (this.tables.has(key)) {
-      throw new HttpError({ status: 409, reason: "duplicate", message: `Already Exists: Table ${key}` });
-    }
-    this.tables.set(key, body);
-    this.tableRows.set(key, new Map());
-    return { kind: "bigquery#table", id: key, type: "TABLE", ...(body as object) };
   }
 
   private query(projectId: string, body: unknown): unknown {
@@ -318,34 +309,123 @@ export class BigQueryStandIn {
         message: "stand-in only runs GoogleSQL (useLegacySql:false)",
       });
     }
-    const target = /`([^`]+)`/.exec(q.query ?? "")?.[1];
-    const [project, dataset, table] = target?.split(".") ?? [];
-    const datasetKey = `${project}:${dataset}`;
-    const location = this.datasets.get(datasetKey)?.location;
-    const tableKey = `${datasetKey}.${table}`;
-    if (!location || location !== (q.location ?? location) || !this.tables.has(tableKey)) {
-      throw new HttpError({
-        status: 404,
-        reason: "notFound",
-        message: `Not found: Table ${tableKey} was not found in location ${q.location ?? "US"}`,
-      });
+    const location = q.location ?? "US";
+    const statements = (q.query ?? "").split(/;[ \t]*(?:\n|$)/).map((t) => t.trim()).filter(Boolean);
+    if (statements.length === 0) {
+      throw new HttpError({ status: 400, reason: "invalidQuery", message: "Syntax error: empty query" });
     }
-    let affectedRows = 0;
-    if (/^\s*MERGE\b/i.test(q.query ?? "")) {
-      const param = q.queryParameters?.find((p) => p.name === "rows");
-      if (q.parameterMode !== "NAMED" || !param) {
+    let rowCount: number | undefined;
+    let result: Job["result"];
+    for (const statement of statements) {
+      const failure = this.statementFailures.findIndex((f) => f.statement.test(statement));
+      if (failure >= 0) throw new HttpError(this.statementFailures.splice(failure, 1)[0].error);
+      let m: RegExpExecArray | null;
+      if (
+        (m = /^CREATE SCHEMA IF NOT EXISTS `([^`]+)`(?:\s+OPTIONS\s*\(\s*location\s*=\s*"([^"]*)"\s*\))?$/i
+          .exec(statement))
+      ) {
+        this.createSchema(m[1], m[2], location, statement);
+        rowCount = undefined;
+      } else if ((m = /^CREATE TABLE IF NOT EXISTS `([^`]+)`\s*\(([\s\S]*)\)$/i.exec(statement))) {
+        this.createTable(m[1], m[2], location, statement);
+        rowCount = undefined;
+      } else if ((m = /^MERGE `([^`]+)`/i.exec(statement))) {
+        const param = q.queryParameters?.find((p) => p.name === "rows");
+        if (q.parameterMode !== "NAMED" || !param) {
+          throw new HttpError({
+            status: 400,
+            reason: "invalidQuery",
+            message: "Query parameter 'rows' not found",
+          });
+        }
+        rowCount = this.applyMerge(this.tableIn(m[1], location), param);
+      } else if ((m = /^SELECT @@row_count AS (\w+)$/i.exec(statement))) {
+        result = { name: m[1], value: rowCount ?? -1 };
+      } else {
         throw new HttpError({
           status: 400,
           reason: "invalidQuery",
-          message: "Query parameter 'rows' not found",
+          message: `stand-in does not understand the statement: ${statement.slice(0, 60)}`,
         });
       }
-      affectedRows = this.applyMerge(tableKey, param);
     }
     const jobId = `standin_job_${++this.jobCounter}`;
-    const job: Job = { projectId, location, pollsLeft: this.options.pollsBeforeComplete ?? 0, affectedRows };
+    const job: Job = { projectId, location, pollsLeft: this.options.pollsBeforeComplete ?? 0, result };
     this.jobs.set(jobId, job);
     return this.jobAnswer(jobId, job);
+  }
+
+  /** `project.dataset` -> "project:dataset" */
+  private createSchema(name: string, optionLocation: string | undefined, jobLocation: string, ddl: string) {
+    const [project, dataset, ...rest] = name.split(".");
+    if (!project || !dataset || rest.length > 0) {
+      throw new HttpError({ status: 400, reason: "invalidQuery", message: `Invalid schema name: ${name}` });
+    }
+    if (optionLocation !== undefined && optionLocation.toLowerCase() !== jobLocation.toLowerCase()) {
+      throw new HttpError({
+        status: 400,
+        reason: "invalidQuery",
+        message:
+          `Location ${optionLocation} of dataset ${project}:${dataset} does not match the job's location ${jobLocation}`,
+      });
+    }
+    const key = `${project}:${dataset}`;
+    if (!this.datasets.has(key)) this.datasets.set(key, { location: optionLocation ?? jobLocation, ddl });
+  }
+
+  private createTable(name: string, columnList: string, jobLocation: string, ddl: string) {
+    const [project, dataset, table, ...rest] = name.split(".");
+    if (!project || !dataset || !table || rest.length > 0) {
+      throw new HttpError({ status: 400, reason: "invalidQuery", message: `Invalid table name: ${name}` });
+    }
+    this.datasetIn(`${project}:${dataset}`, jobLocation);
+    const columns = columnList.split(",").map((definition) => {
+      const c = /^\s*(\w+)\s+(\w+)(\s+NOT\s+NULL)?\s*$/i.exec(definition);
+      if (!c) {
+        throw new HttpError({
+          status: 400,
+          reason: "invalidQuery",
+          message: `stand-in does not understand the column definition: ${definition.trim()}`,
+        });
+      }
+      return { name: c[1], type: c[2].toUpperCase(), mode: c[3] ? "REQUIRED" : "NULLABLE" } as const;
+    });
+    const key = `${project}:${dataset}.${table}`;
+    if (!this.tables.has(key)) {
+      this.tables.set(key, { columns, ddl });
+      this.tableRows.set(key, new Map());
+    }
+  }
+
+  /** The dataset, which must exist in the job's location (BigQuery's "not found" otherwise). */
+  private datasetIn(datasetKey: string, jobLocation: string) {
+    const dataset = this.datasets.get(datasetKey);
+    if (!dataset || dataset.location.toLowerCase() !== jobLocation.toLowerCase()) {
+      throw new HttpError({
+        status: 404,
+        reason: "notFound",
+        message: `Not found: Dataset ${datasetKey} was not found in location ${jobLocation}`,
+      });
+    }
+    return dataset;
+  }
+
+  /** `project.dataset.table` -> "project:dataset.table", which must exist in the job's location. */
+  private tableIn(name: string, jobLocation: string): string {
+    const [project, dataset, table] = name.split(".");
+    const datasetKey = `${project}:${dataset}`;
+    const tableKey = `${datasetKey}.${table}`;
+    if (
+      this.datasets.get(datasetKey)?.location.toLowerCase() !== jobLocation.toLowerCase() ||
+      !this.tables.has(tableKey)
+    ) {
+      throw new HttpError({
+        status: 404,
+        reason: "notFound",
+        message: `Not found: Table ${tableKey} was not found in location ${jobLocation}`,
+      });
+    }
+    return tableKey;
   }
 
   private queryResults(projectId: string, jobId: string): unknown {
@@ -363,17 +443,39 @@ export class BigQueryStandIn {
 
   private jobAnswer(jobId: string, job: Job): unknown {
     const complete = job.pollsLeft === 0;
-    return {
+    const answer: Record<string, unknown> = {
       kind: "bigquery#queryResponse",
       jobReference: { projectId: job.projectId, jobId, location: job.location },
       jobComplete: complete,
-      ...(complete ? { numDmlAffectedRows: String(job.affectedRows), totalRows: "0" } : {}),
     };
+    if (complete && job.result) {
+      // The script's result is its last statement's: the SELECT's one row.
+      answer.schema = { fields: [{ name: job.result.name, type: "INTEGER", mode: "NULLABLE" }] };
+      answer.rows = job.result.value < 0
+        ? [{ f: [{ v: null }] }]
+        : [{ f: [{ v: String(job.result.value) }] }];
+      answer.totalRows = "1";
+    } else if (complete) {
+      answer.totalRows = "0";
+    }
+    return answer;
   }
 
-  /** Upserts the ARRAY<STRUCT> rows keyed by (company_key, run_date); returns the rows touched. */
+  /**
+   * Upserts the ARRAY<STRUCT> rows keyed by (company_key, run_date), all or none; returns the
+   * rows touched (inserted or updated), what @@row_count reports after a MERGE.
+   */
   private applyMerge(tableKey: string, param: QueryParameter): number {
+    const { columns } = this.tables.get(tableKey)!;
     const structTypes = param.parameterType?.arrayType?.structTypes ?? [];
+    const names = structTypes.map((t) => t.name);
+    if (names.join(",") !== columns.map((c) => c.name).join(",")) {
+      throw new HttpError({
+        status: 400,
+        reason: "invalidQuery",
+        message: `@rows fields (${names.join(", ")}) are not the columns of ${tableKey}`,
+      });
+    }
     const types = new Map(structTypes.map((t) => [t.name, t.type.type]));
     const deduped = new Map<string, Record<string, unknown>>();
     for (const element of param.parameterValue?.arrayValues ?? []) {
@@ -384,6 +486,17 @@ export class BigQueryStandIn {
       const key = `${row.company_key}|${row.run_date}`;
       deduped.delete(key); // re-insert so that the last occurrence wins
       deduped.set(key, row);
+    }
+    for (const row of deduped.values()) {
+      for (const column of columns) {
+        if (column.mode === "REQUIRED" && row[column.name] === null) {
+          throw new HttpError({
+            status: 400,
+            reason: "invalidQuery",
+            message: `Required field ${column.name} cannot be null`,
+          });
+        }
+      }
     }
     const table = this.tableRows.get(tableKey)!;
     for (const [key, row] of deduped) table.set(key, row);

@@ -1,6 +1,7 @@
 // The mirror function's BigQuery path end to end against the real database and the BigQuery
 // stand-in (scripts/bigquery-standin): service account key from the env record -> RS256 JWT ->
-// token -> tables.insert -> MERGE with the rows of the Looker view.
+// token -> one jobs.query whose script creates dataset and table when missing and MERGEs the rows
+// of the Looker view.
 //
 // Why in-process: the shared functions server passes its own environment to every function, and
 // it has no BigQuery configuration (its exports go to the local target). So the handler runs here,
@@ -13,7 +14,7 @@ import {
   type TestServiceAccount,
 } from "../../scripts/bigquery-standin/service-account.ts";
 import { connectDb } from "../../supabase/functions/_shared/db.ts";
-import { bigQueryTableSchema } from "../../supabase/functions/_shared/mirror/schema.ts";
+import { SCHEMA_V1, TYPE_NAMES } from "../../supabase/functions/_shared/mirror/schema.ts";
 import { mirrorTargetFromEnv } from "../../supabase/functions/_shared/mirror/target.ts";
 import { createMirrorHandler } from "../../supabase/functions/mirror/handler.ts";
 import { runMirrorJobs } from "../../supabase/functions/mirror/worker.ts";
@@ -22,6 +23,7 @@ import { stack, superuserSql } from "../support/stack.ts";
 
 const PROJECT = "scrape-ops-test";
 const TABLE = `${PROJECT}:monitoring.daily_summary`;
+const QUERIES = `POST /bigquery/v2/projects/${PROJECT}/queries`;
 const sql = superuserSql();
 const fnSql = connectDb(stack.dbUrl);
 const prefix = `mirror-bq-${Date.now().toString(36)}-`;
@@ -96,7 +98,7 @@ afterAll(async () => {
 });
 
 describe("mirror -> BigQuery (stand-in)", () => {
-  it("first export into a project: JWT verified, dataset (EU) and table (schema v1) created, MERGE of every row", async () => {
+  it("first export into a project: 2 requests, JWT verified, dataset (EU) and table (schema v1) created, MERGE of every row", async () => {
     const { status, body } = await exportNow();
     expect(status).toBe(200);
     expect(body.export).toMatchObject({
@@ -109,10 +111,7 @@ describe("mirror -> BigQuery (stand-in)", () => {
 
     expect(standIn.requests.map((r) => `${r.method} ${r.path} ${r.response?.status}`)).toEqual([
       "POST /token 200",
-      `POST /bigquery/v2/projects/${PROJECT}/datasets/monitoring/tables 404`,
-      `POST /bigquery/v2/projects/${PROJECT}/datasets 200`,
-      `POST /bigquery/v2/projects/${PROJECT}/datasets/monitoring/tables 200`,
-      `POST /bigquery/v2/projects/${PROJECT}/queries 200`,
+      `${QUERIES} 200`,
     ]);
     expect(standIn.assertions).toHaveLength(1);
     expect(standIn.assertions[0].claims).toMatchObject({
@@ -121,7 +120,9 @@ describe("mirror -> BigQuery (stand-in)", () => {
       aud: standIn.tokenUrl,
     });
     expect(standIn.datasets.get(`${PROJECT}:monitoring`)?.location).toBe("EU");
-    expect((standIn.tables.get(TABLE) as { schema: unknown }).schema).toEqual(bigQueryTableSchema());
+    expect(standIn.tables.get(TABLE)?.columns).toEqual(
+      SCHEMA_V1.map((c) => ({ name: c.name, type: TYPE_NAMES[c.type].googleSql, mode: c.mode })),
+    );
     expect(standInRows()).toEqual(await viewRows(d2, d0));
     expect(standInRows(A)).toEqual([
       expect.objectContaining({
@@ -140,26 +141,36 @@ describe("mirror -> BigQuery (stand-in)", () => {
     ]);
   });
 
-  it("a later export costs exactly 3 requests (token, table check, MERGE) and sends the exact documents", async () => {
+  it("a later export costs the same 2 requests (token, script) and sends the exact documents", async () => {
     await exportNow();
+    const table = standIn.tables.get(TABLE);
     standIn.requests.length = 0;
     const { status, body } = await exportNow();
     expect(status).toBe(200);
-    const [token, table, query] = standIn.requests;
-    expect(standIn.requests).toHaveLength(3);
-    expect(token.path).toBe("/token");
+    expect(standIn.requests.map((r) => `${r.method} ${r.path} ${r.response?.status}`)).toEqual([
+      "POST /token 200",
+      `${QUERIES} 200`,
+    ]);
+    const [token, query] = standIn.requests;
     expect(token.body).toMatchObject({ grant_type: "urn:ietf:params:oauth:grant-type:jwt-bearer" });
-    expect(table.response?.status).toBe(409);
     expect(query.headers.authorization).toBe(
       `Bearer ${(token.response?.body as { access_token: string }).access_token}`,
     );
+    expect(standIn.tables.get(TABLE)).toBe(table); // IF NOT EXISTS: the existing table is kept
     const q = query.body as {
       query: string;
       useLegacySql: boolean;
       location: string;
       queryParameters: { name: string; parameterValue: { arrayValues: unknown[] } }[];
     };
-    expect(q.query).toMatch(new RegExp(`^MERGE \`${PROJECT}\\.monitoring\\.daily_summary\` AS t`));
+    const statements = q.query.split(/;\n/).map((statement) => statement.split("\n")[0]);
+    expect(statements).toEqual([
+      `CREATE SCHEMA IF NOT EXISTS \`${PROJECT}.monitoring\``,
+      `CREATE TABLE IF NOT EXISTS \`${PROJECT}.monitoring.daily_summary\` (`,
+      `MERGE \`${PROJECT}.monitoring.daily_summary\` AS t`,
+      "SELECT @@row_count AS upserted;",
+    ]);
+    expect(q.query).toContain('OPTIONS (location = "EU");');
     expect(q).toMatchObject({ useLegacySql: false, location: "EU", parameterMode: "NAMED" });
     expect(q.queryParameters[0].name).toBe("rows");
     expect(q.queryParameters[0].parameterValue.arrayValues).toHaveLength(body.export.rows_read);
@@ -170,13 +181,14 @@ describe("mirror -> BigQuery (stand-in)", () => {
   it("an API error is recorded as a failed export with the API's message; a re-run repairs it", async () => {
     await exportNow();
     await addRun(sql, sourceA, d1, { status: "completed", items: 17, exec: 30, requests: 20 }, 90);
-    standIn.failNext(
+    // The MERGE fails inside the script (after its DDL ran), as a quota error does in BigQuery.
+    standIn.failNextStatement(
       {
         status: 403,
         reason: "quotaExceeded",
         message: "Quota exceeded: Your table exceeded quota for UPDATE, DELETE or MERGE queries.",
       },
-      /\/queries$/,
+      /^MERGE/,
     );
     const failed = await exportNow();
     expect(failed.status).toBe(502);

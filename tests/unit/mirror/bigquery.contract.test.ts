@@ -1,5 +1,7 @@
 // Contract test of the BigQuery target against the local stand-in (scripts/bigquery-standin):
-// exact request documents, JWT signature and claims, error surfacing, request budget.
+// exact request documents (the export script with its DDL, MERGE and parameter), JWT signature
+// and claims, error surfacing, request budget (token + one jobs.query per export, the first
+// export into a project included).
 
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
@@ -9,12 +11,32 @@ import {
   createBigQueryTarget,
 } from "../../../supabase/functions/_shared/mirror/bigquery.ts";
 import { MirrorRequestTooLargeError } from "../../../supabase/functions/_shared/mirror/bigquery-merge.ts";
-import type { NormalizedRow } from "../../../supabase/functions/_shared/mirror/schema.ts";
+import {
+  type NormalizedRow,
+  SCHEMA_V1,
+  TYPE_NAMES,
+} from "../../../supabase/functions/_shared/mirror/schema.ts";
 import { BigQueryStandIn } from "../../../scripts/bigquery-standin/server.ts";
 
 const PROJECT = "scrape-ops-test";
 const CLIENT_EMAIL = `mirror@${PROJECT}.iam.gserviceaccount.com`;
 const TABLE_KEY = `${PROJECT}:monitoring.daily_summary`;
+const QUERIES = `POST /bigquery/v2/projects/${PROJECT}/queries`;
+
+const EXPECTED_DDL = `CREATE SCHEMA IF NOT EXISTS \`${PROJECT}.monitoring\`
+  OPTIONS (location = "EU");
+CREATE TABLE IF NOT EXISTS \`${PROJECT}.monitoring.daily_summary\` (
+  company_key STRING NOT NULL,
+  run_date DATE NOT NULL,
+  final_status STRING NOT NULL,
+  is_success INT64 NOT NULL,
+  is_problem INT64 NOT NULL,
+  jobs_processed_best INT64,
+  http_fail_rate_sum FLOAT64,
+  http_block_rate_sum FLOAT64,
+  baseline_jobs_processed_14d FLOAT64,
+  execution_time_sec_best FLOAT64
+);`;
 
 const EXPECTED_MERGE = `MERGE \`${PROJECT}.monitoring.daily_summary\` AS t
 USING (
@@ -27,6 +49,15 @@ ON t.company_key = s.company_key AND t.run_date = s.run_date
 WHEN MATCHED THEN UPDATE SET final_status = s.final_status, is_success = s.is_success, is_problem = s.is_problem, jobs_processed_best = s.jobs_processed_best, http_fail_rate_sum = s.http_fail_rate_sum, http_block_rate_sum = s.http_block_rate_sum, baseline_jobs_processed_14d = s.baseline_jobs_processed_14d, execution_time_sec_best = s.execution_time_sec_best
 WHEN NOT MATCHED THEN INSERT (company_key, run_date, final_status, is_success, is_problem, jobs_processed_best, http_fail_rate_sum, http_block_rate_sum, baseline_jobs_processed_14d, execution_time_sec_best)
   VALUES (s.company_key, s.run_date, s.final_status, s.is_success, s.is_problem, s.jobs_processed_best, s.http_fail_rate_sum, s.http_block_rate_sum, s.baseline_jobs_processed_14d, s.execution_time_sec_best)`;
+
+const EXPECTED_SCRIPT = `${EXPECTED_DDL}\n${EXPECTED_MERGE};\nSELECT @@row_count AS upserted;`;
+
+/** The columns the stand-in's CREATE TABLE made, as schema v1 defines them. */
+const EXPECTED_COLUMNS = SCHEMA_V1.map((c) => ({
+  name: c.name,
+  type: TYPE_NAMES[c.type].googleSql,
+  mode: c.mode,
+}));
 
 const EXPECTED_ROWS_TYPE = {
   type: "ARRAY",
@@ -165,48 +196,25 @@ async function rejection(promise: Promise<unknown>): Promise<Error> {
 }
 
 describe("BigQuery target against the stand-in", () => {
-  it("first export: token, dataset in EU, table with schema v1, one MERGE with an ARRAY<STRUCT> parameter", async () => {
+  it("first export: token, then one jobs.query whose script creates dataset (EU) and table (schema v1) and MERGEs the ARRAY<STRUCT> parameter", async () => {
     const result = await exportRows([SUCCESS, NO_DATA]);
     expect(result).toEqual({ upserted: 2 });
 
     const requests = standIn.requests;
     expect(requests.map((r) => `${r.method} ${r.path} ${r.response?.status}`)).toEqual([
       "POST /token 200",
-      `POST /bigquery/v2/projects/${PROJECT}/datasets/monitoring/tables 404`,
-      `POST /bigquery/v2/projects/${PROJECT}/datasets 200`,
-      `POST /bigquery/v2/projects/${PROJECT}/datasets/monitoring/tables 200`,
-      `POST /bigquery/v2/projects/${PROJECT}/queries 200`,
+      `${QUERIES} 200`,
     ]);
 
-    const [tokenRequest, ...apiRequests] = requests;
+    const [tokenRequest, query] = requests;
     expect(tokenRequest.headers["content-type"]).toBe("application/x-www-form-urlencoded");
     expect(tokenRequest.body).toMatchObject({ grant_type: "urn:ietf:params:oauth:grant-type:jwt-bearer" });
     const token = (tokenRequest.response?.body as { access_token: string }).access_token;
-    for (const request of apiRequests) expect(request.headers.authorization).toBe(`Bearer ${token}`);
+    expect(query.headers.authorization).toBe(`Bearer ${token}`);
+    expect(query.headers["content-type"]).toBe("application/json");
 
-    expect(apiRequests[1].body).toEqual({
-      datasetReference: { projectId: PROJECT, datasetId: "monitoring" },
-      location: "EU",
-    });
-    expect(apiRequests[2].body).toEqual({
-      tableReference: { projectId: PROJECT, datasetId: "monitoring", tableId: "daily_summary" },
-      schema: {
-        fields: [
-          { name: "company_key", type: "STRING", mode: "REQUIRED" },
-          { name: "run_date", type: "DATE", mode: "REQUIRED" },
-          { name: "final_status", type: "STRING", mode: "REQUIRED" },
-          { name: "is_success", type: "INTEGER", mode: "REQUIRED" },
-          { name: "is_problem", type: "INTEGER", mode: "REQUIRED" },
-          { name: "jobs_processed_best", type: "INTEGER", mode: "NULLABLE" },
-          { name: "http_fail_rate_sum", type: "FLOAT", mode: "NULLABLE" },
-          { name: "http_block_rate_sum", type: "FLOAT", mode: "NULLABLE" },
-          { name: "baseline_jobs_processed_14d", type: "FLOAT", mode: "NULLABLE" },
-          { name: "execution_time_sec_best", type: "FLOAT", mode: "NULLABLE" },
-        ],
-      },
-    });
-    expect(apiRequests[3].body).toEqual({
-      query: EXPECTED_MERGE,
+    expect(query.body).toEqual({
+      query: EXPECTED_SCRIPT,
       useLegacySql: false,
       parameterMode: "NAMED",
       queryParameters: [{
@@ -248,12 +256,36 @@ describe("BigQuery target against the stand-in", () => {
       location: "EU",
       timeoutMs: 30000,
     });
+    // The script's result (its final SELECT) carries the count.
+    expect(query.response?.body).toMatchObject({
+      jobComplete: true,
+      schema: { fields: [{ name: "upserted", type: "INTEGER" }] },
+      rows: [{ f: [{ v: "2" }] }],
+    });
+    expect(standIn.datasets.get(`${PROJECT}:monitoring`)?.location).toBe("EU");
+    expect(standIn.tables.get(TABLE_KEY)?.columns).toEqual(EXPECTED_COLUMNS);
     expect(standIn.rowsOf(TABLE_KEY)).toEqual([SUCCESS, NO_DATA]);
+  });
+
+  it("ensureTable sends nothing; an export without rows sends a DDL-only script, so the table exists", async () => {
+    const t = target({ credentials: { accessToken: "given-token" } });
+    await t.ensureTable();
+    expect(standIn.requests).toHaveLength(0);
+    expect(await t.upsert([])).toEqual({ upserted: 0 });
+    expect(standIn.requests).toHaveLength(1);
+    expect(standIn.requests[0].body).toEqual({
+      query: EXPECTED_DDL,
+      useLegacySql: false,
+      location: "EU",
+      timeoutMs: 30000,
+    });
+    expect(standIn.tables.get(TABLE_KEY)?.columns).toEqual(EXPECTED_COLUMNS);
+    expect(standIn.rowsOf(TABLE_KEY)).toEqual([]);
   });
 
   it("signs the JWT assertion with RS256 (verified with the public key) and the required claims", async () => {
     const before = Math.floor(Date.now() / 1000);
-    await target().ensureTable();
+    await exportRows([SUCCESS]);
     expect(standIn.assertions).toHaveLength(1);
     const [{ header, claims }] = standIn.assertions;
     expect(header).toEqual({ alg: "RS256", typ: "JWT", kid: "test-key-1" });
@@ -278,35 +310,45 @@ describe("BigQuery target against the stand-in", () => {
     expect(standIn.rowsOf(TABLE_KEY)).toEqual([SUCCESS, corrected]);
   });
 
-  it("uses a given access token as is, without a token request", async () => {
+  it("uses a given access token as is: one request per export, the first one included", async () => {
     await exportRows([SUCCESS], { credentials: { accessToken: "given-token" } });
-    expect(standIn.requests.some((r) => r.path === "/token")).toBe(false);
+    await exportRows([SUCCESS, NO_DATA], { credentials: { accessToken: "given-token" } });
+    expect(standIn.requests.map((r) => `${r.method} ${r.path} ${r.response?.status}`)).toEqual([
+      `${QUERIES} 200`,
+      `${QUERIES} 200`,
+    ]);
     for (const request of standIn.requests) expect(request.headers.authorization).toBe("Bearer given-token");
+    expect(standIn.rowsOf(TABLE_KEY)).toEqual([SUCCESS, NO_DATA]);
   });
 
-  it("makes at most 3 HTTP requests per export of 3 days x 2,000 companies, one MERGE under 10 MB", async () => {
-    await exportRows([SUCCESS]); // first export ever: creates the dataset and table
-    const rows = [...day("2024-05-01", 2000), ...day("2024-05-02", 2000), ...day("2024-05-03", 2000)];
-    const before = standIn.requests.length;
-    const started = performance.now();
-    const result = await exportRows(rows);
-    const elapsedMs = performance.now() - started;
+  it("runs the job in the configured location, which is also the dataset's, and rejects a location that is no name", async () => {
+    await exportRows([SUCCESS], { location: "europe-west3" });
+    const query = standIn.requests[1].body as { query: string; location: string };
+    expect(query.location).toBe("europe-west3");
+    expect(query.query).toContain('OPTIONS (location = "europe-west3");');
+    expect(standIn.datasets.get(`${PROJECT}:monitoring`)?.location).toBe("europe-west3");
+    expect(() => target({ location: 'EU") ; DROP' })).toThrow(/^invalid BigQuery location: /);
+  });
 
-    const exportRequests = standIn.requests.slice(before);
-    expect(exportRequests.map((r) => `${r.method} ${r.path} ${r.response?.status}`)).toEqual([
-      "POST /token 200",
-      `POST /bigquery/v2/projects/${PROJECT}/datasets/monitoring/tables 409`,
-      `POST /bigquery/v2/projects/${PROJECT}/queries 200`,
-    ]);
-    const bodyBytes = Buffer.byteLength(JSON.stringify(exportRequests[2].body));
-    expect(bodyBytes).toBeLessThan(10_000_000);
-    expect(result).toEqual({ upserted: 6000 });
-    expect(standIn.rowsOf(TABLE_KEY)).toHaveLength(6001);
-    console.info(
-      `6,000 rows: ${exportRequests.length} requests, MERGE body ${bodyBytes} bytes, ${
-        Math.round(elapsedMs)
-      } ms`,
-    );
+  it("makes at most 3 HTTP requests per export of 3 days x 2,000 companies, the first included: token + one script under 10 MB", async () => {
+    const rows = [...day("2024-05-01", 2000), ...day("2024-05-02", 2000), ...day("2024-05-03", 2000)];
+    const perExport: string[][] = [];
+    for (const _ of ["first export ever (creates dataset and table)", "later export"]) {
+      const before = standIn.requests.length;
+      const started = performance.now();
+      const result = await exportRows(rows);
+      const elapsedMs = performance.now() - started;
+      const sent = standIn.requests.slice(before);
+      perExport.push(sent.map((r) => `${r.method} ${r.path} ${r.response?.status}`));
+      expect(result).toEqual({ upserted: 6000 });
+      const bodyBytes = Buffer.byteLength(JSON.stringify(sent[1].body));
+      expect(bodyBytes).toBeLessThan(10_000_000);
+      console.info(
+        `6,000 rows: ${sent.length} requests, script request ${bodyBytes} bytes, ${Math.round(elapsedMs)} ms`,
+      );
+    }
+    expect(perExport).toEqual([["POST /token 200", `${QUERIES} 200`], ["POST /token 200", `${QUERIES} 200`]]);
+    expect(standIn.rowsOf(TABLE_KEY)).toHaveLength(6000);
   });
 
   it("splits at the request size limit between days, never within one, and fails before writing when a day is too big", async () => {
@@ -367,7 +409,7 @@ describe("BigQuery target against the stand-in", () => {
     const error = await rejection(t.upsert([SUCCESS]));
     expect(error).toBeInstanceOf(BigQueryApiError);
     expect(error.message).toMatch(
-      /MERGE job standin_job_1 did not finish within 5000 ms; .* re-running the export is safe/,
+      /export script job standin_job_1 did not finish within 5000 ms; .* re-running the export is safe/,
     );
   });
 
@@ -392,19 +434,40 @@ describe("BigQuery target against the stand-in", () => {
     expect(standIn.rowsOf(TABLE_KEY)).toEqual([SUCCESS, NO_DATA]);
   });
 
-  it("surfaces errors of ensureTable and lets the next call retry", async () => {
-    const t = target();
-    standIn.failNext({
-      status: 403,
-      reason: "accessDenied",
-      message: "Access Denied: Project scrape-ops-test",
-    }, /\/tables$/);
-    const error = await rejection(t.ensureTable());
+  it("a statement failing inside the script: the API's message, DDL kept, no row of the MERGE written, a re-run repairs", async () => {
+    const message =
+      "Query error: Quota exceeded: Your table exceeded quota for UPDATE, DELETE or MERGE queries per table. at [16:1]";
+    standIn.failNextStatement({ status: 403, reason: "quotaExceeded", message }, /^MERGE/);
+    const error = await rejection(exportRows([SUCCESS, NO_DATA]));
+    expect(error).toMatchObject({
+      operation: "jobs.query",
+      httpStatus: 403,
+      reason: "quotaExceeded",
+      apiMessage: message,
+    });
+    expect(standIn.tables.has(TABLE_KEY)).toBe(true); // the DDL before it ran, as in BigQuery
+    expect(standIn.rowsOf(TABLE_KEY)).toEqual([]);
+
+    await exportRows([SUCCESS, NO_DATA]);
+    expect(standIn.rowsOf(TABLE_KEY)).toEqual([SUCCESS, NO_DATA]);
+  });
+
+  it("surfaces a refused CREATE SCHEMA (no bigquery.datasets.create) with the API's message; nothing is created", async () => {
+    const message =
+      `Access Denied: Project ${PROJECT}: User does not have bigquery.datasets.create permission in project ${PROJECT}.`;
+    standIn.failNextStatement({ status: 403, reason: "accessDenied", message }, /^CREATE SCHEMA/);
+    const error = await rejection(exportRows([SUCCESS]));
+    expect(error.message).toBe(`BigQuery jobs.query failed: HTTP 403 accessDenied: ${message}`);
+    expect(standIn.datasets.size).toBe(0);
+    expect(standIn.tables.size).toBe(0);
+  });
+
+  it("a dataset that exists in another location: the job (EU) does not find it, with the API's message", async () => {
+    await exportRows([SUCCESS], { location: "US" });
+    const error = await rejection(exportRows([SUCCESS]));
     expect(error.message).toBe(
-      "BigQuery tables.insert failed: HTTP 403 accessDenied: Access Denied: Project scrape-ops-test",
+      `BigQuery jobs.query failed: HTTP 404 notFound: Not found: Dataset ${PROJECT}:monitoring was not found in location EU`,
     );
-    await t.ensureTable();
-    expect(standIn.tables.has(TABLE_KEY)).toBe(true);
   });
 
   it("never puts a secret into an error message", async () => {
@@ -413,7 +476,7 @@ describe("BigQuery target against the stand-in", () => {
 
     // A key signed by someone else: the token endpoint rejects the signature.
     const stranger = await serviceAccount(strangerKeys.privateKey, standIn.tokenUrl);
-    await collect(target({ credentials: { serviceAccountKey: stranger.keyJson } }).ensureTable());
+    await collect(target({ credentials: { serviceAccountKey: stranger.keyJson } }).upsert([SUCCESS]));
     expect(messages[0]).toBe("OAuth token exchange failed: HTTP 400 invalid_grant: Invalid JWT Signature.");
     // Broken key JSON (JSON.parse would quote it) and a broken PEM.
     await collect(
@@ -425,10 +488,10 @@ describe("BigQuery target against the stand-in", () => {
       ...JSON.parse(account.keyJson),
       private_key: account.privateKeyBody.slice(8),
     });
-    await collect(target({ credentials: { serviceAccountKey: brokenPem } }).ensureTable());
+    await collect(target({ credentials: { serviceAccountKey: brokenPem } }).upsert([SUCCESS]));
     // API errors after a successful token exchange.
     const t = target();
-    await t.ensureTable();
+    await t.upsert([SUCCESS]);
     standIn.failNext({ status: 401, reason: "authError", message: "Invalid Credentials" });
     await collect(t.upsert([SUCCESS]));
 

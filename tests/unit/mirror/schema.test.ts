@@ -1,31 +1,23 @@
 import { describe, expect, it } from "vitest";
-import { bigQueryTableSchema, SCHEMA_V1 } from "../../../supabase/functions/_shared/mirror/schema.ts";
+import { bigQueryColumnDefinitions, SCHEMA_V1 } from "../../../supabase/functions/_shared/mirror/schema.ts";
 import {
   POSTGRES_MERGE_SQL,
   POSTGRES_TABLE_DDL,
 } from "../../../supabase/functions/_shared/mirror/postgres-sql.ts";
 
 describe("schema v1", () => {
-  it("renders the BigQuery table schema in column order", () => {
-    expect(bigQueryTableSchema()).toEqual({
-      fields: [
-        { name: "company_key", type: "STRING", mode: "REQUIRED" },
-        { name: "run_date", type: "DATE", mode: "REQUIRED" },
-        { name: "final_status", type: "STRING", mode: "REQUIRED" },
-        { name: "is_success", type: "INTEGER", mode: "REQUIRED" },
-        { name: "is_problem", type: "INTEGER", mode: "REQUIRED" },
-        { name: "jobs_processed_best", type: "INTEGER", mode: "NULLABLE" },
-        { name: "http_fail_rate_sum", type: "FLOAT", mode: "NULLABLE" },
-        { name: "http_block_rate_sum", type: "FLOAT", mode: "NULLABLE" },
-        { name: "baseline_jobs_processed_14d", type: "FLOAT", mode: "NULLABLE" },
-        { name: "execution_time_sec_best", type: "FLOAT", mode: "NULLABLE" },
-      ],
-    });
+  it("renders the BigQuery column definitions (GoogleSQL DDL) in column order", () => {
+    expect(bigQueryColumnDefinitions().join(", ")).toBe(
+      "company_key STRING NOT NULL, run_date DATE NOT NULL, final_status STRING NOT NULL, " +
+        "is_success INT64 NOT NULL, is_problem INT64 NOT NULL, jobs_processed_best INT64, " +
+        "http_fail_rate_sum FLOAT64, http_block_rate_sum FLOAT64, baseline_jobs_processed_14d FLOAT64, " +
+        "execution_time_sec_best FLOAT64",
+    );
   });
 
   it("hands out a fresh copy each time", () => {
-    bigQueryTableSchema().fields.pop();
-    expect(bigQueryTableSchema().fields).toHaveLength(SCHEMA_V1.length);
+    bigQueryColumnDefinitions().pop();
+    expect(bigQueryColumnDefinitions()).toHaveLength(SCHEMA_V1.length);
   });
 
   it("renders the local Postgres table with the same columns, key and checks", () => {

@@ -1,21 +1,54 @@
-// The BigQuery MERGE of the mirror: statement text, its ARRAY<STRUCT> parameter and the
-// jobs.query request bodies, split only where BigQuery's request size limit forces it.
+// The BigQuery side of an export as one multi-statement query (a script): its text, its
+// ARRAY<STRUCT> parameter and the jobs.query request bodies, split only where BigQuery's request
+// size limit forces it. Each request carries the whole script:
+//
+//   CREATE SCHEMA IF NOT EXISTS `project.monitoring` OPTIONS (location = "EU");
+//   CREATE TABLE IF NOT EXISTS `project.monitoring.daily_summary` (company_key STRING NOT NULL, ...);
+//   MERGE `project.monitoring.daily_summary` AS t USING (... UNNEST(@rows) ...) AS s ...;
+//   SELECT @@row_count AS upserted;
+//
+// Why one script per request rather than DDL requests (datasets.insert / tables.insert, or a DDL
+// query) before the MERGE:
+// - Requests. BigQuery runs any query text with several statements as a script, in one job, and
+//   jobs.query waits for that job like for any query (up to timeoutMs; then jobs.getQueryResults
+//   polls the same job) and answers with the result of the script's last statement. So an export
+//   is the token exchange plus one jobs.query, the first export into a project included: 2
+//   requests (1 with a given access token), whatever the row count up to the 10 MB limit. A
+//   separate DDL call would cost one more on every export, because each export uses a fresh
+//   target that knows nothing of earlier ones.
+// - Quotas. The DDL statements are not DML: they do not count against the per-table DML limits
+//   (2 running and 20 queued mutating statements, 25 per 10 s), which only the one MERGE per
+//   request uses. IF NOT EXISTS on existing objects is a no-op that scans no bytes. DDL on
+//   datasets and permanent tables is not allowed inside a BigQuery transaction, and none is
+//   needed (see atomicity).
+// - Atomicity. A script is not a transaction: each statement commits on its own and the script
+//   stops at the first failing one, failing its job with that statement's error (which the caller
+//   surfaces with the API's message). The DDL is idempotent, and the MERGE is one statement, so
+//   it applies all its rows or none: a failure never leaves a half-merged day, and a re-run
+//   repairs it. Splitting only between run_dates keeps every day all-or-nothing when an export
+//   needs several requests; each of them is self-contained (DDL included), so a retry of any
+//   one does not depend on an earlier one.
+// - Location. The job runs where the request's `location` says (EU by default), which is also
+//   where CREATE SCHEMA puts the dataset (its OPTIONS location must match the job's) and where
+//   the MERGE finds the table. A missing dataset cannot tell BigQuery where to run the job, so
+//   the location is always sent.
+// - Permissions. CREATE SCHEMA IF NOT EXISTS needs bigquery.datasets.create on the project even
+//   when the dataset exists (BigQuery checks the permission first): grant BigQuery Data Editor
+//   on the project, not only on a pre-created dataset.
+// - Row count. @@row_count after a DML statement in a script is the rows it inserted or updated;
+//   the final SELECT returns it as the script's result (one row, column `upserted`).
 //
 // Why MERGE from UNNEST(@rows) rather than a staging table loaded by a load job:
-// - Requests. One jobs.query carries statement and rows: 1 request per export (plus the token
-//   and the table check). Staging needs a multipart upload (load job), waiting for it, then the
-//   MERGE, then dropping or truncating the stage: 3-4 requests more, and a second job to poll.
-// - Quotas. Mutating DML is limited per table to 2 running and 20 queued statements and 25
-//   statements per 10 s; we run 1 per export (a few at most), far inside. Load jobs allow 1,500
-//   per table per day, also fine, but they would be spent on a table that only exists to be
-//   merged from. An ARRAY parameter is one parameter whatever its length, so the 10,000
-//   parameter limit does not apply to row count; the parameter values do not count towards the
-//   1 MB statement text limit either. What binds is the 10 MB request size (statement plus
-//   parameters): 3 days x 2,000 companies is about 3 MB, so one request; beyond 10 MB the rows
-//   are split into several MERGE statements, each holding whole run_dates.
-// - Atomicity. One MERGE is one implicit transaction: it applies all its rows or none. Splitting
-//   only between run_dates keeps every day all-or-nothing even when an export needs several
-//   statements; a failed export is repaired by re-running it (MERGE is idempotent).
+// - Requests. One jobs.query carries statement and rows. Staging needs a multipart upload (load
+//   job), waiting for it, then the MERGE, then dropping or truncating the stage: 3-4 requests
+//   more, and a second job to poll.
+// - Quotas. We run 1 mutating DML statement per export (a few at most), far inside the limits
+//   above. Load jobs allow 1,500 per table per day, also fine, but they would be spent on a table
+//   that only exists to be merged from. An ARRAY parameter is one parameter whatever its length,
+//   so the 10,000 parameter limit does not apply to row count; the parameter values do not count
+//   towards the 1 MB query text limit either (the script is about 2 KB). What binds is the 10 MB
+//   request size (script plus parameters): 3 days x 2,000 companies is about 2.5 MB, so one
+//   request; beyond 10 MB the rows are split into several requests, each holding whole run_dates.
 // - No streaming inserts anywhere: rows streamed with tabledata.insertAll cannot be changed by
 //   DML for about 30 minutes, which would break corrections.
 //
@@ -24,9 +57,19 @@
 // fails when two source rows match one target row. Since a key includes run_date and batches
 // hold whole days, duplicates of a key always land in the same statement.
 
-import { KEY_COLUMNS, type NormalizedRow, SCHEMA_V1, TYPE_NAMES } from "./schema.ts";
+import {
+  bigQueryColumnDefinitions,
+  KEY_COLUMNS,
+  MIRROR_DATASET,
+  MIRROR_TABLE,
+  type NormalizedRow,
+  SCHEMA_V1,
+  TYPE_NAMES,
+} from "./schema.ts";
 
 const ROWS_PARAMETER = "rows";
+/** The name of the script's result column: the rows the MERGE inserted or updated. */
+export const UPSERTED_COLUMN = "upserted";
 
 const NAMES = SCHEMA_V1.map((c) => c.name);
 const NON_KEY = NAMES.filter((n) => !(KEY_COLUMNS as readonly string[]).includes(n));
@@ -49,6 +92,33 @@ function mergeStatement(tableRef: string): string {
     `WHEN NOT MATCHED THEN INSERT (${NAMES.join(", ")})`,
     `  VALUES (${NAMES.map((n) => `s.${n}`).join(", ")})`,
   ].join("\n");
+}
+
+/** The DDL at the head of every script: dataset and table, each created only when missing. */
+function ddlStatements(projectId: string, location: string): string[] {
+  return [
+    `CREATE SCHEMA IF NOT EXISTS \`${projectId}.${MIRROR_DATASET}\`\n  OPTIONS (location = "${location}")`,
+    [
+      `CREATE TABLE IF NOT EXISTS \`${projectId}.${MIRROR_DATASET}.${MIRROR_TABLE}\` (`,
+      bigQueryColumnDefinitions().map((definition) => `  ${definition}`).join(",\n"),
+      ")",
+    ].join("\n"),
+  ];
+}
+
+/**
+ * The script of one request: the DDL, then (with rows) the MERGE and the SELECT of its row count.
+ * `projectId` and `location` are validated by the caller (no backtick or quote can get in).
+ */
+export function exportScript(projectId: string, location: string, withRows: boolean): string {
+  const statements = ddlStatements(projectId, location);
+  if (withRows) {
+    statements.push(
+      mergeStatement(`${projectId}.${MIRROR_DATASET}.${MIRROR_TABLE}`),
+      `SELECT @@row_count AS ${UPSERTED_COLUMN}`,
+    );
+  }
+  return statements.map((statement) => `${statement};`).join("\n");
 }
 
 /** The type of @rows: ARRAY<STRUCT<...>> with the schema's columns, in order, GoogleSQL names. */
@@ -76,9 +146,9 @@ export class MirrorRequestTooLargeError extends Error {
   override name = "MirrorRequestTooLargeError";
 }
 
-export interface MergeRequestOptions {
-  /** `project.dataset.table` */
-  tableRef: string;
+export interface ExportRequestOptions {
+  projectId: string;
+  /** The job's location, also the dataset's (CREATE SCHEMA ... OPTIONS (location)). */
   location: string;
   /** jobs.query `timeoutMs`: how long the call waits for the job before answering. */
   timeoutMs: number;
@@ -87,14 +157,23 @@ export interface MergeRequestOptions {
 
 /**
  * Serialized jobs.query bodies for the rows: one when they fit into maxRequestBytes (the usual case),
- * otherwise several, each holding whole run_dates. Throws MirrorRequestTooLargeError before
- * anything is sent when a single day does not fit.
+ * otherwise several, each holding whole run_dates. No rows: one DDL-only script, so that the table
+ * exists after every export. Throws MirrorRequestTooLargeError before anything is sent when a
+ * single day does not fit.
  */
-export function mergeRequestBodies(rows: readonly NormalizedRow[], options: MergeRequestOptions): string[] {
-  if (rows.length === 0) return [];
+export function exportRequestBodies(rows: readonly NormalizedRow[], options: ExportRequestOptions): string[] {
+  if (rows.length === 0) {
+    return [JSON.stringify({
+      query: exportScript(options.projectId, options.location, false),
+      useLegacySql: false,
+      location: options.location,
+      timeoutMs: options.timeoutMs,
+    })];
+  }
   const encoder = new TextEncoder();
+  const script = exportScript(options.projectId, options.location, true);
   const requestFor = (values: unknown[]) => ({
-    query: mergeStatement(options.tableRef),
+    query: script,
     useLegacySql: false,
     parameterMode: "NAMED",
     queryParameters: [{
@@ -129,7 +208,7 @@ export function mergeRequestBodies(rows: readonly NormalizedRow[], options: Merg
     if (envelopeBytes + dayBytes > options.maxRequestBytes) {
       throw new MirrorRequestTooLargeError(
         `run_date ${runDate} alone needs about ${envelopeBytes + dayBytes} bytes, over the ` +
-          `${options.maxRequestBytes}-byte BigQuery request limit; a day is never split across statements`,
+          `${options.maxRequestBytes}-byte BigQuery request limit; a day is never split across requests`,
       );
     }
     if (current.length > 0 && currentBytes + dayBytes > options.maxRequestBytes) {

@@ -1,24 +1,19 @@
 // BigQuery REST target of the mirror: `monitoring.daily_summary` in the configured project.
 //
-// HTTP requests per export (ensureTable + upsert on a fresh target, the edge function's case):
+// HTTP requests per export (ensureTable + upsert on a fresh target, the edge function's case),
+// the first export into a project included:
 //   1. token (service account only; cached per target until shortly before it expires),
-//   2. tables.insert, answered 409 Already Exists once the table is there: one request proves
-//      existence (cheaper than tables.get + insert), and the result is cached per target,
-//   3. jobs.query with the MERGE and all rows (see bigquery-merge.ts): up to the 10 MB request
-//      limit this is one request whatever the row count.
-// So at most 3. Only the very first export into a project costs 2 more (tables.insert answers
-// 404 for the missing dataset: datasets.insert, then tables.insert again); a job that outlives
+//   2. jobs.query with one script: CREATE SCHEMA IF NOT EXISTS (location EU), CREATE TABLE IF NOT
+//      EXISTS (schema v1), the MERGE of all rows and the SELECT of its row count (see
+//      bigquery-merge.ts for the design and why it is one script): up to the 10 MB request limit
+//      this is one request whatever the row count.
+// So 2 (1 with a given access token), within the budget of 3. ensureTable() sends nothing. Rows
+// over 10 MB add one jobs.query per further batch of whole days; a job that outlives
 // jobs.query's timeoutMs adds jobs.getQueryResults polls.
 
-import { mergeRequestBodies } from "./bigquery-merge.ts";
+import { exportRequestBodies, UPSERTED_COLUMN } from "./bigquery-merge.ts";
 import { parseServiceAccountKey, type ServiceAccountKey, serviceAccountTokenSource } from "./google-auth.ts";
-import {
-  bigQueryTableSchema,
-  MIRROR_DATASET,
-  MIRROR_TABLE,
-  type MirrorTarget,
-  type NormalizedRow,
-} from "./schema.ts";
+import type { MirrorTarget, NormalizedRow } from "./schema.ts";
 
 export const DEFAULT_API_URL = "https://bigquery.googleapis.com/bigquery/v2";
 export const DEFAULT_LOCATION = "EU";
@@ -44,11 +39,11 @@ export interface BigQueryTargetOptions {
   apiUrl?: string;
   /** OAuth token endpoint (also the JWT audience). Default: the key's token_uri, else Google's. */
   tokenUrl?: string;
-  /** How long upsert waits for each MERGE job before giving up (the job may still finish). Default 120,000. */
+  /** How long upsert waits for each script job before giving up (the job may still finish). Default 120,000. */
   jobTimeoutMs?: number;
   /** Pause between jobs.getQueryResults polls (each of which also long-polls). Default 500. */
   pollIntervalMs?: number;
-  /** Request size above which rows are split into several MERGE statements. Default DEFAULT_MAX_REQUEST_BYTES. */
+  /** Request size above which rows are split into several requests (scripts). Default DEFAULT_MAX_REQUEST_BYTES. */
   maxRequestBytes?: number;
   /** Default globalThis.fetch. */
   fetch?: typeof fetch;
@@ -73,11 +68,14 @@ export class BigQueryApiError extends Error {
 }
 
 const PROJECT_ID = /^[a-z0-9.:-]+$/i;
+/** BigQuery locations: "EU", "US", "europe-west3", ... (it goes into the script as a string literal). */
+const LOCATION = /^[a-z0-9-]+$/i;
 
 /**
  * The BigQuery mirror target. Throws at once (before any request) for an invalid project id or
- * an unreadable service account key; API failures reject with BigQueryApiError, token failures
- * with GoogleAuthError, rows too big for one request per day with MirrorRequestTooLargeError.
+ * location or an unreadable service account key; API failures reject with BigQueryApiError,
+ * token failures with GoogleAuthError, rows too big for one request per day with
+ * MirrorRequestTooLargeError.
  */
 export function createBigQueryTarget(options: BigQueryTargetOptions): MirrorTarget {
   const { projectId } = options;
@@ -85,6 +83,9 @@ export function createBigQueryTarget(options: BigQueryTargetOptions): MirrorTarg
     throw new Error(`invalid BigQuery project id: ${JSON.stringify(projectId)}`);
   }
   const location = options.location ?? DEFAULT_LOCATION;
+  if (!LOCATION.test(location)) {
+    throw new Error(`invalid BigQuery location: ${JSON.stringify(location)}`);
+  }
   const apiUrl = (options.apiUrl ?? DEFAULT_API_URL).replace(/\/+$/, "");
   const jobTimeoutMs = options.jobTimeoutMs ?? 120_000;
   const pollIntervalMs = options.pollIntervalMs ?? 500;
@@ -92,16 +93,8 @@ export function createBigQueryTarget(options: BigQueryTargetOptions): MirrorTarg
   const fetchFn = options.fetch ?? globalThis.fetch;
   const now = options.now ?? Date.now;
   const accessToken = tokenSource(options);
-  const datasetPath = `/projects/${projectId}/datasets`;
-  let tableEnsured: Promise<void> | undefined;
 
-  async function call(
-    operation: string,
-    method: "GET" | "POST",
-    path: string,
-    body?: string,
-    accept: number[] = [],
-  ) {
+  async function call(operation: string, method: "GET" | "POST", path: string, body?: string) {
     const headers: Record<string, string> = { authorization: `Bearer ${await accessToken()}` };
     if (body !== undefined) headers["content-type"] = "application/json";
     let response: Response;
@@ -121,25 +114,12 @@ export function createBigQueryTarget(options: BigQueryTargetOptions): MirrorTarg
       );
     }
     const json = await response.json().catch(() => undefined);
-    if (response.ok || accept.includes(response.status)) return { status: response.status, json };
+    if (response.ok) return { status: response.status, json };
     throw apiError(operation, response.status, json);
   }
 
-  async function createTable(): Promise<void> {
-    const table = JSON.stringify({
-      tableReference: { projectId, datasetId: MIRROR_DATASET, tableId: MIRROR_TABLE },
-      schema: bigQueryTableSchema(),
-    });
-    const tablesPath = `${datasetPath}/${MIRROR_DATASET}/tables`;
-    const first = await call("tables.insert", "POST", tablesPath, table, [404, 409]);
-    if (first.status !== 404) return; // created, or 409: it exists already
-    const dataset = JSON.stringify({ datasetReference: { projectId, datasetId: MIRROR_DATASET }, location });
-    await call("datasets.insert", "POST", datasetPath, dataset, [409]);
-    await call("tables.insert", "POST", tablesPath, table, [409]);
-  }
-
-  /** Runs one MERGE request to completion; returns the rows it inserted or updated. */
-  async function runMerge(body: string): Promise<number> {
+  /** Runs one script request to completion; returns its finished job's answer. */
+  async function runScript(body: string): Promise<QueryResults> {
     const deadline = now() + jobTimeoutMs;
     let result = (await call("jobs.query", "POST", `/projects/${projectId}/queries`, body))
       .json as QueryResults;
@@ -159,7 +139,7 @@ export function createBigQueryTarget(options: BigQueryTargetOptions): MirrorTarg
           "jobs.getQueryResults",
           null,
           "timeout",
-          `MERGE job ${jobId} did not finish within ${jobTimeoutMs} ms; it may still complete, and re-running the export is safe`,
+          `export script job ${jobId} did not finish within ${jobTimeoutMs} ms; it may still complete, and re-running the export is safe`,
         );
       }
       if (pollIntervalMs > 0) await new Promise((resolve) => setTimeout(resolve, pollIntervalMs));
@@ -171,33 +151,40 @@ export function createBigQueryTarget(options: BigQueryTargetOptions): MirrorTarg
       result = (await call("jobs.getQueryResults", "GET", path)).json as QueryResults;
     }
     // A finished job reports failure in errorResult (Job resources) or errors (query answers).
-    // For a single DML statement any error means it did not apply, so any error fails the export.
+    // A script stops at its first failing statement, and the MERGE applies all its rows or none,
+    // so failing the export on any reported error never hides a half-written day.
     const failure = result.status?.errorResult ?? result.errors?.[0];
     if (failure) {
-      throw new BigQueryApiError("MERGE job", null, failure.reason ?? null, failure.message ?? "job failed");
+      throw new BigQueryApiError(
+        "export script",
+        null,
+        failure.reason ?? null,
+        failure.message ?? "job failed",
+      );
     }
-    return Number(result.numDmlAffectedRows ?? 0);
+    return result;
   }
 
   return {
     name: "bigquery",
     ensureTable() {
-      tableEnsured ??= createTable().catch((error) => {
-        tableEnsured = undefined; // let the next call try again
-        throw error;
-      });
-      return tableEnsured;
+      // Nothing to send: every upsert request creates dataset and table when missing, in the
+      // same script as its MERGE (bigquery-merge.ts).
+      return Promise.resolve();
     },
     async upsert(rows: NormalizedRow[]) {
       // Planned in full before the first request, so a too-large day fails before any write.
-      const bodies = mergeRequestBodies(rows, {
-        tableRef: `${projectId}.${MIRROR_DATASET}.${MIRROR_TABLE}`,
+      const bodies = exportRequestBodies(rows, {
+        projectId,
         location,
         timeoutMs: Math.min(jobTimeoutMs, LONG_POLL_MS),
         maxRequestBytes,
       });
       let upserted = 0;
-      for (const body of bodies) upserted += await runMerge(body);
+      for (const body of bodies) {
+        const result = await runScript(body);
+        if (rows.length > 0) upserted += upsertedCount(result); // else a DDL-only script: no result
+      }
       return { upserted };
     },
   };
@@ -211,9 +198,32 @@ interface ErrorProto {
 interface QueryResults {
   jobComplete?: boolean;
   jobReference?: { jobId?: string; location?: string };
-  numDmlAffectedRows?: string;
+  /** The script's result: its last statement's, `SELECT @@row_count AS upserted`. */
+  schema?: { fields?: { name?: string }[] };
+  rows?: { f?: { v?: unknown }[] }[];
   errors?: ErrorProto[];
   status?: { errorResult?: ErrorProto };
+}
+
+/**
+ * The `upserted` value of a finished MERGE script's result. The script ends with that SELECT, so
+ * a missing value is an error (the MERGE did run: a re-run is safe, it is idempotent).
+ */
+function upsertedCount(result: QueryResults): number {
+  const index = result.schema?.fields?.findIndex((f) => f.name === UPSERTED_COLUMN) ?? -1;
+  const value = index < 0 ? undefined : result.rows?.[0]?.f?.[index]?.v;
+  const count = typeof value === "string" ? Number(value) : NaN;
+  if (!Number.isSafeInteger(count) || count < 0) {
+    throw new BigQueryApiError(
+      "export script",
+      null,
+      null,
+      `answer lacks the ${UPSERTED_COLUMN} row count (got ${
+        JSON.stringify(value ?? null)
+      }); the MERGE ran, re-running the export is safe`,
+    );
+  }
+  return count;
 }
 
 /** Google's error shape: {"error": {"code", "message", "errors": [{"reason", ...}], "status"}}. */

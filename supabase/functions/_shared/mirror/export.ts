@@ -9,7 +9,8 @@
 //   3. normalizeRows: one invalid value fails the export here, BEFORE anything is written,
 //      naming row and field (MirrorRowError).
 //   4. target.ensureTable() and target.upsert(rows): one MERGE statement per request (BigQuery:
-//      whole days per statement), so a failure never leaves a half-merged day.
+//      one script per request, its IF NOT EXISTS DDL first, whole days per MERGE), so a failure
+//      never leaves a half-merged day.
 //   5. ops.mirror_export_finish: completed with rows read/upserted and the watermark, or failed
 //      with the error's message (for BigQuery the API's own message). Re-running repairs a failure.
 // A dry run does 2 and 3 only and records nothing.

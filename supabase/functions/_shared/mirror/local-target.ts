@@ -43,19 +43,21 @@ const LOCK_KEY = `${MIRROR_DATASET}.${MIRROR_TABLE}`;
  */
 export function createLocalTarget(sql: postgres.Sql): MirrorTarget {
   let tableEnsured: Promise<void> | undefined;
+  function ensureTable(): Promise<void> {
+    tableEnsured ??= sql.begin(async (tx) => {
+      await tx`select pg_advisory_xact_lock(hashtext(${LOCK_KEY}))`;
+      await tx.unsafe(POSTGRES_TABLE_DDL);
+    }).then(() => undefined, (error) => {
+      tableEnsured = undefined; // let the next call try again
+      throw error;
+    });
+    return tableEnsured;
+  }
   return {
     name: "local",
-    ensureTable() {
-      tableEnsured ??= sql.begin(async (tx) => {
-        await tx`select pg_advisory_xact_lock(hashtext(${LOCK_KEY}))`;
-        await tx.unsafe(POSTGRES_TABLE_DDL);
-      }).then(() => undefined, (error) => {
-        tableEnsured = undefined; // let the next call try again
-        throw error;
-      });
-      return tableEnsured;
-    },
+    ensureTable,
     async upsert(rows: NormalizedRow[]) {
+      await ensureTable(); // cached: no round trip after the first call
       if (rows.length === 0) return { upserted: 0 };
       const result = await sql.begin(async (tx) => {
         await tx`select pg_advisory_xact_lock(hashtext(${LOCK_KEY}))`;

@@ -1,8 +1,9 @@
 // BigQuery mirror schema v1: the one definition of `monitoring.daily_summary`.
 //
-// Everything else is derived from SCHEMA_V1: the BigQuery table schema (here), the row
-// normalizer (normalize.ts), the local Postgres DDL and MERGE (postgres-sql.ts) and the
-// ARRAY<STRUCT> query parameter of the BigQuery MERGE (bigquery-merge.ts). Changing a column
+// Everything else is derived from SCHEMA_V1: the BigQuery column definitions of the table's
+// CREATE TABLE (here; bigquery-merge.ts puts them into the export script), the row normalizer
+// (normalize.ts), the local Postgres DDL and MERGE (postgres-sql.ts) and the ARRAY<STRUCT> query
+// parameter of the BigQuery MERGE (bigquery-merge.ts). Changing a column
 // means changing it here and bumping the version; BigQuery only allows relaxing a column
 // (REQUIRED -> NULLABLE) or appending NULLABLE columns in place.
 //
@@ -19,7 +20,7 @@ export const KEY_COLUMNS = ["company_key", "run_date"] as const;
 export const FINAL_STATUSES = ["success", "partial", "failed", "no_data"] as const;
 export type FinalStatus = (typeof FINAL_STATUSES)[number];
 
-/** Legacy BigQuery type names, as tables.insert and the console show them. */
+/** Legacy BigQuery type names, as the REST table schema and the console show them (GoogleSQL names: TYPE_NAMES). */
 export type ColumnType = "STRING" | "DATE" | "INTEGER" | "FLOAT";
 export type ColumnMode = "REQUIRED" | "NULLABLE";
 
@@ -48,8 +49,8 @@ export type Column = (typeof SCHEMA_V1)[number];
 export type ColumnName = Column["name"];
 
 /**
- * How each column type is spelled elsewhere: `googleSql` in query parameters (GoogleSQL names,
- * which the ARRAY<STRUCT> parameter needs), `postgres` in the local target table. INTEGER is
+ * How each column type is spelled elsewhere: `googleSql` in the BigQuery DDL and query parameters
+ * (GoogleSQL names, which the ARRAY<STRUCT> parameter needs), `postgres` in the local target table. INTEGER is
  * INT64 in BigQuery, hence bigint; FLOAT is FLOAT64, hence double precision (measurements, not
  * money: no NUMERIC needed).
  */
@@ -68,13 +69,16 @@ type ColumnValue<C extends ColumnSpec> = C["mode"] extends "REQUIRED" ? BaseValu
 /** A validated row: numbers as JS numbers, NULLs kept, dates as 'YYYY-MM-DD'. */
 export type NormalizedRow = { -readonly [C in Column as C["name"]]: ColumnValue<C> };
 
-export interface BigQueryTableSchema {
-  fields: { name: string; type: ColumnType; mode: ColumnMode }[];
-}
-
-/** The `schema` member of a tables.insert request body. */
-export function bigQueryTableSchema(): BigQueryTableSchema {
-  return { fields: SCHEMA_V1.map(({ name, type, mode }) => ({ name, type, mode })) };
+/**
+ * The column definitions of the BigQuery table, in order, as GoogleSQL DDL renders them:
+ * `company_key STRING NOT NULL`, ..., `execution_time_sec_best FLOAT64`. REQUIRED is NOT NULL,
+ * NULLABLE has no constraint. `allowed` is not rendered: BigQuery has no CHECK constraints, the
+ * normalizer enforces it before anything is sent.
+ */
+export function bigQueryColumnDefinitions(): string[] {
+  return SCHEMA_V1.map(({ name, type, mode }) =>
+    `${name} ${TYPE_NAMES[type].googleSql}${mode === "REQUIRED" ? " NOT NULL" : ""}`
+  );
 }
 
 /**
@@ -84,8 +88,15 @@ export function bigQueryTableSchema(): BigQueryTableSchema {
 export interface MirrorTarget {
   /** Short label for export records and logs, e.g. "bigquery" or "local". */
   name: string;
-  /** Creates the dataset/schema and table when missing; cheap to call before every upsert. */
+  /**
+   * Makes sure the dataset/schema and table exist when upsert writes; cheap to call before every
+   * upsert. Local: creates them now. BigQuery: sends nothing, because every upsert request runs
+   * the same IF NOT EXISTS DDL at the head of its script (see bigquery-merge.ts).
+   */
   ensureTable(): Promise<void>;
-  /** Idempotent upsert keyed by (company_key, run_date); the last of duplicate keys wins. */
+  /**
+   * Idempotent upsert keyed by (company_key, run_date); the last of duplicate keys wins. Creates
+   * the dataset/schema and table first when missing, also for an empty batch.
+   */
   upsert(rows: NormalizedRow[]): Promise<{ upserted: number }>;
 }

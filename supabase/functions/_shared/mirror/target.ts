@@ -18,8 +18,9 @@ export interface MirrorTargetSource {
   /** Where rows go, for status answers: never a credential. */
   describe: string;
   /**
-   * A target for one export. BigQuery: a fresh target per export, so one export costs the token,
-   * the table check and the MERGE (3 requests). Local: one shared connection pool.
+   * A target for one export. BigQuery: a fresh target per export, so one export costs the token
+   * and one script (CREATE SCHEMA/TABLE IF NOT EXISTS + MERGE): 2 requests, the first export
+   * into a project included. Local: one shared connection pool.
    */
   create(): MirrorTarget;
 }
