@@ -17,14 +17,8 @@
 // BENCH_KEEP=1 keeps the data; BENCH_REUSE=1 measures kept data again without generating.
 import postgres from "postgres";
 import { stackConfig } from "../lib/config.ts";
+import { envInt } from "./env.ts";
 
-function envInt(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (!raw) return fallback;
-  const value = Number(raw.replaceAll("_", ""));
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name}=${raw} is not a positive integer`);
-  return value;
-}
 
 const SOURCES = envInt("BENCH_SOURCES", 2000);
 const DAYS = envInt("BENCH_DAYS", 400);

@@ -21,15 +21,9 @@ import postgres from "postgres";
 import { defineCompanies, FORMATS, postingsOn } from "../fixtures/catalog.ts";
 import { startFixtureServer } from "../fixtures/server.ts";
 import { stackConfig } from "../lib/config.ts";
+import { envInt } from "./env.ts";
 import { pgTypes } from "../../supabase/functions/_shared/db.ts";
 
-function envInt(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (!raw) return fallback;
-  const value = Number(raw.replaceAll("_", ""));
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name}=${raw} is not a positive integer`);
-  return value;
-}
 
 const SOURCES = envInt("BENCH_SOURCES", 200);
 const POSTINGS = envInt("BENCH_POSTINGS", 100);

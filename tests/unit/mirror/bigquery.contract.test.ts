@@ -17,9 +17,14 @@ import {
   TYPE_NAMES,
 } from "../../../supabase/functions/_shared/mirror/schema.ts";
 import { BigQueryStandIn } from "../../../scripts/bigquery-standin/server.ts";
+import {
+  createTestServiceAccount,
+  TEST_CLIENT_EMAIL,
+  type TestServiceAccount,
+} from "../../../scripts/bigquery-standin/service-account.ts";
 
 const PROJECT = "scrape-ops-test";
-const CLIENT_EMAIL = `mirror@${PROJECT}.iam.gserviceaccount.com`;
+const CLIENT_EMAIL = TEST_CLIENT_EMAIL;
 const TABLE_KEY = `${PROJECT}:monitoring.daily_summary`;
 const QUERIES = `POST /bigquery/v2/projects/${PROJECT}/queries`;
 
@@ -113,57 +118,27 @@ function day(runDate: string, companies: number): NormalizedRow[] {
   }));
 }
 
-interface ServiceAccount {
-  keyJson: string;
-  /** The base64 body of the private key PEM: must never show up in an error. */
-  privateKeyBody: string;
-}
-
-async function rsaKeyPair(): Promise<CryptoKeyPair> {
-  return await crypto.subtle.generateKey(
-    {
-      name: "RSASSA-PKCS1-v1_5",
-      modulusLength: 2048,
-      publicExponent: new Uint8Array([1, 0, 1]),
-      hash: "SHA-256",
-    },
-    true,
-    ["sign", "verify"],
-  );
-}
-
-async function serviceAccount(privateKey: CryptoKey, tokenUri: string): Promise<ServiceAccount> {
-  const privateKeyBody = Buffer.from(await crypto.subtle.exportKey("pkcs8", privateKey)).toString("base64");
-  const pem = `-----BEGIN PRIVATE KEY-----\n${
-    privateKeyBody.match(/.{1,64}/g)!.join("\n")
-  }\n-----END PRIVATE KEY-----\n`;
-  const keyJson = JSON.stringify({
-    type: "service_account",
-    project_id: PROJECT,
-    private_key_id: "test-key-1",
-    private_key: pem,
-    client_email: CLIENT_EMAIL,
-    token_uri: tokenUri,
-  });
-  return { keyJson, privateKeyBody };
-}
-
-let keys: CryptoKeyPair;
-let strangerKeys: CryptoKeyPair;
+let owner: TestServiceAccount;
+let stranger: TestServiceAccount;
 let standIn: BigQueryStandIn;
-let account: ServiceAccount;
+let account: { keyJson: string; privateKeyBody: string };
+
+const accountFor = (serviceAccount: TestServiceAccount, tokenUri: string) => ({
+  keyJson: serviceAccount.keyJson(tokenUri),
+  privateKeyBody: serviceAccount.privateKeyBody,
+});
 
 beforeAll(async () => {
-  [keys, strangerKeys] = await Promise.all([rsaKeyPair(), rsaKeyPair()]);
+  [owner, stranger] = await Promise.all([createTestServiceAccount(PROJECT), createTestServiceAccount(PROJECT)]);
 });
 
 beforeEach(async () => {
   standIn = await BigQueryStandIn.start({
-    publicKey: keys.publicKey,
+    publicKey: owner.publicKey,
     clientEmail: CLIENT_EMAIL,
     staticTokens: ["given-token"],
   });
-  account = await serviceAccount(keys.privateKey, standIn.tokenUrl);
+  account = accountFor(owner, standIn.tokenUrl);
 });
 
 afterEach(async () => {
@@ -375,11 +350,11 @@ describe("BigQuery target against the stand-in", () => {
   it("polls jobs.getQueryResults until a slow MERGE job completes", async () => {
     await standIn.close();
     standIn = await BigQueryStandIn.start({
-      publicKey: keys.publicKey,
+      publicKey: owner.publicKey,
       clientEmail: CLIENT_EMAIL,
       pollsBeforeComplete: 2,
     });
-    account = await serviceAccount(keys.privateKey, standIn.tokenUrl);
+    account = accountFor(owner, standIn.tokenUrl);
     const result = await exportRows([SUCCESS, NO_DATA]);
     expect(result).toEqual({ upserted: 2 });
     const polls = standIn.requests.filter((r) => r.method === "GET");
@@ -475,8 +450,7 @@ describe("BigQuery target against the stand-in", () => {
     const collect = async (promise: Promise<unknown>) => messages.push((await rejection(promise)).message);
 
     // A key signed by someone else: the token endpoint rejects the signature.
-    const stranger = await serviceAccount(strangerKeys.privateKey, standIn.tokenUrl);
-    await collect(target({ credentials: { serviceAccountKey: stranger.keyJson } }).upsert([SUCCESS]));
+    await collect(target({ credentials: { serviceAccountKey: stranger.keyJson(standIn.tokenUrl) } }).upsert([SUCCESS]));
     expect(messages[0]).toBe("OAuth token exchange failed: HTTP 400 invalid_grant: Invalid JWT Signature.");
     // Broken key JSON (JSON.parse would quote it) and a broken PEM.
     await collect(
