@@ -108,12 +108,12 @@ describe("POST /report/jobs", () => {
   });
 
   it("answers 400 with the failing fields and writes nothing", async () => {
-    const before = await count("select count(*) as n from ops.jobs");
+    const before = await count("select count(*) as n from ops.jobs where created_by = 'service_role'");
     const bad = await post("/jobs", { worker: 7, run_date: "22.11.2026", type: "scrape", extra: true });
     expect(bad.status).toBe(400);
     const paths = Object.keys(bad.body.error.fields).sort();
     expect(paths).toEqual(expect.arrayContaining(["worker", "run_date"]));
-    expect(await count("select count(*) as n from ops.jobs")).toBe(before);
+    expect(await count("select count(*) as n from ops.jobs where created_by = 'service_role'")).toBe(before);
   });
 
   it("answers 400 for a body that is not JSON", async () => {
@@ -123,10 +123,10 @@ describe("POST /report/jobs", () => {
   });
 
   it("answers 404 for an unknown source and writes nothing", async () => {
-    const before = await count("select count(*) as n from ops.jobs");
+    const before = await count("select count(*) as n from ops.jobs where created_by = 'service_role'");
     const missing = await post("/jobs", { source_key: `${run}-nope`, worker: `${run}-w` });
     expect(missing.status).toBe(404);
-    expect(await count("select count(*) as n from ops.jobs")).toBe(before);
+    expect(await count("select count(*) as n from ops.jobs where created_by = 'service_role'")).toBe(before);
   });
 
   it("answers 404 for unknown routes, 405 for other methods, 400 for a bad job id", async () => {
