@@ -68,9 +68,11 @@ export function createJobsHandler(deps: JobsDeps) {
     const [job] = await sql`
       select * from ops.enqueue(p_type => ${input.type}, p_params => ${sql.json(input.params)},
                                 p_source_id => ${sourceId}, p_created_by => ${caller.actor})`;
+    // the answer shows the job as created, before a woken worker changes it
+    const created = await readJob(caller, job.id);
     const [{ worker }] = await sql`select worker_function as worker from ops.job_types where type = ${input.type}`;
     if (worker) await sql`select ops.dispatch(${worker}, ${sql.json({ job_id: job.id, type: job.type })})`;
-    return json(await readJob(caller, job.id), 201, { location: `/jobs/${job.id}` });
+    return json(created, 201, { location: `/jobs/${job.id}` });
   }
 
   const router = new Router<{ caller: Caller }>("jobs")
