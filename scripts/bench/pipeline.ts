@@ -22,6 +22,7 @@ import { defineCompanies, FORMATS, postingsOn } from "../fixtures/catalog.ts";
 import { startFixtureServer } from "../fixtures/server.ts";
 import { stackConfig } from "../lib/config.ts";
 import { envInt } from "./env.ts";
+import { isTerminal } from "../../supabase/functions/_shared/jobs/api.ts";
 import { pgTypes } from "../../supabase/functions/_shared/db.ts";
 
 
@@ -34,7 +35,6 @@ const TARGET_S = 60;
 const DAY = Number(process.env.BENCH_DAY ?? 0);
 const RUN_DATE = "2026-09-05";
 const PHASES = ["scrape", "snapshot", "lifespan", "repost", "score"];
-const TERMINAL = new Set(["completed", "partial", "failed", "cancelled", "skipped"]);
 
 const config = stackConfig();
 const sql = postgres(config.dbUrl, { max: 2, onnotice: () => {}, types: pgTypes });
@@ -96,7 +96,7 @@ async function main() {
     for (const phase of Object.keys(root.phases)) {
       if (!seenPhases.has(phase)) seenPhases.set(phase, (performance.now() - started) / 1000);
     }
-    if (TERMINAL.has(root.status)) break;
+    if (isTerminal(root.status)) break;
     if (performance.now() - started > TIMEOUT_S * 1000) {
       throw new Error(`pipeline ${rootId} still ${root.status} after ${TIMEOUT_S} s`);
     }

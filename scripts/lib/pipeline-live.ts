@@ -1,6 +1,7 @@
 // Starts a pipeline run through the pipeline function and follows it through
 // the jobs function until it ends, printing each phase and each source as they
 // finish. Shared by `npm run pipeline` and `npm run demo`.
+import { isTerminal } from "../../supabase/functions/_shared/jobs/api.ts";
 import type { StackConfig } from "./config.ts";
 
 export interface PipelineSummary {
@@ -24,7 +25,6 @@ interface JobRow {
 }
 
 const PHASES = ["scrape", "snapshot", "lifespan", "repost", "score"];
-const TERMINAL = new Set(["completed", "partial", "failed", "cancelled", "skipped"]);
 const MARK: Record<string, string> = { completed: "✔", partial: "◐", failed: "✘", cancelled: "⊘", skipped: "·" };
 
 async function api(config: StackConfig, path: string, init: RequestInit = {}) {
@@ -71,7 +71,7 @@ export async function runPipelineLive(config: StackConfig, options: LiveOptions 
         announcedPhases.add(phase);
         log(`── ${phase} (${jobs.length} job${jobs.length === 1 ? "" : "s"})`);
       }
-      for (const job of jobs.filter((j) => TERMINAL.has(j.status) && !reported.has(j.id)).reverse()) {
+      for (const job of jobs.filter((j) => isTerminal(j.status) && !reported.has(j.id)).reverse()) {
         reported.add(job.id);
         const what = job.source ?? job.type;
         const detail = job.error ? `${job.error_category ?? ""} ${job.error}`.trim() : summarize(job.result);
@@ -79,7 +79,7 @@ export async function runPipelineLive(config: StackConfig, options: LiveOptions 
         log(`   ${MARK[job.status] ?? "?"} ${what.padEnd(28)} ${job.status.padEnd(9)} ${seconds.padStart(6)}  ${detail.slice(0, 90)}`);
       }
     }
-    if (TERMINAL.has(root.status)) {
+    if (isTerminal(root.status)) {
       const result = root.result ?? {};
       return {
         id: rootId,

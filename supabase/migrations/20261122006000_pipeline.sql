@@ -260,15 +260,10 @@ declare
   root ops.jobs;
   scrape_jobs integer;
 begin
-  root := ops.enqueue(p_type => 'pipeline',
+  -- running at once, held by this SQL orchestration (exclusive type: P0409 when one runs)
+  root := ops.start_job(p_type => 'pipeline', p_worker => 'sql:pipeline',
     p_params => jsonb_build_object('run_date', v_run_date, 'trigger', p_trigger, 'sources', p_source_keys),
     p_run_date => v_run_date, p_created_by => coalesce(p_created_by, p_trigger));
-  update ops.jobs
-     set status = 'running', attempt = 1, started_at = ops_private.now(), heartbeat_at = ops_private.now(),
-         locked_by = 'sql:pipeline', timeout_at = ops_private.now() + make_interval(secs => lease_seconds),
-         updated_at = ops_private.now()
-   where id = root.id
-  returning * into root;
 
   with created as (
     select ops_private.insert_phase_job(root, 'scrape', null, s.id) as id

@@ -4,6 +4,7 @@
 import { afterAll, beforeAll } from "vitest";
 import { type Company, type CompanySpec, defineCompanies } from "../../scripts/fixtures/catalog.ts";
 import { type FixtureServer, startFixtureServer } from "../../scripts/fixtures/server.ts";
+import { TERMINAL_STATUSES } from "../../supabase/functions/_shared/jobs/api.ts";
 import { functionUrl, stack, superuserSql } from "./stack.ts";
 
 export const SEED = 11;
@@ -118,14 +119,12 @@ export interface JobRow {
   attempt: number;
 }
 
-const TERMINAL = ["completed", "partial", "failed", "cancelled", "skipped"];
-
 /** Polls until the job has one of `statuses` (default: any terminal one). */
 export async function waitForJob(
   sql: Sql,
   jobId: number,
   timeoutMs = 20_000,
-  statuses = TERMINAL,
+  statuses: readonly string[] = TERMINAL_STATUSES,
 ): Promise<JobRow> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

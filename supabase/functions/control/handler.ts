@@ -8,6 +8,7 @@ import { type Caller, requireRole } from "../_shared/auth.ts";
 import { asCaller, type Sql } from "../_shared/db.ts";
 import { sqlErrorResponse } from "../_shared/db-errors.ts";
 import { json } from "../_shared/http.ts";
+import { LOG_LEVELS } from "../_shared/jobs/api.ts";
 import { Router } from "../_shared/router.ts";
 import { queryObject, readJsonBody, validate } from "../_shared/validation.ts";
 
@@ -18,7 +19,6 @@ export interface ControlDeps {
   startedAt?: number;
 }
 
-const LEVELS = ["DEBUG", "INFO", "SUCCESS", "WARNING", "ERROR", "CRITICAL"] as const;
 const SEVERITIES = ["low", "medium", "high", "critical"] as const;
 const isoDate = z.iso.datetime({ offset: true }).or(z.iso.date());
 const limit = z.coerce.number().int().min(1).max(1000).default(100);
@@ -27,7 +27,7 @@ const logFilters = z.object({
   job_id: z.coerce.number().int().positive().optional(),
   run_id: z.coerce.number().int().positive().optional(),
   portal: z.string().min(1).optional(),
-  level: z.enum(LEVELS).optional(),
+  level: z.enum(LOG_LEVELS).optional(),
   start: isoDate.optional(),
   end: isoDate.optional(),
   limit,
@@ -90,18 +90,12 @@ export function createControlHandler({ sql, jwtSecret, startedAt = Date.now() }:
       return json({
         portals: await read(caller, (tx) =>
           tx`
-          select s.key as portal, s.display_name, s.adapter, s.active, s.rate_limit_seconds::float8,
-                 s.breaker_enabled, s.breaker_state, s.breaker_opened_at,
-                 s.breaker_opened_at + make_interval(secs => s.breaker_cooldown_seconds) as breaker_retry_at,
-                 s.consecutive_errors, s.breaker_trip_count, s.last_success_at, s.last_error_at,
-                 coalesce(e.errors_24h, 0)::int as errors_24h, coalesce(e.blocks_24h, 0)::int as blocks_24h
-            from ops.sources s
-            left join lateral (
-              select sum(h.count) as errors_24h,
-                     sum(h.count) filter (where c.is_block) as blocks_24h
-                from ops.error_hourly h join ops.error_categories c using (category)
-               where h.source_id = s.id and h.hour > now() - interval '24 hours') e on true
-           order by s.key`),
+          select source_key as portal, display_name, adapter, active, rate_limit_seconds::float8,
+                 effective_rate_limit_seconds::float8, breaker_enabled, breaker_state, breaker_opened_at,
+                 breaker_retry_at, consecutive_errors, breaker_trip_count, last_success_at, last_error_at,
+                 errors_24h::int, errors_7d::int, blocks_24h::int, blocks_7d::int, top_category_7d,
+                 last_final_status, portal_state
+            from ops.portal_status_v order by source_key`),
       });
     })
     .on("POST", "/rate-limit", async ({ caller, request }) => {

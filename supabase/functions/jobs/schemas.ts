@@ -1,5 +1,6 @@
 // The job types an operator can start by hand, with typed parameters.
 import { z } from "zod";
+import { JOB_STATUSES, LOG_LEVELS } from "../_shared/jobs/api.ts";
 
 const isoDate = z.iso.date();
 
@@ -43,8 +44,6 @@ export const startJobSchema = z.discriminatedUnion("type", [
 
 export type StartJob = z.infer<typeof startJobSchema>;
 
-export const JOB_STATUSES = ["pending", "running", "completed", "partial", "failed", "cancelled", "skipped"] as const;
-export const LOG_LEVELS = ["DEBUG", "INFO", "SUCCESS", "WARNING", "ERROR", "CRITICAL"] as const;
 
 export const listJobsQuery = z.object({
   type: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/).optional(),

@@ -6,11 +6,11 @@
 // within a job). Woken by NOTIFY; ends cleanly at maxDurationMs and the client
 // reconnects with its last event id.
 import type { Sql } from "../_shared/db.ts";
+import { isTerminal } from "../_shared/jobs/api.ts";
 import { type JobEvents, WakeSignal } from "../_shared/job-events.ts";
 import { type SseSink, type SseStreamOptions, sseResponse } from "../_shared/sse.ts";
 
 const PAGE = 500;
-const TERMINAL = new Set(["completed", "partial", "failed", "cancelled", "skipped"]);
 
 interface LogLine {
   id: number;
@@ -63,7 +63,7 @@ export function streamJob({ sql, events, options }: StreamDeps, jobId: number, a
           lastProgress = progress;
         }
         if (logs.length === PAGE) continue; // more backlog: keep reading before waiting
-        if (TERMINAL.has(job.status)) {
+        if (isTerminal(job.status)) {
           sink.send({
             event: "done",
             data: { status: job.status, error: job.error, error_category: job.error_category, finished_at: job.finished_at },

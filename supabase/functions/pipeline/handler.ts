@@ -91,22 +91,16 @@ export function createPipelineHandler(deps: PipelineDeps) {
       return json({ runs });
     })
     .on("GET", "/stats", async ({ caller }) => {
-      const [stats] = await asCaller(sql, caller.claims, (tx) =>
-        tx`
-        with runs as (
-          select * from ops.jobs where type = 'pipeline' and created_at > now() - interval '7 days'),
-        children as (
-          select j.* from ops.jobs j join runs r on j.root_id = r.id)
-        select (select count(*) from runs)::int as runs,
-               (select count(*) from runs where status = 'completed')::int as completed,
-               (select count(*) from runs where status = 'partial')::int as partial,
-               (select count(*) from runs where status = 'failed')::int as failed,
-               (select round(count(*) filter (where status = 'completed')::numeric / nullif(count(*) filter (where finished_at is not null), 0), 4)::float8 from runs) as success_rate,
-               (select round(avg(extract(epoch from finished_at - started_at))::numeric, 1)::float8 from runs where finished_at is not null) as avg_duration_seconds,
-               (select count(*) from children)::int as jobs,
-               (select coalesce(jsonb_object_agg(status, n), '{}') from (select status, count(*) as n from children group by status) x) as jobs_by_status,
-               (select coalesce(jsonb_object_agg(type, n), '{}') from (select type, count(*) as n from children group by type) x) as jobs_by_type`);
-      return json({ window_days: 7, ...stats });
+      const { stats, jobTypes } = await asCaller(sql, caller.claims, async (tx) => ({
+        stats: (await tx`select * from ops.pipeline_stats_v where window_days = 7`)[0],
+        jobTypes: await tx`select * from ops.job_type_stats_v order by type`,
+      }));
+      return json({
+        ...stats,
+        jobs_by_type: Object.fromEntries(jobTypes.map((t) => [t.type, t.jobs])),
+        // ops.job_type_stats_v covers the last 30 days
+        job_types: jobTypes,
+      });
     });
 
   return apiHandler({ router, jwtSecret });

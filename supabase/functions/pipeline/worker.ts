@@ -7,7 +7,7 @@
 // Loops until no such job is left or the time budget is spent (the sweeper
 // re-dispatches leftovers).
 import type { Sql } from "../_shared/db.ts";
-import { claimAndRun, type JobContext, type Json, type WorkOutcome } from "../_shared/jobs/mod.ts";
+import { claimAndRun, isTerminal, type JobContext, type Json, type WorkOutcome } from "../_shared/jobs/mod.ts";
 import { startPipelineRun } from "../_shared/pipeline-start.ts";
 
 export const PHASE_TYPES = ["snapshot", "lifespan", "repost", "score"];
@@ -20,8 +20,6 @@ export interface PipelineWorkerOptions {
   pollMs?: number;
   scrapeWorkers?: number;
 }
-
-const TERMINAL = new Set(["completed", "partial", "failed", "cancelled", "skipped"]);
 
 function datesBetween(from: string, to: string): string[] {
   const dates: string[] = [];
@@ -71,7 +69,7 @@ export async function runPipelineWork(sql: Sql, options: PipelineWorkerOptions) 
       for (;;) {
         ctx.throwIfAborted();
         const [root] = await sql`select status from ops.jobs where id = ${pipelineId}`;
-        if (TERMINAL.has(root.status)) {
+        if (isTerminal(root.status)) {
           runs[date] = root.status;
           ctx.log.info(`backfill ${date}: pipeline ${pipelineId} ${root.status}`);
           break;

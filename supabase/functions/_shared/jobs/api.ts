@@ -16,6 +16,11 @@ export const LOG_LEVELS = ["DEBUG", "INFO", "SUCCESS", "WARNING", "ERROR", "CRIT
 export type LogLevel = (typeof LOG_LEVELS)[number];
 export const TERMINAL_STATUSES = ["completed", "partial", "failed", "cancelled", "skipped"] as const;
 export type TerminalStatus = (typeof TERMINAL_STATUSES)[number];
+export const JOB_STATUSES = ["pending", "running", ...TERMINAL_STATUSES] as const;
+
+export function isTerminal(status: string): status is TerminalStatus {
+  return (TERMINAL_STATUSES as readonly string[]).includes(status);
+}
 
 export interface LogLine {
   level: LogLevel;
