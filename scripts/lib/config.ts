@@ -40,6 +40,8 @@ export interface StackConfig {
   external: boolean;
   dbPort: number;
   apiPort: number;
+  /** Where the local stack serves the operations console (web/dist); Supabase Studio's local port by default. */
+  consolePort: number;
   /** Superuser connection used by scripts, migrations and tests. */
   dbUrl: string;
   /** Base URL of the API gateway: functions live under /functions/v1/<name>. */
@@ -59,6 +61,7 @@ export function stackConfig(): StackConfig {
     external,
     dbPort,
     apiPort,
+    consolePort: port("SCRAPE_OPS_CONSOLE_PORT", 54323),
     dbUrl: process.env.SUPABASE_DB_URL ?? `postgresql://postgres:postgres@127.0.0.1:${dbPort}/postgres`,
     supabaseUrl: process.env.SUPABASE_URL ?? `http://127.0.0.1:${apiPort}`,
     jwtSecret,
