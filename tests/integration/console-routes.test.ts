@@ -70,10 +70,10 @@ describe("runs and days", () => {
     const q = `from=${DAY}&to=${DAY}&sort=items_found&order=asc&limit=2`;
     const first = await get(`control/runs?${q}`);
     expect(first.status).toBe(200);
-    const ours = (rows: { source: string }[]) => rows.filter((r) => keys.includes(r.source));
+    const ours = (rows: { source: string; items_found: number }[]) => rows.filter((r) => keys.includes(r.source));
     expect(first.body.limit).toBe(2);
     const all = await get(`control/runs?from=${DAY}&to=${DAY}&sort=items_found&order=asc&limit=500`);
-    expect(ours(all.body.runs).map((r: { items_found: number }) => r.items_found)).toEqual([10, 20, 30]);
+    expect(ours(all.body.runs).map((r) => r.items_found)).toEqual([10, 20, 30]);
     expect(all.body.total).toBeGreaterThanOrEqual(3);
     const second = await get(`control/runs?${q}&offset=2`);
     expect([...first.body.runs, ...second.body.runs].map((r: { job_id: number }) => r.job_id))

@@ -36,7 +36,7 @@ export function LineChart({ title, x, series, height = 220, yLabel, percent }: {
       bands,
       axes: [{}, { label: yLabel, values: percent ? (_u, v) => v.map((n) => `${(n * 100).toFixed(0)}%`) : undefined }],
       scales: { x: { time: true } },
-      series: [{}, ...series.map((s) => ({ label: s.label, stroke: s.color, dash: s.dash, width: 2, points: { show: x.length < 40 } }))],
+      series: [{}, ...series.map((s) => ({ label: s.label, stroke: s.color, dash: s.dash, width: 2, points: { show: true, size: 5 } }))],
     }, [x, ...series.map((s) => s.values)] as uPlot.AlignedData, box.current);
     const resize = new ResizeObserver(() => plot.setSize({ width: box.current?.clientWidth || width, height }));
     resize.observe(box.current);

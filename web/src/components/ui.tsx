@@ -9,7 +9,7 @@ const STATUS_TONE: Record<string, string> = {
   partial: "warn", running: "info", pending: "muted", degraded: "warn", acknowledged: "muted", snoozed: "muted",
   failed: "bad", no_data: "bad", breaker_open: "bad", open: "bad", critical: "bad", high: "bad",
   cancelled: "muted", skipped: "muted", disabled: "muted", paused: "muted", medium: "warn", low: "muted",
-  half_open: "warn", closed: "ok", stale: "bad",
+  half_open: "warn", closed: "ok", stale: "bad", ok: "ok", warning: "warn", breach: "bad",
 };
 
 /** A status word with its colour; the word is always shown (never colour alone). */

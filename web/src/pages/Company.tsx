@@ -4,7 +4,7 @@
 import { useMemo } from "react";
 import { Bars, LineChart } from "../components/Chart.tsx";
 import { Badge, BlockRate, DataTable, ErrorBox, Loading, Section, Stat } from "../components/ui.tsx";
-import { dateTime, duration, num, percent } from "../format.ts";
+import { addDays, berlinToday, dateTime, duration, num, percent } from "../format.ts";
 import { useApi } from "../hooks.ts";
 import { href, navigate, type Route } from "../router.ts";
 
@@ -24,24 +24,29 @@ export function Company({ companyKey, route }: { companyKey: string; route: Rout
   const data = useApi<CompanyAnswer>(`control/companies/${encodeURIComponent(companyKey)}?days=${days}`);
   const d = data.data;
   const charts = useMemo(() => {
-    const t = d?.trend ?? [];
-    const x = t.map((r) => Date.parse(`${r.run_date}T00:00:00Z`) / 1000);
-    const band = (sign: number) => t.map((r) => r.baseline_jobs_processed_14d == null ? null : Math.max(0, r.baseline_jobs_processed_14d + sign * 2 * (r.baseline_stddev_14d ?? 0)));
+    // every day of the period on the x axis, a gap where there was no run
+    const byDay = new Map((d?.trend ?? []).map((r) => [r.run_date, r]));
+    const today = berlinToday();
+    const dates = Array.from({ length: days }, (_, i) => addDays(today, i - days + 1));
+    const t = dates.map((date) => byDay.get(date));
+    const x = dates.map((date) => Date.parse(`${date}T00:00:00Z`) / 1000);
+    const band = (sign: number) => t.map((r) => r?.baseline_jobs_processed_14d == null ? null : Math.max(0, r.baseline_jobs_processed_14d + sign * 2 * (r.baseline_stddev_14d ?? 0)));
     return {
       x,
+      any: byDay.size > 0,
       items: [
-        { label: "items", color: "#2563eb", values: t.map((r) => r.jobs_processed_best) },
-        { label: "baseline", color: "#16a34a", dash: [6, 4], values: t.map((r) => r.baseline_jobs_processed_14d) },
+        { label: "items", color: "#2563eb", values: t.map((r) => r?.jobs_processed_best ?? null) },
+        { label: "baseline", color: "#16a34a", dash: [6, 4], values: t.map((r) => r?.baseline_jobs_processed_14d ?? null) },
         { label: "baseline + 2σ", color: "#94a3b8", values: band(1), bandTo: 3 },
         { label: "baseline − 2σ", color: "#94a3b8", values: band(-1) },
       ],
       rates: [
-        { label: "fail rate", color: "#dc2626", values: t.map((r) => r.http_fail_rate_sum) },
-        { label: "block rate", color: "#d97706", values: t.map((r) => r.http_block_rate_sum) },
+        { label: "fail rate", color: "#dc2626", values: t.map((r) => r?.http_fail_rate_sum ?? null) },
+        { label: "block rate", color: "#d97706", values: t.map((r) => r?.http_block_rate_sum ?? null) },
       ],
-      times: [{ label: "run time (s)", color: "#7c3aed", values: t.map((r) => r.execution_time_sec_best) }],
+      times: [{ label: "run time (s)", color: "#7c3aed", values: t.map((r) => r?.execution_time_sec_best ?? null) }],
     };
-  }, [d]);
+  }, [d, days]);
   const slo = d?.slo;
 
   return (
@@ -68,13 +73,13 @@ export function Company({ companyKey, route }: { companyKey: string; route: Rout
           </Section>
           <div className="grid2">
             <Section title="Items against the baseline band">
-              {charts.x.length ? <LineChart title="items per day" x={charts.x} series={charts.items} /> : <p className="hint">No runs in this period.</p>}
+              {charts.any ? <LineChart title="items per day" x={charts.x} series={charts.items} /> : <p className="hint">No runs in this period.</p>}
             </Section>
             <Section title="Fail and block rates">
-              {charts.x.length ? <LineChart title="rates per day" x={charts.x} series={charts.rates} percent /> : <p className="hint">No runs.</p>}
+              {charts.any ? <LineChart title="rates per day" x={charts.x} series={charts.rates} percent /> : <p className="hint">No runs.</p>}
             </Section>
             <Section title="Run times">
-              {charts.x.length ? <LineChart title="run time per day" x={charts.x} series={charts.times} /> : <p className="hint">No runs.</p>}
+              {charts.any ? <LineChart title="run time per day" x={charts.x} series={charts.times} /> : <p className="hint">No runs.</p>}
             </Section>
             <Section title="Errors by category">
               <Bars title={`occurrences, last ${days} days`} items={d.errors_by_category.map((e) => ({ label: e.category, value: e.occurrences }))} />

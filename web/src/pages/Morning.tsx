@@ -1,33 +1,36 @@
-// Home: last night at a glance. Health per status for a Berlin date, the
-// problems with cause, since when and what to do, alerts (acknowledge,
-// snooze), mirror freshness, and a banner when silent failures occurred.
-import { api, query } from "../api.ts";
+// Home: last night at a glance, from the morning digest (GET /control/digest,
+// one SQL function decides everything shown here): health per status for a
+// Berlin date, the problems with root cause, since when and what to do,
+// alerts (acknowledge, snooze), mirror freshness, and a banner when silent
+// failures occurred in the last 24 h.
+import { useEffect, useState } from "react";
+import { api, ApiError, query } from "../api.ts";
 import { useCanAct } from "../App.tsx";
 import { suggestedAction } from "../advice.ts";
 import { Badge, ConfirmButton, ErrorBox, Loading, Section, Stat } from "../components/ui.tsx";
-import { addDays, berlinToday, daysBetween, num, percent } from "../format.ts";
+import { addDays, berlinToday, num } from "../format.ts";
 import { useApi } from "../hooks.ts";
 import { href, navigate, type Route } from "../router.ts";
 
-export interface DayRow extends Record<string, unknown> {
-  company_key: string;
-  display_name: string;
-  run_date: string;
-  final_status: string;
-  problem_reasons: string[];
-  best_job_id: number | null;
-  jobs_processed_best: number | null;
-  baseline_jobs_processed_14d: number | null;
-  http_block_rate_sum: number | null;
-  error_category: string | null;
-  error: string | null;
-  problem_since: string | null;
+interface Action {
+  key: string;
+  title: string;
+  action: string;
 }
 
-interface DaysAnswer {
-  days: DayRow[];
-  total: number;
-  counts: Record<string, number>;
+interface Problem {
+  company_key: string;
+  display_name: string;
+  final_status: string;
+  problem_reasons: string[];
+  warnings?: string[];
+  change?: string;
+  problem_since: string | null;
+  days: number | null;
+  jobs_processed_best: number | null;
+  baseline_jobs_processed_14d: number | null;
+  root_cause: { category: string; description?: string; message: string | null; job_id: number | null; through_breaker?: boolean } | null;
+  suggested_action: Action | null;
 }
 
 interface Alert {
@@ -37,20 +40,96 @@ interface Alert {
   source_key: string | null;
   since: string | null;
   message: string;
-  state?: string;
+  state: string;
+}
+
+export interface Digest {
+  date: string;
+  health: { companies: number; success: number; partial: number; failed: number; no_data: number; problems: number };
+  changes?: { new: string[]; recovered: string[]; still_failing: string[] };
+  problems: Problem[];
+  alerts: { open: number; items: Alert[] } | null;
+  mirror: { is_fresh: boolean; is_stale: boolean; reason: string | null } | null;
+}
+
+interface DayRow {
+  company_key: string;
+  display_name: string;
+  final_status: string;
+  problem_reasons: string[];
+  best_job_id: number | null;
+  jobs_processed_best: number | null;
+  baseline_jobs_processed_14d: number | null;
+  error_category: string | null;
+  error: string | null;
+  problem_since: string | null;
+}
+
+/**
+ * Until the control function answers /control/digest, the same page from the per-day route
+ * (counts and problems), the mirror status and the alerts route.
+ */
+async function digestFromDays(date: string): Promise<Digest> {
+  const [all, problems, mirror, alerts] = await Promise.all([
+    api<{ total: number; counts: Record<string, number> }>(`control/days${query({ from: date, to: date, limit: 1 })}`),
+    api<{ days: DayRow[] }>(`control/days${query({ from: date, to: date, problems_only: true, sort: "final_status", order: "asc", limit: 500 })}`),
+    api<{ freshness: Digest["mirror"] }>("mirror/status?limit=1"),
+    api<{ alerts: Alert[] }>("control/alerts?state=open").catch(() => null),
+  ]);
+  const c = all.counts;
+  return {
+    date,
+    health: { companies: all.total, success: c.success, partial: c.partial, failed: c.failed, no_data: c.no_data, problems: all.total - c.success },
+    problems: problems.days.map((d) => ({
+      ...d,
+      days: d.problem_since ? Math.round((Date.parse(date) - Date.parse(d.problem_since)) / 86_400_000) + 1 : null,
+      root_cause: d.error_category ? { category: d.error_category, message: d.error, job_id: d.best_job_id } : null,
+      suggested_action: { key: "", title: "", action: suggestedAction(d.problem_reasons, d.error_category) },
+    })),
+    alerts: alerts ? { open: alerts.alerts.length, items: alerts.alerts } : null,
+    mirror: mirror.freshness,
+  };
+}
+
+async function loadDigest(date: string): Promise<Digest> {
+  try {
+    return await api<Digest>(`control/digest${query({ date })}`);
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404 && error.code === "not_found" && /no route/.test(error.message)) {
+      return await digestFromDays(date);
+    }
+    throw error;
+  }
+}
+
+
+function useDigest(date: string) {
+  const [digest, setDigest] = useState<Digest | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [tick, setTick] = useState(0);
+  useEffect(() => {
+    let live = true;
+    setDigest(null);
+    loadDigest(date).then((d) => live && (setDigest(d), setError(null)), (e) => live && setError(e));
+    return () => {
+      live = false;
+    };
+  }, [date, tick]);
+  return { digest, error, reload: () => setTick((t) => t + 1) };
 }
 
 export function Morning({ route }: { route: Route }) {
   const date = route.params.get("date") ?? berlinToday();
   const canAct = useCanAct();
-  const health = useApi<DaysAnswer>(`control/days${query({ from: date, to: date, limit: 1 })}`);
-  const problems = useApi<DaysAnswer>(
-    `control/days${query({ from: date, to: date, problems_only: true, sort: "final_status", order: "asc", limit: 500 })}`,
-  );
-  const alerts = useApi<{ alerts: Alert[] }>(`control/alerts${query({ state: "open" })}`);
-  const mirror = useApi<{ freshness: { is_fresh: boolean; is_stale: boolean; reason: string | null; export_finished_at: string | null } | null }>("mirror/status?limit=1");
+  const { digest, error, reload } = useDigest(date);
   const silent = useApi<{ silent_failures: { source_key: string; run_date: string; message: string; job_id: number }[] }>("control/silent-failures?days=1");
-  const counts = health.data?.counts;
+  const h = digest?.health;
+  const mirror = digest?.mirror;
+
+  const alertAction = async (alert: Alert, path: string, body: object) => {
+    await api(`control/alerts/${encodeURIComponent(alert.alert_id)}/${path}`, { method: "POST", body });
+    reload();
+  };
 
   return (
     <>
@@ -70,92 +149,85 @@ export function Morning({ route }: { route: Route }) {
         </div>
       )}
 
+      <ErrorBox error={error} />
+      <Loading loading={!digest && !error} />
       <Section title={`Health on ${date}`}>
-        <ErrorBox error={health.error} />
         <div className="stats" data-testid="health">
-          <Stat label="companies" value={num(health.data?.total)} />
-          <Stat label="success" value={num(counts?.success)} tone="ok" />
-          <Stat label="partial" value={num(counts?.partial)} tone="warn" />
-          <Stat label="failed" value={num(counts?.failed)} tone="bad" />
-          <Stat label="no data" value={num(counts?.no_data)} tone="bad" />
-          <Stat label="mirror" value={mirror.data?.freshness ? (mirror.data.freshness.is_fresh ? "fresh" : mirror.data.freshness.is_stale ? "stale" : "not yet") : "–"}
-            tone={mirror.data?.freshness?.is_fresh ? "ok" : mirror.data?.freshness?.is_stale ? "bad" : "warn"} />
+          <Stat label="companies" value={num(h?.companies)} />
+          <Stat label="success" value={num(h?.success)} tone="ok" />
+          <Stat label="partial" value={num(h?.partial)} tone="warn" />
+          <Stat label="failed" value={num(h?.failed)} tone="bad" />
+          <Stat label="no data" value={num(h?.no_data)} tone="bad" />
+          <Stat label="mirror" value={mirror ? (mirror.is_fresh ? "fresh" : mirror.is_stale ? "stale" : "not yet") : "–"}
+            tone={mirror?.is_fresh ? "ok" : mirror?.is_stale ? "bad" : "warn"} />
         </div>
-        {mirror.data?.freshness?.reason && <p className="hint">Mirror: {mirror.data.freshness.reason}</p>}
+        {mirror?.reason && <p className="hint">Mirror: {mirror.reason}</p>}
+        {digest?.changes && (
+          <p className="hint">
+            Since the day before: {digest.changes.new.length} new, {digest.changes.still_failing.length} still failing,{" "}
+            {digest.changes.recovered.length} recovered{digest.changes.recovered.length ? ` (${digest.changes.recovered.join(", ")})` : ""}.
+          </p>
+        )}
       </Section>
 
-      <Section title={`Problems (${problems.data?.total ?? "…"})`}>
-        <Loading loading={problems.loading} />
-        <ErrorBox error={problems.error} />
+      <Section title={`Problems (${digest?.problems.length ?? "…"})`}>
         <ul className="problems" data-testid="problems">
-          {problems.data?.days.map((p) => (
+          {digest?.problems.map((p) => (
             <li key={p.company_key} className="problem">
               <div className="problem-head">
                 <Badge value={p.final_status} />
                 <a href={href(`/company/${p.company_key}`)}><strong>{p.display_name || p.company_key}</strong></a>
                 <span className="muted">({p.company_key})</span>
+                {p.change && <Badge value={p.change} />}
               </div>
               <dl>
                 <dt>Cause</dt>
                 <dd data-testid="cause">
                   {p.problem_reasons.map((r) => r.replace(/_/g, " ")).join(", ")}
-                  {p.error_category && <> · <Badge value={p.error_category} /></>}
-                  {p.error && <span className="muted"> · {p.error}</span>}
+                  {p.root_cause && <> · <Badge value={p.root_cause.category} title={p.root_cause.description} /></>}
+                  {p.root_cause?.through_breaker && <span className="muted"> (the failure that opened the breaker)</span>}
+                  {p.root_cause?.message && <span className="muted"> · {p.root_cause.message}</span>}
                 </dd>
                 <dt>Since</dt>
-                <dd>{p.problem_since ? `${p.problem_since} (${daysBetween(p.problem_since, date) + 1} days)` : "as far back as we have data"}</dd>
+                <dd>{p.problem_since ? `${p.problem_since} (${p.days} days)` : "as far back as we have data"}</dd>
                 <dt>Items</dt>
-                <dd>{num(p.jobs_processed_best)} vs baseline {num(p.baseline_jobs_processed_14d, 1)} · block rate {percent(p.http_block_rate_sum)}</dd>
+                <dd>{num(p.jobs_processed_best)} vs baseline {num(p.baseline_jobs_processed_14d, 1)}</dd>
                 <dt>Do</dt>
-                <dd>{suggestedAction(p.problem_reasons, p.error_category)}</dd>
+                <dd>{p.suggested_action ? <>{p.suggested_action.title && <strong>{p.suggested_action.title}: </strong>}{p.suggested_action.action}</> : "Open the company's runs and errors."}</dd>
               </dl>
               <div className="links">
-                {p.best_job_id && <a href={href(`/jobs/${p.best_job_id}`)}>its job #{p.best_job_id}</a>}
+                {p.root_cause?.job_id && <a href={href(`/jobs/${p.root_cause.job_id}`)}>its job #{p.root_cause.job_id}</a>}
                 <a href={href("/runs", { company: p.company_key, from: addDays(date, -6), to: date })}>runs</a>
                 <a href={href("/errors", { portal: p.company_key })}>errors</a>
               </div>
             </li>
           ))}
-          {problems.data && problems.data.days.length === 0 && <li>No problems on {date}.</li>}
+          {digest && digest.problems.length === 0 && <li>No problems on {date}.</li>}
         </ul>
       </Section>
 
-      <Section title="Alerts">
-        {alerts.error?.status === 404
-          ? <p className="hint">This API has no alerts route yet.</p>
-          : <ErrorBox error={alerts.error} />}
+      <Section title={`Alerts${digest?.alerts ? ` (${digest.alerts.items.length})` : ""}`}>
+        {digest && !digest.alerts && <p className="hint">This API has no alerts route yet.</p>}
         <ul className="alerts" data-testid="alerts">
-          {alerts.data?.alerts.map((a) => (
+          {digest?.alerts?.items.map((a) => (
             <li key={a.alert_id}>
-              <Badge value={a.severity} /> <strong>{a.rule.replace(/_/g, " ")}</strong>
+              <Badge value={a.severity} /> <strong>{a.rule.replace(/_/g, " ")}</strong> <Badge value={a.state} />
               {a.source_key && <> · <a href={href(`/company/${a.source_key}`)}>{a.source_key}</a></>}
               {a.since && <span className="muted"> since {a.since}</span>}
               <div>{a.message}</div>
-              {canAct && (
+              {canAct && a.state === "open" && (
                 <div className="actions">
                   <ConfirmButton label="Acknowledge" question={`Acknowledge “${a.message}”?`}
-                    onConfirm={async () => {
-                      await api(`control/alerts/${encodeURIComponent(a.alert_id)}/ack`, { method: "POST", body: {} });
-                      alerts.reload();
-                    }} />
+                    onConfirm={() => alertAction(a, "ack", {})} />
                   <ConfirmButton label="Snooze 24 h" question="Snooze this alert for 24 hours?"
-                    onConfirm={async () => {
-                      await api(`control/alerts/${encodeURIComponent(a.alert_id)}/snooze`, {
-                        method: "POST",
-                        body: { until: new Date(Date.now() + 86_400_000).toISOString() },
-                      });
-                      alerts.reload();
-                    }} />
+                    onConfirm={() => alertAction(a, "snooze", { until: new Date(Date.now() + 86_400_000).toISOString() })} />
                   <ConfirmButton label="Snooze until it changes" question="Snooze this alert until its value changes?"
-                    onConfirm={async () => {
-                      await api(`control/alerts/${encodeURIComponent(a.alert_id)}/snooze`, { method: "POST", body: { until_change: true } });
-                      alerts.reload();
-                    }} />
+                    onConfirm={() => alertAction(a, "snooze", { until_change: true })} />
                 </div>
               )}
             </li>
           ))}
-          {alerts.data && alerts.data.alerts.length === 0 && <li>No open alerts.</li>}
+          {digest?.alerts && digest.alerts.items.length === 0 && <li>No alerts.</li>}
         </ul>
       </Section>
     </>
