@@ -44,7 +44,7 @@ create table ops.jobs (
   status text not null default 'pending'
     check (status in ('pending', 'running', 'completed', 'partial', 'failed', 'cancelled', 'skipped')),
   priority integer not null default 0,
-  run_after timestamptz not null default now(),
+  run_after timestamptz not null default ops_private.now(),
 
   attempt integer not null default 0 check (attempt >= 0),
   max_attempts integer not null default 3 check (max_attempts >= 1),
@@ -72,10 +72,10 @@ create table ops.jobs (
   error_category text,
 
   created_by text,
-  created_at timestamptz not null default now(),
+  created_at timestamptz not null default ops_private.now(),
   started_at timestamptz,
   finished_at timestamptz,
-  updated_at timestamptz not null default now(),
+  updated_at timestamptz not null default ops_private.now(),
 
   check ((status in ('completed', 'partial', 'failed', 'cancelled', 'skipped')) = (finished_at is not null))
 );

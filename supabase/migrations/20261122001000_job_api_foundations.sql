@@ -25,27 +25,9 @@
 --     {"code": "<name above>"} plus the facts (e.g. the running job's id,
 --     type and started_at for P0409), so callers never parse the message.
 --
---   * Clock: every function reads the time from ops_private.now(), which is
---     now() unless the transaction-local GUC `ops.now` holds a timestamp.
---     Tests freeze the clock with `set local ops.now = '2026-11-22 02:00+00'`.
---     Production never sets it. (The transaction start time is the default,
---     exactly like now(): all rows of one call share one timestamp.)
+--   * Clock: every function reads the time from ops_private.now() (defined
+--     with the schemas in 20261122000200_ops_schema.sql).
 -- ===========================================================================
-
--- ---------------------------------------------------------------------------
--- The clock
--- ---------------------------------------------------------------------------
-create or replace function ops_private.now()
-returns timestamptz
-language sql
-stable
-set search_path = ''
-as $$
-  select coalesce(nullif(pg_catalog.current_setting('ops.now', true), '')::timestamptz, pg_catalog.now())
-$$;
-
-comment on function ops_private.now() is
-  'now(), unless the GUC ops.now holds a timestamp (tests freeze the clock with set local ops.now = ...).';
 
 -- ---------------------------------------------------------------------------
 -- Raising API errors: SQLSTATE + human message + JSON detail
@@ -201,8 +183,7 @@ create index jobs_running_timeout_idx on ops.jobs (timeout_at) where status = 'r
 -- Privileges of the helpers
 -- ---------------------------------------------------------------------------
 revoke all on function
-  ops_private.now(), ops_private.api_error(text, text, jsonb), ops_private.actor(),
+  ops_private.api_error(text, text, jsonb), ops_private.actor(),
   ops_private.require_operator(), ops_private.jsonb_add(jsonb, jsonb), ops_private.berlin_date(timestamptz)
   from public;
-grant execute on function ops_private.now(), ops_private.berlin_date(timestamptz)
-  to authenticated, service_role;
+grant execute on function ops_private.berlin_date(timestamptz) to authenticated, service_role;

@@ -53,7 +53,7 @@ as $$
 declare
   deleted integer;
 begin
-  delete from cron.job_run_details where end_time < now() - keep;
+  delete from cron.job_run_details where end_time < ops_private.now() - keep;
   get diagnostics deleted = row_count;
   return deleted;
 end
