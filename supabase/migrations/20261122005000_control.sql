@@ -42,7 +42,6 @@ declare
   old_row jsonb := to_jsonb(old) - 'updated_at';
   new_row jsonb := to_jsonb(new) - 'updated_at';
   changed text[];
-  claims jsonb := auth.jwt();
 begin
   if auth.role() = 'service_role' then
     return new;
@@ -53,15 +52,9 @@ begin
   if changed is null then
     return new;
   end if;
-  insert into ops.audit_log (actor, actor_role, action, target, before, after)
-  values (
-    coalesce(claims ->> 'email', claims ->> 'sub', session_user),
-    coalesce(ops_private.ops_role(), case when coalesce(claims ->> 'role', '') = '' then 'database:' || session_user else 'none' end),
-    tg_argv[0],
-    tg_table_name || ':' || coalesce(new_row ->> 'key', ''),
+  perform ops_private.audit(tg_argv[0], tg_table_name || ':' || coalesce(new_row ->> 'key', ''),
     (select jsonb_object_agg(k, old_row -> k) from unnest(changed) k),
-    (select jsonb_object_agg(k, new_row -> k) from unnest(changed) k)
-  );
+    (select jsonb_object_agg(k, new_row -> k) from unnest(changed) k));
   return new;
 end
 $$;
