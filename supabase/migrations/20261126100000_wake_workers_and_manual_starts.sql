@@ -101,6 +101,32 @@ comment on function ops.wake(text, text) is
   'Dispatches {"action": "work", "trigger"} to each worker function (or only p_worker) that has runnable jobs; returns how many were woken.';
 
 -- ---------------------------------------------------------------------------
+-- ops_private.startable_source: the source a new job may be started for, by key
+-- (P0404 unknown, P0409 source_paused); manual starts and reported runs
+-- ---------------------------------------------------------------------------
+create or replace function ops_private.startable_source(p_source_key text)
+returns ops.sources
+language plpgsql
+stable
+set search_path = ''
+as $$
+declare
+  v_source ops.sources;
+begin
+  select * into v_source from ops.sources s where s.key = p_source_key;
+  if not found then
+    perform ops_private.api_error('P0404', format('unknown source %s', p_source_key),
+      jsonb_build_object('code', 'not_found', 'entity', 'source', 'source_key', p_source_key));
+  end if;
+  if not v_source.active then
+    perform ops_private.api_error('P0409', format('source %s is paused', p_source_key),
+      jsonb_build_object('code', 'source_paused', 'source_key', p_source_key));
+  end if;
+  return v_source;
+end
+$$;
+
+-- ---------------------------------------------------------------------------
 -- ops.start_manual_job
 -- ---------------------------------------------------------------------------
 create or replace function ops.start_manual_job(p_type text, p_params jsonb default '{}'::jsonb)
@@ -124,15 +150,7 @@ begin
     v_job := ops_private.job_or_404((v_run ->> 'pipeline_id')::bigint);
   else
     if v_params ? 'source' then
-      select * into v_source from ops.sources where key = v_params ->> 'source';
-      if not found then
-        perform ops_private.api_error('P0404', format('unknown source %s', v_params ->> 'source'),
-          jsonb_build_object('code', 'not_found', 'entity', 'source', 'source', v_params ->> 'source'));
-      end if;
-      if not v_source.active then
-        perform ops_private.api_error('P0409', format('source %s is paused', v_source.key),
-          jsonb_build_object('code', 'source_paused', 'source', v_source.key));
-      end if;
+      v_source := ops_private.startable_source(v_params ->> 'source');
     end if;
     v_job := ops.enqueue(p_type => p_type, p_params => v_params, p_source_id => v_source.id,
       p_created_by => ops_private.actor());
@@ -149,7 +167,8 @@ comment on function ops.start_manual_job(text, jsonb) is
 -- ---------------------------------------------------------------------------
 -- Privileges
 -- ---------------------------------------------------------------------------
-revoke all on function ops_private.wake_worker_of_job() from public, anon, authenticated, service_role;
+revoke all on function ops_private.wake_worker_of_job(), ops_private.startable_source(text)
+  from public, anon, authenticated, service_role;
 revoke all on function ops.wake(text, text), ops.start_manual_job(text, jsonb) from public, anon, authenticated;
 grant execute on function ops.wake(text, text) to service_role;
 -- authenticated may call it; the function itself lets only operators through

@@ -1,5 +1,5 @@
 -- ===========================================================================
--- 45 one "runnable" and wake-ups from SQL: ops.claim, ops.wake and the
+-- 46 one "runnable" and wake-ups from SQL: ops.claim, ops.wake and the
 -- wake-on-enqueue trigger read ops_private.runnable_jobs; enqueueing wakes the
 -- type's worker at commit (here made immediate with SET CONSTRAINTS, and seen
 -- in the transaction's wake-up count ops.woken); ops.start_manual_job.
