@@ -142,12 +142,13 @@ export function ConfirmButton({
         }}>
         {label}
       </button>
+      {/* showModal focuses the first button, Cancel: Enter on a fresh confirmation changes nothing */}
       <dialog ref={dialog} aria-labelledby={titleId} className="confirm">
         <p id={titleId}>{question}</p>
         <ErrorBox error={error} />
         <div className="actions">
           <button type="button" onClick={() => dialog.current?.close()}>Cancel</button>
-          <button type="button" className={danger ? "danger" : "primary"} disabled={busy} autoFocus
+          <button type="button" className={danger ? "danger" : "primary"} disabled={busy}
             onClick={async () => {
               setBusy(true);
               try {

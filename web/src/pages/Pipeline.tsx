@@ -47,7 +47,8 @@ export function Pipeline() {
         <ErrorBox error={stats.error} />
         <div className="stats">
           {Object.entries(s).filter(([, v]) => typeof v === "number").slice(0, 10).map(([k, v]) => (
-            <Stat key={k} label={k.replace(/_/g, " ")} value={k.includes("rate") ? percent(v as number) : k.includes("sec") ? duration(v as number) : num(v as number, 1)} />
+            <Stat key={k} label={k.replace(/_sec$/, "").replace(/_/g, " ")}
+              value={k.includes("rate") ? percent(v as number) : k.endsWith("sec") ? duration(v as number) : num(v as number)} />
           ))}
         </div>
       </Section>
@@ -63,20 +64,27 @@ export function Pipeline() {
             { key: "progress", label: "Progress", numeric: true, render: (r) => `${r.progress_done} / ${r.progress_total ?? "?"}` },
             {
               key: "phases", label: "Phases", render: (r) => {
-                const phases = r.phases as Record<string, unknown> | unknown[] | null;
-                if (!phases) return "–";
-                const list = Array.isArray(phases) ? phases : Object.entries(phases).map(([name, v]) => ({ name, ...(v as object) }));
+                const phases = (r.phases ?? {}) as Record<string, Row>;
+                const ordered = Object.entries(phases).sort(([, a], [, b]) => String(a.started_at ?? "").localeCompare(String(b.started_at ?? "")));
+                if (!ordered.length) return "–";
                 return (
                   <ul className="phases">
-                    {list.map((ph, i) => {
-                      const p = ph as Row;
-                      return <li key={i}>{String(p.name ?? p.phase ?? i)}{p.status ? <> <Badge value={p.status as string} /></> : ""}{p.duration_sec != null ? ` ${duration(p.duration_sec as number)}` : ""}</li>;
-                    })}
+                    {ordered.map(([name, p]) => (
+                      <li key={name}>
+                        {name}: {String(p.completed ?? 0)}/{String(p.jobs ?? 0)} done{Number(p.failed) ? `, ${p.failed} failed` : ""}
+                        {Number(p.skipped) ? `, ${p.skipped} skipped` : ""} · {duration(p.seconds as number)}
+                      </li>
+                    ))}
                   </ul>
                 );
               },
             },
-            { key: "totals", label: "Totals", render: (r) => <code>{r.totals ? JSON.stringify(r.totals) : "–"}</code> },
+            {
+              key: "totals", label: "Scrapes", render: (r) => {
+                const t = r.totals as Row | null;
+                return t ? `${t.scrape_succeeded ?? "?"} of ${t.sources ?? "?"} succeeded (${percent(t.success_rate as number, 0)})` : "–";
+              },
+            },
           ]} />
       </Section>
       <Section title={`Pending jobs (${pending.data?.count ?? "…"})`}>
