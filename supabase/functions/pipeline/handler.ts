@@ -7,7 +7,7 @@
 //                            schedule, {"action": "work"} to execute phase jobs
 import { z } from "zod";
 import { apiHandler } from "../_shared/api.ts";
-import { type Caller, requireRole } from "../_shared/auth.ts";
+import { type Auth, type Caller, requireRole } from "../_shared/auth.ts";
 import { asCaller, type Sql } from "../_shared/db.ts";
 import { json } from "../_shared/http.ts";
 import { startPipelineRun } from "../_shared/pipeline-start.ts";
@@ -16,7 +16,7 @@ import { readJsonBody, validate } from "../_shared/validation.ts";
 
 export interface PipelineDeps {
   sql: Sql;
-  jwtSecret: string;
+  auth: Auth;
   /** Scrape workers woken per run (each claims scrape jobs until none are left). Default 4. */
   scrapeWorkers?: number;
   /** Runs queued phase and backfill jobs; the function's index wires it to the job harness. */
@@ -43,7 +43,7 @@ const dispatchBody = z.union([
 ]);
 
 export function createPipelineHandler(deps: PipelineDeps) {
-  const { sql, jwtSecret } = deps;
+  const { sql, auth } = deps;
   const scrapeWorkers = deps.scrapeWorkers ?? 4;
 
   const startRun = (createdBy: string, trigger: string, runDate?: string, sources?: string[]) =>
@@ -103,5 +103,5 @@ export function createPipelineHandler(deps: PipelineDeps) {
       });
     });
 
-  return apiHandler({ router, jwtSecret });
+  return apiHandler({ router, auth });
 }

@@ -9,7 +9,7 @@
 // An Idempotency-Key header makes a retry answer like the first request, which is stored once.
 import type { z } from "zod";
 import { HttpError } from "../_shared/api.ts";
-import { authenticate, bearerToken, requireRole } from "../_shared/auth.ts";
+import { type Auth, requireRole } from "../_shared/auth.ts";
 import type { Sql, TransactionSql } from "../_shared/db.ts";
 import { sqlErrorResponse } from "../_shared/db-errors.ts";
 import { errorResponse, json, preflight } from "../_shared/http.ts";
@@ -27,7 +27,7 @@ import {
 
 export interface ReportDeps {
   sql: Sql;
-  jwtSecret: string;
+  auth: Auth;
 }
 
 interface Answer {
@@ -50,12 +50,12 @@ async function sha256(text: string): Promise<string> {
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-export function createReportHandler({ sql, jwtSecret }: ReportDeps) {
+export function createReportHandler({ sql, auth }: ReportDeps) {
   return async (request: Request): Promise<Response> => {
     const cors = preflight(request);
     if (cors) return cors;
     try {
-      const caller = await authenticate(bearerToken(request), jwtSecret);
+      const caller = await auth.authenticate(request);
       if (caller instanceof Response) return caller;
       const denied = requireRole(caller, "operator");
       if (denied) return denied;
