@@ -8,8 +8,8 @@ const config = stackConfig();
 try {
   await stackUp(config);
   console.log(`\nconsole on http://127.0.0.1:${config.consolePort}/ — sign in (links work for ${LOCAL_TOKEN_TTL_SECONDS / 3600} h):`);
-  console.log(`  viewer:   ${signInLink(config, "viewer")}`);
-  console.log(`  operator: ${signInLink(config, "operator")}`);
+  console.log(`  viewer:   ${await signInLink(config, "viewer")}`);
+  console.log(`  operator: ${await signInLink(config, "operator")}`);
 } catch (error) {
   console.error(`\nconsole failed: ${error instanceof Error ? error.message : error}`);
   process.exit(1);

@@ -10,7 +10,7 @@
 import postgres from "postgres";
 import { type Company, demoCompanies } from "./fixtures/catalog.ts";
 import { type FixtureServer, startFixtureServer } from "./fixtures/server.ts";
-import { stackConfig } from "./lib/config.ts";
+import { serviceHeaders, stackConfig } from "./lib/config.ts";
 import { signInLink } from "./lib/console.ts";
 import { resetDatabase } from "./lib/database.ts";
 import { morningReport } from "./lib/morning-report.ts";
@@ -93,7 +93,7 @@ async function main() {
     say("exporting the mirror");
     const mirror = await fetch(`${config.supabaseUrl}/functions/v1/mirror`, {
       method: "POST",
-      headers: { authorization: `Bearer ${config.serviceRoleKey}`, "content-type": "application/json" },
+      headers: { ...serviceHeaders(config), "content-type": "application/json" },
       body: JSON.stringify({ action: "export", days: HISTORY_NIGHTS + 1 }),
     });
     const exported = await mirror.json().catch(() => ({}));
@@ -104,8 +104,8 @@ async function main() {
 
     console.log(`\n${await morningReport(sql, berlinDate(0))}\n`);
     say(`the console: http://127.0.0.1:${config.consolePort}/ — sign in as`);
-    say(`  viewer:   ${signInLink(config, "viewer")}`);
-    say(`  operator: ${signInLink(config, "operator")}`);
+    say(`  viewer:   ${await signInLink(config, "viewer")}`);
+    say(`  operator: ${await signInLink(config, "operator")}`);
     say(`done. The stack keeps running: npm run report, npm run pipeline, Studio on ${config.dbUrl.replace(/:[^:@/]+@/, ":***@")}; stop with npm run stack:down`);
   } finally {
     await fixtures.close();

@@ -37,7 +37,7 @@ const pct = (values: number[], p: number) => {
 };
 
 async function pageData(today: string, weekAgo: string, company: string) {
-  const token = localUserToken(config, "viewer");
+  const token = await localUserToken(config, "viewer");
   const pages: Record<string, string[]> = {
     morning: [`control/days?from=${today}&to=${today}&limit=1`,
       `control/days?from=${today}&to=${today}&problems_only=true&sort=final_status&order=asc&limit=500`,
@@ -53,7 +53,7 @@ async function pageData(today: string, weekAgo: string, company: string) {
     control: ["control/status", "control/portals", "control/audit?limit=20"],
   };
   const call = async (path: string) => {
-    const response = await fetch(`${config.supabaseUrl}/functions/v1/${path}`, { headers: { authorization: `Bearer ${token}` } });
+    const response = await fetch(`${config.supabaseUrl}/functions/v1/${path}`, { headers: { authorization: `Bearer ${token}`, apikey: config.publishableKey } });
     await response.arrayBuffer();
     return response.status;
   };
@@ -82,7 +82,7 @@ async function firstLoad() {
       await cdp.send("Network.clearBrowserCache");
       await page.goto("about:blank");
       const t0 = Date.now();
-      await page.goto(signInLink(config, "viewer"));
+      await page.goto(await signInLink(config, "viewer"));
       await page.getByTestId("who").waitFor();
       const rendered = Date.now() - t0;
       await page.getByTestId("problems").locator("li").first().waitFor();

@@ -11,7 +11,7 @@ const port = Number(process.env.CONSOLE_PORT ?? "54323");
 const dist = join(ROOT, "web", "dist");
 const config = JSON.stringify({
   supabaseUrl: process.env.SUPABASE_URL,
-  publishableKey: process.env.SUPABASE_PUBLISHABLE_KEY ?? process.env.SUPABASE_ANON_KEY,
+  publishableKey: process.env.CONSOLE_PUBLISHABLE_KEY,
 });
 
 const TYPES: Record<string, string> = {

@@ -4,7 +4,8 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { ROOT, signJwt, type StackConfig, stackEnv } from "./config.ts";
+import { ROOT, type StackConfig, stackEnv } from "./config.ts";
+import { mintUserToken } from "./tokens.ts";
 import { type BackgroundServer, serverDown, serverStatus, serverUp } from "./background.ts";
 
 const WEB = join(ROOT, "web");
@@ -20,7 +21,7 @@ function consoleServer(config: StackConfig): BackgroundServer {
     healthUrl: `http://127.0.0.1:${config.consolePort}/_server/health`,
     command: join(ROOT, "node_modules", ".bin", "tsx"),
     args: ["scripts/console-server/main.ts"],
-    env: { ...stackEnv(config), CONSOLE_PORT: String(config.consolePort) },
+    env: { ...stackEnv(config), CONSOLE_PORT: String(config.consolePort), CONSOLE_PUBLISHABLE_KEY: config.publishableKey },
   };
 }
 
@@ -50,18 +51,17 @@ export async function consoleUp(config: StackConfig): Promise<string> {
 export const consoleDown = () => serverDown({ name: NAME });
 export const consoleStatus = (config: StackConfig) => serverStatus(consoleServer(config));
 
-/** A local user token like Supabase Auth's, with the ops role in app_metadata. */
+/** A local user's access token, signed like Supabase Auth's, with the ops role in app_metadata. */
 export function localUserToken(config: StackConfig, role: "viewer" | "operator", ttlSeconds = LOCAL_TOKEN_TTL_SECONDS) {
-  return signJwt({
-    role: "authenticated",
-    sub: role === "operator" ? "00000000-0000-4000-8000-00000000c0de" : "00000000-0000-4000-8000-0000000000ee",
+  return mintUserToken({
+    role,
     email: `${role}@console.local`,
-    app_metadata: { ops_role: role },
-    exp: Math.floor(Date.now() / 1000) + ttlSeconds,
-  }, config.jwtSecret);
+    sub: role === "operator" ? "00000000-0000-4000-8000-00000000c0de" : "00000000-0000-4000-8000-0000000000ee",
+    ttlSeconds,
+  }, config);
 }
 
 /** The console URL that signs in with a local token (in the fragment: never sent to a server). */
-export function signInLink(config: StackConfig, role: "viewer" | "operator", ttlSeconds?: number): string {
-  return `http://127.0.0.1:${config.consolePort}/#/signin?token=${localUserToken(config, role, ttlSeconds)}`;
+export async function signInLink(config: StackConfig, role: "viewer" | "operator", ttlSeconds?: number): Promise<string> {
+  return `http://127.0.0.1:${config.consolePort}/#/signin?token=${await localUserToken(config, role, ttlSeconds)}`;
 }

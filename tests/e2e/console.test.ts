@@ -25,13 +25,13 @@ const ctx = useScrapeFixtures([
 ]);
 const { sql } = ctx;
 const TODAY = berlinToday();
-const operatorJwt = userJwt("operator");
+const operatorJwt = await userJwt("operator");
 const roots: number[] = [];
 const externalJobs: number[] = [];
 let browser: Browser;
 
 async function apiGet<T>(path: string): Promise<T> {
-  const response = await fetch(functionUrl(path), { headers: { authorization: `Bearer ${userJwt("viewer")}` } });
+  const response = await fetch(functionUrl(path), { headers: { authorization: `Bearer ${await userJwt("viewer")}` } });
   expect(response.status, path).toBe(200);
   return await response.json() as T;
 }

@@ -2,7 +2,7 @@
 // 400 naming the field, paging and sorting, counts, JSON Schemas of the job
 // types, and a job's lineage.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { functionUrl, stack, superuserSql, userJwt } from "../support/stack.ts";
+import { authHeaders, functionUrl, stack, superuserSql, userJwt } from "../support/stack.ts";
 
 const sql = superuserSql();
 const key = (n: number) => `cr-${Date.now().toString(36)}-${n}`;
@@ -11,8 +11,10 @@ const DAY = "2026-06-10";
 let sourceIds: number[] = [];
 let rootId: number;
 
-async function get(path: string, token: string | null = userJwt("viewer")) {
-  const response = await fetch(functionUrl(path), { headers: token ? { authorization: `Bearer ${token}` } : {} });
+const viewer = await userJwt("viewer");
+
+async function get(path: string, credential: string | null = viewer) {
+  const response = await fetch(functionUrl(path), { headers: authHeaders(credential) });
   return { status: response.status, body: await response.json() };
 }
 
@@ -46,8 +48,8 @@ afterAll(async () => {
 describe("access", () => {
   it("401 without a token, 403 without an ops role, 200 for a viewer", async () => {
     expect((await get("control/runs", null)).status).toBe(401);
-    expect((await get("control/runs", stack.anonKey)).status).toBe(401);
-    expect((await get("control/days", userJwt(null))).status).toBe(403);
+    expect((await get("control/runs", stack.publishableKey)).status).toBe(401);
+    expect((await get("control/days", await userJwt(null))).status).toBe(403);
     expect((await get("control/audit")).status).toBe(200);
   });
 });

@@ -14,7 +14,7 @@ export const SCREENSHOTS = join(LOCAL_DIR, "screenshots");
 
 export async function signedInPage(browser: Browser, role: "viewer" | "operator"): Promise<Page> {
   const page = await browser.context.newPage();
-  await page.goto(signInLink(stack, role));
+  await page.goto(await signInLink(stack, role));
   await page.getByTestId("who").waitFor();
   return page;
 }
