@@ -137,8 +137,8 @@ describe("signed in as a viewer", () => {
 
   it("is usable by keyboard: skip link, navigation, labelled controls", async () => {
     await page.goto(`http://127.0.0.1:${stack.consolePort}/#/runs`);
+    await page.reload(); // a fresh document: focus starts at the top
     await page.getByRole("region", { name: "Companies per day" }).waitFor();
-    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
     await page.keyboard.press("Tab");
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("Skip to content");
     await page.keyboard.press("Enter");
