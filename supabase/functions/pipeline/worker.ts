@@ -14,10 +14,12 @@ import {
   type JobContext,
   jobsApi,
   type Json,
+  PIPELINE_PHASES,
   type WorkOutcome,
 } from "../_shared/jobs/mod.ts";
 
-export const PHASE_TYPES = ["snapshot", "lifespan", "repost", "score"];
+/** The phases after scrape, executed here (scrape jobs run in the scrape function). */
+export const PHASE_TYPES: string[] = PIPELINE_PHASES.slice(1);
 
 export interface PipelineWorkerOptions {
   worker: string;

@@ -6,7 +6,13 @@
 // run: a failure in invocation 1 keeps a run that ends cleanly in invocation 2
 // from being `completed` (and from deactivating postings).
 import type { ErrorEvent, ScrapeMetrics as MetricIncrements } from "../_shared/jobs/mod.ts";
-import type { CrawlResult, Cursor, ScrapeFailure, ScrapeMetrics } from "../_shared/scrape/mod.ts";
+import {
+  type CrawlResult,
+  type Cursor,
+  type ScrapeFailure,
+  type ScrapeMetrics,
+  severityOverride,
+} from "../_shared/scrape/mod.ts";
 
 export type RunStatus = "completed" | "partial" | "failed" | "cancelled" | "skipped";
 
@@ -224,7 +230,7 @@ export function errorEvent(failure: ScrapeFailure, portal: string): ErrorEvent {
   return {
     message: failure.message.slice(0, 2000) || failure.code,
     category: failure.category,
-    severity: failure.severity,
+    ...(severityOverride(failure) ? { severity: severityOverride(failure) } : {}),
     ...(failure.status && failure.status >= 100 && failure.status <= 599
       ? { http_status: failure.status }
       : {}),

@@ -26,6 +26,7 @@ import {
   isAdapterName,
   type NormalizedPosting,
   type Rejection,
+  severityOverride,
   systemClock,
 } from "../_shared/scrape/mod.ts";
 import { asService } from "./db.ts";
@@ -96,7 +97,7 @@ function rejectionEvent(r: Rejection, portal: string): ErrorEvent {
   return {
     message: `rejected: ${r.reason}`.slice(0, 2000),
     category: r.category,
-    severity: r.severity,
+    ...(severityOverride(r) ? { severity: severityOverride(r) } : {}),
     portal,
     ...(r.url ? { url: r.url } : {}),
     details: { external_id: r.externalId ?? null },

@@ -33,5 +33,6 @@ export {
   DEFAULT_SEVERITY,
   FAILURE_CATEGORIES,
   ScrapeError,
+  severityOverride,
 } from "./taxonomy.ts";
 export type { FailureCategory, ScrapeFailure, Severity } from "./taxonomy.ts";
