@@ -5,12 +5,12 @@
 // RunState, so the last invocation decides the run's status from the whole
 // run: a failure in invocation 1 keeps a run that ends cleanly in invocation 2
 // from being `completed` (and from deactivating postings).
-import type { ErrorEvent, ScrapeMetrics as MetricIncrements } from "../_shared/jobs/mod.ts";
+import type { ErrorEvent, ScrapeMetrics } from "../_shared/jobs/mod.ts";
 import {
+  type CrawlCounters,
   type CrawlResult,
   type Cursor,
   type ScrapeFailure,
-  type ScrapeMetrics,
   severityOverride,
 } from "../_shared/scrape/mod.ts";
 
@@ -192,11 +192,11 @@ export function decideOutcome(state: RunState, result: CrawlResult, options: Dec
   };
 }
 
-/** Crawl counters as increments of ops.scrape_runs (see ops_private.add_scrape_metrics). */
+/** Crawl counters as the run's metric increments (ops.scrape_runs, see ops_private.add_scrape_metrics). */
 export function metricIncrements(
-  metrics: ScrapeMetrics,
+  metrics: CrawlCounters,
   extra: { portal: string; upserted: UpsertCounts; circuitOpen: boolean },
-): MetricIncrements {
+): ScrapeMetrics {
   const int = (value: number) => Math.max(0, Math.round(value));
   return {
     requests: int(metrics.requests),

@@ -25,6 +25,7 @@ import {
 import { type AbortReason, decideEnd, describeError, type EndDecision, type WorkOutcome } from "./end.ts";
 import { JobApiError } from "./errors.ts";
 import { LogBuffer, type LogBufferOptions } from "./log-buffer.ts";
+import { mergeMetrics } from "./metrics.ts";
 
 export interface Logger {
   debug(message: string, context?: Record<string, unknown>): void;
@@ -319,27 +320,4 @@ export async function claimAndRun<P = Record<string, unknown>>(
   const results: RunResult[] = [];
   for (const job of jobs) results.push(await runJob(api, job, work, options));
   return results;
-}
-
-/** Adds two sets of metric increments the way the database does. */
-export function mergeMetrics(
-  a: ScrapeMetrics | undefined,
-  b: ScrapeMetrics | undefined,
-): ScrapeMetrics | undefined {
-  if (!a) return b;
-  if (!b) return a;
-  const out: Record<string, unknown> = { ...a };
-  for (const [key, value] of Object.entries(b)) {
-    const prev = out[key];
-    if (typeof value === "number" && typeof prev === "number") out[key] = prev + value;
-    else if (typeof value === "boolean" && typeof prev === "boolean") out[key] = prev || value;
-    else if (isObject(value) && isObject(prev)) {
-      out[key] = mergeMetrics(prev as ScrapeMetrics, value as ScrapeMetrics);
-    } else out[key] = value;
-  }
-  return out as ScrapeMetrics;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

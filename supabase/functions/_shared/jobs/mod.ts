@@ -4,3 +4,4 @@ export * from "./end.ts";
 export * from "./errors.ts";
 export * from "./harness.ts";
 export * from "./log-buffer.ts";
+export * from "./metrics.ts";
