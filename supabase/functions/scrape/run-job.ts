@@ -214,7 +214,7 @@ async function scrape(sql: Sql, ctx: JobContext, options: RunJobOptions, deactiv
     ? new CircuitBreaker({ store, settings: () => store.settings(), clock: systemClock })
     : undefined;
 
-  const budgetMs = Math.max(0, options.deadline - Date.now());
+  const budgetMs = Math.max(0, options.deadline - systemClock.now());
   const http = createHttpClient({
     timeoutMs: Math.round(Number(source.request_timeout_seconds) * 1000),
     maxRetries: source.max_retries,

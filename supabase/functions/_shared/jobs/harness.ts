@@ -10,6 +10,7 @@
 //   - classifies thrown errors (ops.record_errors, the rules in the database),
 //   - and always finishes the job (try/finally), or hands it back with its
 //     cursor when the work asks to continue later.
+import { systemClock } from "../clock.ts";
 import type { Sql } from "../db.ts";
 import {
   type ErrorEvent,
@@ -66,7 +67,7 @@ export interface HarnessOptions {
   /** Heartbeat interval; default a third of the job's lease. */
   heartbeatMs?: number;
   logs?: LogBufferOptions;
-  /** Wall clock in ms (tests). */
+  /** Wall clock in ms; default the workers' clock (../clock.ts). */
   now?: () => number;
 }
 
@@ -98,7 +99,7 @@ interface Session<P> {
 }
 
 function openSession<P>(api: JobsApi, job: Job, options: HarnessOptions): Session<P> {
-  const now = options.now ?? Date.now;
+  const now = options.now ?? systemClock.now;
   const controller = new AbortController();
   let abortReason: AbortReason | null = null;
   const abort = (reason: AbortReason) => {
@@ -200,7 +201,7 @@ async function runWork<P>(
   session: Session<P>,
   options: HarnessOptions,
 ): Promise<{ failed: boolean; thrown?: unknown; outcome?: WorkOutcome }> {
-  const now = options.now ?? Date.now;
+  const now = options.now ?? systemClock.now;
   const heartbeatMs = options.heartbeatMs ?? Math.max(1000, (job.lease_seconds * 1000) / 3);
   const heartbeatTimer = setInterval(() => {
     session.beat().catch((error) => console.error(`heartbeat of job ${job.id} failed:`, error));
@@ -260,7 +261,7 @@ async function reportEnd<P>(
   }
 
   let errorCategory = decision.errorCategory;
-  if (decision.log) logs.log({ ...decision.log, ts: new Date((options.now ?? Date.now)()).toISOString() });
+  if (decision.log) logs.log({ ...decision.log, ts: new Date((options.now ?? systemClock.now)()).toISOString() });
   if (decision.event && !decision.classify) logs.error(decision.event);
   if (decision.event && decision.classify) {
     try {

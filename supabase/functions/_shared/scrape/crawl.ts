@@ -1,6 +1,6 @@
 import type { Adapter, BoundAdapter, Cursor, PageFetcher } from "./adapters/types.ts";
 import { CircuitOpenError } from "./circuit-breaker.ts";
-import { type Clock, systemClock } from "./clock.ts";
+import { type Clock, systemClock } from "../clock.ts";
 import type { HttpClient } from "./http.ts";
 import { createMetrics, type CrawlCounters } from "./metrics.ts";
 import { mapPool } from "./pool.ts";

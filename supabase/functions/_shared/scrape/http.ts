@@ -7,7 +7,7 @@ import {
   isLoginUrl,
 } from "./block-detection.ts";
 import { type CircuitBreaker, CircuitOpenError } from "./circuit-breaker.ts";
-import { type Clock, systemClock } from "./clock.ts";
+import { type Clock, systemClock } from "../clock.ts";
 import { HostLimiter } from "./host-limiter.ts";
 import type { CrawlCounters } from "./metrics.ts";
 import { type MinIntervalProvider, PortalPacer } from "./pacing.ts";
