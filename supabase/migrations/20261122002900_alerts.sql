@@ -281,25 +281,19 @@ grant select on ops.alerts_v to authenticated, service_role;
 -- ---------------------------------------------------------------------------
 create or replace function ops.sync_alerts()
 returns jsonb
-language plpgsql
+language sql
 security definer
 set search_path = ''
 as $$
-declare
-  v_now timestamptz := ops_private.monitoring_now();
-  v_opened integer;
-  v_resolved integer;
-begin
-  create temp table if not exists alerts_now on commit drop as select * from ops.alerts_v with no data;
-  truncate alerts_now;
-  insert into alerts_now select * from ops.alerts_v;
-
-  with upserted as (
+  with now_open as materialized (
+    select * from ops.alerts_v
+  ),
+  upserted as (
     insert into ops.alert_states as t (alert_id, rule, source_id, since, severity, severity_rank, message, value,
                                        threshold, first_seen_at, last_seen_at)
     select a.alert_id, a.rule, a.source_id, a.since, a.severity, a.severity_rank, a.message, a.value, a.threshold,
-           v_now, v_now
-    from alerts_now a
+           ops_private.monitoring_now(), ops_private.monitoring_now()
+    from now_open a
     on conflict (alert_id) do update set
       severity = excluded.severity,
       severity_rank = excluded.severity_rank,
@@ -314,17 +308,18 @@ begin
       snoozed_until = case when t.resolved_at is null then t.snoozed_until end,
       snooze_until_change = t.resolved_at is null and t.snooze_until_change
     returning (xmax = 0) as inserted
+  ),
+  resolved as (
+    update ops.alert_states t
+       set resolved_at = ops_private.monitoring_now()
+     where t.resolved_at is null
+       and not exists (select 1 from now_open a where a.alert_id = t.alert_id)
+    returning 1
   )
-  select count(*) filter (where inserted) into v_opened from upserted;
-
-  update ops.alert_states t
-     set resolved_at = v_now
-   where t.resolved_at is null
-     and not exists (select 1 from alerts_now a where a.alert_id = t.alert_id);
-  get diagnostics v_resolved = row_count;
-
-  return jsonb_build_object('open', (select count(*) from alerts_now), 'opened', v_opened, 'resolved', v_resolved);
-end
+  select jsonb_build_object(
+    'open', (select count(*) from now_open),
+    'opened', (select count(*) from upserted where inserted),
+    'resolved', (select count(*) from resolved))
 $$;
 
 comment on function ops.sync_alerts() is
