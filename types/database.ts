@@ -1053,6 +1053,133 @@ export type Database = {
           },
         ];
       };
+      "notification_channels": {
+        Row: {
+          "active": boolean;
+          "created_at": string;
+          "endpoint_url": string | null;
+          "id": number;
+          "kind": string;
+          "min_alert_severity": string | null;
+          "name": string;
+          "owners": (string)[] | null;
+          "recipients": (string)[];
+          "secret_name": string;
+          "sender": string | null;
+          "sends_digest": boolean;
+          "tags": (string)[] | null;
+          "updated_at": string;
+        };
+        ComputedFields: never;
+        Insert: {
+          "active"?: boolean;
+          "created_at"?: string;
+          "endpoint_url"?: string | null;
+          "id"?: never;
+          "kind": string;
+          "min_alert_severity"?: string | null;
+          "name": string;
+          "owners"?: (string)[] | null;
+          "recipients"?: (string)[];
+          "secret_name": string;
+          "sender"?: string | null;
+          "sends_digest"?: boolean;
+          "tags"?: (string)[] | null;
+          "updated_at"?: string;
+        };
+        Update: {
+          "active"?: boolean;
+          "created_at"?: string;
+          "endpoint_url"?: string | null;
+          "id"?: never;
+          "kind"?: string;
+          "min_alert_severity"?: string | null;
+          "name"?: string;
+          "owners"?: (string)[] | null;
+          "recipients"?: (string)[];
+          "secret_name"?: string;
+          "sender"?: string | null;
+          "sends_digest"?: boolean;
+          "tags"?: (string)[] | null;
+          "updated_at"?: string;
+        };
+        Relationships: [];
+      };
+      "notification_deliveries": {
+        Row: {
+          "alert_id": string | null;
+          "attempts": number;
+          "channel_id": number;
+          "created_at": string;
+          "digest_date": string | null;
+          "id": number;
+          "idempotency_key": string;
+          "kind": string;
+          "last_error": string | null;
+          "last_status_code": number | null;
+          "locked_at": string | null;
+          "max_attempts": number;
+          "next_attempt_at": string;
+          "notify_seq": number;
+          "payload": NonNullable<Json>;
+          "sent_at": string | null;
+          "severity_rank": number | null;
+          "status": string;
+          "updated_at": string;
+        };
+        ComputedFields: never;
+        Insert: {
+          "alert_id"?: string | null;
+          "attempts"?: number;
+          "channel_id": number;
+          "created_at"?: string;
+          "digest_date"?: string | null;
+          "id"?: never;
+          "idempotency_key": string;
+          "kind": string;
+          "last_error"?: string | null;
+          "last_status_code"?: number | null;
+          "locked_at"?: string | null;
+          "max_attempts"?: number;
+          "next_attempt_at"?: string;
+          "notify_seq"?: number;
+          "payload": NonNullable<Json>;
+          "sent_at"?: string | null;
+          "severity_rank"?: number | null;
+          "status"?: string;
+          "updated_at"?: string;
+        };
+        Update: {
+          "alert_id"?: string | null;
+          "attempts"?: number;
+          "channel_id"?: number;
+          "created_at"?: string;
+          "digest_date"?: string | null;
+          "id"?: never;
+          "idempotency_key"?: string;
+          "kind"?: string;
+          "last_error"?: string | null;
+          "last_status_code"?: number | null;
+          "locked_at"?: string | null;
+          "max_attempts"?: number;
+          "next_attempt_at"?: string;
+          "notify_seq"?: number;
+          "payload"?: NonNullable<Json>;
+          "sent_at"?: string | null;
+          "severity_rank"?: number | null;
+          "status"?: string;
+          "updated_at"?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "notification_deliveries_channel_id_fkey";
+            columns: ["channel_id"];
+            isOneToOne: false;
+            referencedRelation: "notification_channels";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
       "playbook": {
         Row: {
           "action": string;
@@ -2410,6 +2537,22 @@ export type Database = {
           isSetofReturn: true;
         };
       };
+      "claim_notifications": {
+        Args: { "p_limit"?: number };
+        Returns: {
+          "attempts": number;
+          "channel_kind": string;
+          "channel_name": string;
+          "endpoint_url": string;
+          "id": number;
+          "idempotency_key": string;
+          "kind": string;
+          "payload": Json;
+          "recipients": (string)[];
+          "secret_name": string;
+          "sender": string;
+        }[];
+      };
       "classify_error": {
         Args: { "p_http_status": number; "p_message": string };
         Returns: {
@@ -2665,6 +2808,8 @@ export type Database = {
         };
       };
       "normalize_error_message": { Args: { "p_message": string }; Returns: string };
+      "notification_secret": { Args: { "p_name": string }; Returns: string };
+      "plan_notifications": { Args: Record<PropertyKey, never>; Returns: Json };
       "purge_cron_history": { Args: { "keep"?: string }; Returns: number };
       "purge_retention": { Args: { "p_batch_size"?: number; "p_max_batches"?: number }; Returns: Json };
       "record_errors": {
@@ -2676,6 +2821,10 @@ export type Database = {
           "fingerprint": string;
           "severity": string;
         }[];
+      };
+      "record_notification": {
+        Args: { "p_error"?: string; "p_id": number; "p_status_code": number };
+        Returns: Json;
       };
       "request_cancel": {
         Args: { "p_job_id": number; "p_reason"?: string };

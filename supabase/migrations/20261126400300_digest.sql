@@ -33,6 +33,8 @@ returns jsonb
 language sql
 stable
 set search_path = ''
+-- the planner's estimates over the daily views are high enough to start JIT, which costs seconds
+set jit = off
 as $$
   with k as materialized (
     select coalesce(p_date, ops_private.berlin_today()) as day, ops_private.monitoring_now() as now
@@ -177,6 +179,8 @@ returns jsonb
 language plpgsql
 stable
 set search_path = ''
+-- the planner's estimates over the daily views are high enough to start JIT, which costs seconds
+set jit = off
 as $$
 begin
   if p_state is null or p_state not in ('open', 'acknowledged', 'snoozed', 'all') then

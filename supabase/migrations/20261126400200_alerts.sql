@@ -30,6 +30,9 @@
 --   stale_mirror  ops.mirror_freshness_v.is_stale (past 08:00 Berlin and no
 --       completed export covering yesterday after last night's pipeline).
 --       Severity high; no source.
+--   notification_failing  a delivery to a notification channel failed at
+--       least notify_alert_after_failures [3] times and is not sent (in the
+--       last 24 hours). Severity high; no source; one alert for all channels.
 --
 -- Alert state (ops.alert_states): ops.sync_alerts() (pg_cron, every minute,
 -- and before every acknowledge or snooze) stores each open condition once, so
@@ -117,7 +120,9 @@ with cfg as materialized (
       then ops_private.berlin_today() else ops_private.berlin_today() - 1 end - 59 as streak_from,
     greatest(1, ops_private.setting_numeric('alert_consecutive_failed_days', 2))::integer as n_failed,
     ops_private.setting_numeric('alert_block_rate', 0.10)::double precision as block_rate,
-    ops_private.setting_numeric('alert_timeout_rate', 0.05)::double precision as timeout_rate
+    ops_private.setting_numeric('alert_timeout_rate', 0.05)::double precision as timeout_rate,
+    ops_private.setting_numeric('notify_alert_after_failures', 3)::integer as notify_failures,
+    ops_private.monitoring_now() as now
 ),
 day_rows as (
   select d.*, s.key as source_key, s.drop_relative_threshold, k.day as evaluated_date,
@@ -237,6 +242,26 @@ alerts as (
   from ops.mirror_freshness_v m
   cross join cfg k
   where m.is_stale
+
+  union all
+  -- notification_failing ---------------------------------------------------
+  select
+    'notification_failing', 'high', null, null, k.day, min(f.since)::date,
+    max(f.attempts)::double precision, k.notify_failures::double precision,
+    format('Notifications are not getting through: %s',
+      string_agg(format('%s (%s, last answer %s: %s)', f.channel, ops_private.count_noun(f.attempts, 'failed attempt'),
+        coalesce(f.status_code::text, 'none'), coalesce(f.error, '-')), '; ' order by f.channel))
+  from cfg k
+  join lateral (
+    select c.name as channel, min(d.created_at at time zone 'Europe/Berlin') as since, max(d.attempts) as attempts,
+           (array_agg(d.last_status_code order by d.updated_at desc))[1] as status_code,
+           (array_agg(d.last_error order by d.updated_at desc))[1] as error
+    from ops.notification_deliveries d
+    join ops.notification_channels c on c.id = d.channel_id
+    where d.status <> 'sent' and d.attempts >= k.notify_failures and d.updated_at > k.now - interval '24 hours'
+    group by c.name
+  ) f on true
+  group by k.day, k.notify_failures
 )
 select
   coalesce(st.alert_id, a.rule || ':' || coalesce(a.source_key, '-') || ':' || a.since) as alert_id,
@@ -270,7 +295,7 @@ consecutive_failed_days: failed on the evaluated date and the dates before, >= a
 no_data: no finished run on the evaluated date for a source that existed before it (high).
 slo_breach: ops.slo_status_v says breach (high). volume_drop: is_drop on the evaluated date (medium; high with 0 items).
 high_block_rate: http_block_rate_sum > alert_block_rate (0.10) (high). high_timeout_rate: timeout_rate > alert_timeout_rate (0.05) (medium).
-stale_mirror: ops.mirror_freshness_v.is_stale (high).
+stale_mirror: ops.mirror_freshness_v.is_stale (high). notification_failing: a delivery failed >= notify_alert_after_failures (3) times and is not sent, last 24 hours (high).
 value/threshold: the measured figure and the limit it crossed (streak days, success rate, relative drop, block or timeout rate).$$;
 
 revoke all on ops.alerts_v from public, anon, authenticated, service_role;
@@ -284,6 +309,8 @@ returns jsonb
 language sql
 security definer
 set search_path = ''
+-- the planner's estimates over the daily views are high enough to start JIT, which costs seconds
+set jit = off
 as $$
   with now_open as materialized (
     select * from ops.alerts_v
