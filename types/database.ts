@@ -755,6 +755,7 @@ export type Database = {
           "max_attempts": number;
           "timeout_seconds": number;
           "type": string;
+          "wake_fanout": number;
           "worker_function": string | null;
         };
         ComputedFields: never;
@@ -765,6 +766,7 @@ export type Database = {
           "max_attempts"?: number;
           "timeout_seconds"?: number;
           "type": string;
+          "wake_fanout"?: number;
           "worker_function"?: string | null;
         };
         Update: {
@@ -774,6 +776,7 @@ export type Database = {
           "max_attempts"?: number;
           "timeout_seconds"?: number;
           "type"?: string;
+          "wake_fanout"?: number;
           "worker_function"?: string | null;
         };
         Relationships: [];
@@ -2826,6 +2829,44 @@ export type Database = {
         Args: { "p_error"?: string; "p_id": number; "p_status_code": number };
         Returns: Json;
       };
+      "report_finish": {
+        Args: {
+          "p_error"?: string;
+          "p_error_category"?: string;
+          "p_job_id": number;
+          "p_result"?: Json;
+          "p_status": string;
+          "p_totals"?: Json;
+        };
+        Returns: Json;
+      };
+      "report_heartbeat": {
+        Args: {
+          "p_cursor"?: Json;
+          "p_job_id": number;
+          "p_progress_done"?: number;
+          "p_progress_total"?: number;
+          "p_totals"?: Json;
+        };
+        Returns: {
+          "cancel_requested": boolean;
+          "owned": boolean;
+          "status": string;
+        }[];
+      };
+      "report_run": { Args: { "p_job_id": number }; Returns: Json };
+      "report_start": {
+        Args: {
+          "p_created_by"?: string;
+          "p_params"?: Json;
+          "p_parent_id"?: number;
+          "p_run_date"?: string;
+          "p_source_key"?: string;
+          "p_type"?: string;
+          "p_worker": string;
+        };
+        Returns: Json;
+      };
       "request_cancel": {
         Args: { "p_job_id": number; "p_reason"?: string };
         Returns: {
@@ -2899,6 +2940,49 @@ export type Database = {
           "p_type": string;
           "p_worker": string;
         };
+        Returns: {
+          "attempt": number;
+          "cancel_requested": boolean;
+          "claimed_at": string | null;
+          "created_at": string;
+          "created_by": string | null;
+          "cursor": Json | null;
+          "error": string | null;
+          "error_category": string | null;
+          "finish_digest": string | null;
+          "finished_at": string | null;
+          "heartbeat_at": string | null;
+          "id": number;
+          "idempotency_key": string | null;
+          "lease_seconds": number;
+          "locked_by": string | null;
+          "max_attempts": number;
+          "params": NonNullable<Json>;
+          "parent_id": number | null;
+          "priority": number;
+          "progress_done": number;
+          "progress_total": number | null;
+          "result": Json | null;
+          "root_id": number | null;
+          "run_after": string;
+          "run_date": string | null;
+          "singleton_key": string | null;
+          "source_id": number | null;
+          "started_at": string | null;
+          "status": string;
+          "timeout_at": string | null;
+          "type": string;
+          "updated_at": string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "jobs";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      "start_manual_job": {
+        Args: { "p_params"?: Json; "p_type": string };
         Returns: {
           "attempt": number;
           "cancel_requested": boolean;
@@ -3063,6 +3147,7 @@ export type Database = {
           isSetofReturn: false;
         };
       };
+      "wake": { Args: { "p_trigger"?: string; "p_worker"?: string }; Returns: number };
     };
     Enums: {
       [_ in never]: never;

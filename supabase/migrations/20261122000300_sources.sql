@@ -46,8 +46,8 @@ create table ops.sources (
   owner text check (length(owner) between 1 and 200),
   tags text[] not null default '{}',
 
-  created_at timestamptz not null default now(),
-  updated_at timestamptz not null default now(),
+  created_at timestamptz not null default ops_private.now(),
+  updated_at timestamptz not null default ops_private.now(),
   check (slo_alert_success_rate <= slo_success_rate)
 );
 
@@ -66,7 +66,7 @@ create table ops.settings (
   key text primary key check (key ~ '^[a-z0-9_]{1,60}$'),
   value jsonb not null,
   description text not null,
-  updated_at timestamptz not null default now()
+  updated_at timestamptz not null default ops_private.now()
 );
 
 comment on table ops.settings is 'Global settings; edit in Studio or through the control API.';

@@ -122,7 +122,7 @@ create table ops.daily_source_stats (
   cause_job_id bigint,
   breaker_skips integer not null default 0,
 
-  updated_at timestamptz not null default now(),
+  updated_at timestamptz not null default ops_private.now(),
   primary key (source_id, run_date)
 );
 
@@ -296,7 +296,7 @@ as $$
       is_problem = (c.final_status <> 'success')::integer,
       problem_reasons = c.reasons,
       warnings = c.warnings,
-      updated_at = now()
+      updated_at = ops_private.now()
     from reasoned c
     where t.source_id = c.source_id and t.run_date = c.run_date
       and (t.baseline_jobs_processed_14d, t.baseline_stddev_14d, t.baseline_days, t.baseline_execution_time_sec_14d,
@@ -391,7 +391,7 @@ begin
     case when d.requests_sum > 0 then (d.blocked_403_sum + d.blocked_429_sum)::double precision / d.requests_sum end,
     case when d.requests_sum > 0 then d.timeouts_sum::double precision / d.requests_sum end,
     d.first_started_at, d.last_finished_at,
-    c.error_category, left(c.error, 500), c.job_id, d.breaker_skips, now()
+    c.error_category, left(c.error, 500), c.job_id, d.breaker_skips, ops_private.now()
   from days d
   join runs b on b.source_id = d.source_id and b.run_date = d.run_date and b.rank = 1
   left join causes c on c.source_id = d.source_id and c.run_date = d.run_date

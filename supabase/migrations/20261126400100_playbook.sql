@@ -18,7 +18,7 @@ create table ops.playbook (
   key text not null check (key ~ '^[a-z][a-z0-9_]{0,59}$'),
   title text not null check (length(title) between 1 and 200),
   action text not null check (length(action) between 1 and 2000),
-  updated_at timestamptz not null default now(),
+  updated_at timestamptz not null default ops_private.now(),
   primary key (kind, key)
 );
 

@@ -35,8 +35,8 @@ create table ops.notification_channels (
   sends_digest boolean not null default true,
   min_alert_severity text default 'critical' check (min_alert_severity in ('low', 'medium', 'high', 'critical')),
   active boolean not null default true,
-  created_at timestamptz not null default now(),
-  updated_at timestamptz not null default now(),
+  created_at timestamptz not null default ops_private.now(),
+  updated_at timestamptz not null default ops_private.now(),
   check (kind <> 'email' or (endpoint_url is not null and cardinality(recipients) > 0 and sender is not null))
 );
 
@@ -58,13 +58,13 @@ create table ops.notification_deliveries (
   status text not null default 'pending' check (status in ('pending', 'sending', 'sent', 'failed')),
   attempts integer not null default 0 check (attempts >= 0),
   max_attempts integer not null default 6 check (max_attempts >= 1),
-  next_attempt_at timestamptz not null default now(),
+  next_attempt_at timestamptz not null default ops_private.now(),
   locked_at timestamptz,
   last_status_code integer,
   last_error text,
-  created_at timestamptz not null default now(),
+  created_at timestamptz not null default ops_private.now(),
   sent_at timestamptz,
-  updated_at timestamptz not null default now(),
+  updated_at timestamptz not null default ops_private.now(),
   check ((kind = 'digest') = (digest_date is not null)),
   check ((kind = 'alert') = (alert_id is not null))
 );

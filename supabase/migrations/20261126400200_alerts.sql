@@ -122,7 +122,7 @@ with cfg as materialized (
     ops_private.setting_numeric('alert_block_rate', 0.10)::double precision as block_rate,
     ops_private.setting_numeric('alert_timeout_rate', 0.05)::double precision as timeout_rate,
     ops_private.setting_numeric('notify_alert_after_failures', 3)::integer as notify_failures,
-    ops_private.monitoring_now() as now
+    ops_private.now() as now
 ),
 day_rows as (
   select d.*, s.key as source_key, s.drop_relative_threshold, k.day as evaluated_date,
@@ -275,7 +275,7 @@ select
   a.value,
   a.threshold,
   a.message,
-  coalesce(ops_private.alert_state(st, x.severity_rank, (select ops_private.monitoring_now())), 'open') as state,
+  coalesce(ops_private.alert_state(st, x.severity_rank, (select ops_private.now())), 'open') as state,
   st.first_seen_at,
   st.acknowledged_at,
   st.acknowledged_by,
@@ -319,7 +319,7 @@ as $$
     insert into ops.alert_states as t (alert_id, rule, source_id, since, severity, severity_rank, message, value,
                                        threshold, first_seen_at, last_seen_at)
     select a.alert_id, a.rule, a.source_id, a.since, a.severity, a.severity_rank, a.message, a.value, a.threshold,
-           ops_private.monitoring_now(), ops_private.monitoring_now()
+           ops_private.now(), ops_private.now()
     from now_open a
     on conflict (alert_id) do update set
       severity = excluded.severity,
@@ -338,7 +338,7 @@ as $$
   ),
   resolved as (
     update ops.alert_states t
-       set resolved_at = ops_private.monitoring_now()
+       set resolved_at = ops_private.now()
      where t.resolved_at is null
        and not exists (select 1 from now_open a where a.alert_id = t.alert_id)
     returning 1
@@ -401,17 +401,15 @@ set search_path = ''
 as $$
 declare
   v_before ops.alert_states := ops_private.open_alert_for_action(p_alert_id);
-  v_now timestamptz := ops_private.monitoring_now();
+  v_now timestamptz := ops_private.now();
 begin
   update ops.alert_states
      set acknowledged_at = v_now, acknowledged_by = ops_private.actor(),
          acknowledged_severity_rank = v_before.severity_rank
    where alert_id = p_alert_id;
-  insert into ops.audit_log (at, actor, actor_role, action, target, before, after)
-  values (v_now, ops_private.actor(), coalesce(ops_private.ops_role(), auth.role(), 'database:' || session_user),
-          'acknowledge_alert', 'alert:' || p_alert_id,
-          jsonb_build_object('state', ops_private.alert_state(v_before, v_before.severity_rank, v_now)),
-          jsonb_build_object('state', 'acknowledged', 'severity', v_before.severity));
+  perform ops_private.audit('acknowledge_alert', 'alert:' || p_alert_id,
+    jsonb_build_object('state', ops_private.alert_state(v_before, v_before.severity_rank, v_now)),
+    jsonb_build_object('state', 'acknowledged', 'severity', v_before.severity), v_now);
   return ops_private.alert_json(p_alert_id);
 end
 $$;
@@ -430,7 +428,7 @@ set search_path = ''
 as $$
 declare
   v_before ops.alert_states;
-  v_now timestamptz := ops_private.monitoring_now();
+  v_now timestamptz := ops_private.now();
 begin
   if (p_until is null) = (not coalesce(p_until_change, false)) then
     perform ops_private.api_error('P0400', 'snooze needs either until (a time) or until_change = true',
@@ -446,11 +444,9 @@ begin
      set snoozed_until = p_until, snooze_until_change = coalesce(p_until_change, false),
          snoozed_severity_rank = v_before.severity_rank, snoozed_by = ops_private.actor()
    where alert_id = p_alert_id;
-  insert into ops.audit_log (at, actor, actor_role, action, target, before, after)
-  values (v_now, ops_private.actor(), coalesce(ops_private.ops_role(), auth.role(), 'database:' || session_user),
-          'snooze_alert', 'alert:' || p_alert_id,
-          jsonb_build_object('state', ops_private.alert_state(v_before, v_before.severity_rank, v_now)),
-          jsonb_build_object('state', 'snoozed', 'until', p_until, 'until_change', coalesce(p_until_change, false)));
+  perform ops_private.audit('snooze_alert', 'alert:' || p_alert_id,
+    jsonb_build_object('state', ops_private.alert_state(v_before, v_before.severity_rank, v_now)),
+    jsonb_build_object('state', 'snoozed', 'until', p_until, 'until_change', coalesce(p_until_change, false)), v_now);
   return ops_private.alert_json(p_alert_id);
 end
 $$;

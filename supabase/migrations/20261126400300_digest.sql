@@ -37,7 +37,7 @@ set search_path = ''
 set jit = off
 as $$
   with k as materialized (
-    select coalesce(p_date, ops_private.berlin_today()) as day, ops_private.monitoring_now() as now
+    select coalesce(p_date, ops_private.berlin_today()) as day, ops_private.now() as now
   ),
   days as materialized (
     select d.*, s.owner, s.tags, (k.day - d.problem_since + 1) as streak_days

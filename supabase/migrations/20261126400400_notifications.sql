@@ -66,7 +66,7 @@ set search_path = ''
 set jit = off
 as $$
 declare
-  v_now timestamptz := ops_private.monitoring_now();
+  v_now timestamptz := ops_private.now();
   v_day date := ops_private.berlin_today();
   v_alerts jsonb := ops.sync_alerts();
   v_digests integer := 0;
@@ -154,16 +154,16 @@ as $$
   with due as (
     select d.id
     from ops.notification_deliveries d
-    where (d.status = 'pending' and d.next_attempt_at <= ops_private.monitoring_now())
-       or (d.status = 'sending' and d.locked_at < ops_private.monitoring_now() - interval '5 minutes')
+    where (d.status = 'pending' and d.next_attempt_at <= ops_private.now())
+       or (d.status = 'sending' and d.locked_at < ops_private.now() - interval '5 minutes')
     order by d.next_attempt_at, d.id
     for update skip locked
     limit greatest(1, least(coalesce(p_limit, 20), 100))
   ),
   claimed as (
     update ops.notification_deliveries d
-       set status = 'sending', locked_at = ops_private.monitoring_now(), attempts = d.attempts + 1,
-           updated_at = ops_private.monitoring_now()
+       set status = 'sending', locked_at = ops_private.now(), attempts = d.attempts + 1,
+           updated_at = ops_private.now()
       from due
      where d.id = due.id
     returning d.*
@@ -189,7 +189,7 @@ security definer
 set search_path = ''
 as $$
 declare
-  v_now timestamptz := ops_private.monitoring_now();
+  v_now timestamptz := ops_private.now();
   v_ok boolean := p_error is null and p_status_code between 200 and 299;
   v_row ops.notification_deliveries;
 begin

@@ -24,7 +24,7 @@ begin;
 set search_path = extensions, public;
 select plan(30);
 
-set local scrape_ops.now = '2026-11-23 09:00:00+01';
+set local ops.now = '2026-11-23 09:00:00+01';
 
 create function pg_temp.run(p_key text, p_date date, p_status text, p_items integer,
   p_category text default null, p_error text default null, p_at time default '02:00')
@@ -207,7 +207,7 @@ select is((select message from ops.alerts_v where rule = 'no_data' and source_ke
   'alert texts say "1 day"');
 
 -- Nov 22: the SLO window is Nov 16..22, blocked breaches (0 of 7): opened as slo_breach:blocked:2026-11-16
-set local scrape_ops.now = '2026-11-22 09:00:00+01';
+set local ops.now = '2026-11-22 09:00:00+01';
 select ops.sync_alerts();
 select is((select alert_id from ops.alerts_v where rule = 'slo_breach' and source_key = 'blocked'),
   'slo_breach:blocked:2026-11-16', 'Nov 22: the SLO breach opens with the window start as its id');
@@ -215,7 +215,7 @@ select is((select alert_id from ops.alerts_v where rule = 'consecutive_failed_da
   null, 'Nov 22: one failed night of captcha does not alert yet');
 
 -- Nov 23: the window moved to Nov 17..23, the alert keeps its id
-set local scrape_ops.now = '2026-11-23 09:00:00+01';
+set local ops.now = '2026-11-23 09:00:00+01';
 select ops.sync_alerts();
 select is((select alert_id from ops.alerts_v where rule = 'slo_breach' and source_key = 'blocked'),
   'slo_breach:blocked:2026-11-16', 'Nov 23: the same SLO breach keeps its id although its window moved');
@@ -244,7 +244,7 @@ select results_eq(
 -- Nov 25: captcha failed Nov 24 and 25 too: 4 nights = twice the threshold -> critical, the ack no longer holds
 select pg_temp.run('captcha', d::date, 'failed', 0, 'captcha', 'captcha: verify you are human')
   from generate_series('2026-11-24'::date, '2026-11-25', '1 day') d;
-set local scrape_ops.now = '2026-11-25 09:00:00+01';
+set local ops.now = '2026-11-25 09:00:00+01';
 select ops.sync_alerts();
 select is((select alert_id || ' ' || severity || ' ' || state from ops.alerts_v where rule = 'consecutive_failed_days' and source_key = 'captcha'),
   'consecutive_failed_days:captcha:2026-11-22 critical open',

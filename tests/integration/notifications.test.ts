@@ -9,7 +9,7 @@ import { deliverDueNotifications } from "../../supabase/functions/notify/worker.
 import { stack, superuserSql } from "../support/stack.ts";
 
 const admin = superuserSql();
-// one session, so that the simulated clock (scrape_ops.now) holds for the planner and the worker alike
+// one session, so that the simulated clock (ops.now) holds for the planner and the worker alike
 const clocked = postgres(stack.dbUrl, { max: 1, onnotice: () => {} });
 const tag = `nt${Date.now().toString(36)}`;
 const API_KEY = `key-${tag}`;
@@ -61,7 +61,7 @@ describe("digest notifications", () => {
     standin.failNext("/email", 503, 1);
 
     for (const tick of ticks()) {
-      await clocked`select set_config('scrape_ops.now', ${tick.toISOString()}, false)`;
+      await clocked`select set_config('ops.now', ${tick.toISOString()}, false)`;
       await clocked`select ops.plan_notifications()`;
       await deliverDueNotifications({ sql: clocked, env: (name) => env[name], timeoutMs: 1_000 });
     }
@@ -118,7 +118,7 @@ describe("a failing channel", () => {
     for (let i = 0; i < 8; i++) {
       // two hours apart: past every backoff (30 s doubling, at most one hour)
       const tick = new Date(start + i * 7_200_000).toISOString();
-      await clocked`select set_config('scrape_ops.now', ${tick}, false)`;
+      await clocked`select set_config('ops.now', ${tick}, false)`;
       await clocked`select ops.plan_notifications()`;
       await deliverDueNotifications({ sql: clocked, env: (name) => env[name], timeoutMs: 1_000 });
     }
@@ -130,9 +130,9 @@ describe("a failing channel", () => {
       join ops.notification_channels c on c.id = d.channel_id
      where c.name like ${`%-${tag}`} and c.id <> ${id} and d.digest_date = '2027-12-01' and d.status = 'sent'`;
     expect(others[0].n).toBe(3);
-    await clocked`select set_config('scrape_ops.now', ${new Date(start + 16 * 3_600_000).toISOString()}, false)`;
+    await clocked`select set_config('ops.now', ${new Date(start + 16 * 3_600_000).toISOString()}, false)`;
     const [alert] = await clocked`select rule, message from ops.alerts_v where rule = 'notification_failing'`;
     expect(alert.message).toContain(`dead-${tag} (6 failed attempts, last answer 502`);
-    await clocked`select set_config('scrape_ops.now', '', false)`;
+    await clocked`select set_config('ops.now', '', false)`;
   }, 300_000);
 });

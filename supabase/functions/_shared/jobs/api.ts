@@ -1,7 +1,7 @@
 // Typed calls of the job write API (SQL functions in schema ops). The only way
 // TypeScript writes jobs, logs, errors and scrape metrics.
 import type { Database, Json } from "../../../../types/database.ts";
-import type { Sql } from "../db.ts";
+import type { Sql, TransactionSql } from "../db.ts";
 import { mapErrors } from "./errors.ts";
 
 type Ops = Database["ops"];
@@ -12,15 +12,8 @@ export type AppendLogsAnswer = Ops["Functions"]["append_logs"]["Returns"][number
 export type RecordedError = Ops["Functions"]["record_errors"]["Returns"][number];
 export type { Json };
 
-export const LOG_LEVELS = ["DEBUG", "INFO", "SUCCESS", "WARNING", "ERROR", "CRITICAL"] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
-export const TERMINAL_STATUSES = ["completed", "partial", "failed", "cancelled", "skipped"] as const;
-export type TerminalStatus = (typeof TERMINAL_STATUSES)[number];
-export const JOB_STATUSES = ["pending", "running", ...TERMINAL_STATUSES] as const;
-
-export function isTerminal(status: string): status is TerminalStatus {
-  return (TERMINAL_STATUSES as readonly string[]).includes(status);
-}
+export { isTerminal, JOB_STATUSES, LOG_LEVELS, type LogLevel, SCRAPE_COUNTERS, TERMINAL_STATUSES, type TerminalStatus } from "./vocabulary.ts";
+import type { LogLevel, SCRAPE_COUNTERS, TerminalStatus } from "./vocabulary.ts";
 
 export interface LogLine {
   level: LogLevel;
@@ -42,22 +35,6 @@ export interface ErrorEvent {
   occurred_at?: string;
 }
 
-export const SCRAPE_COUNTERS = [
-  "links_checked",
-  "links_ok",
-  "links_failed",
-  "items_found",
-  "items_new",
-  "items_updated",
-  "items_rejected",
-  "requests",
-  "http_failures",
-  "blocked_403",
-  "blocked_429",
-  "timeouts",
-  "captchas",
-  "breaker_trips",
-] as const;
 /** Increments of a scrape run's metrics; counters add up, portal_stats deep-sums, breaker_triggered ORs. */
 export type ScrapeMetrics = Partial<Record<(typeof SCRAPE_COUNTERS)[number], number>> & {
   request_time_ms_total?: number;
@@ -97,9 +74,20 @@ export interface FinishInput {
   worker?: string;
 }
 
+/** What ops.start_pipeline answers. */
+export interface PipelineStart {
+  pipeline_id: number;
+  run_date: string;
+  scrape_jobs: number;
+}
+
 type JsonParameter = Parameters<Sql["json"]>[0];
 
-export function jobsApi(sql: Sql) {
+/**
+ * The job API over a connection, or over a transaction that runs as the caller
+ * (asCaller), so that SQL sees who acts (ops_private.actor).
+ */
+export function jobsApi(sql: Sql | TransactionSql) {
   // jsonb parameters go through sql.json (a plain string would be stored as a JSON string)
   const j = (
     value: unknown,
@@ -125,9 +113,34 @@ export function jobsApi(sql: Sql) {
       return job;
     },
 
+    /**
+     * An operator starts a job by hand (ops.start_manual_job): the source is checked (404, 409
+     * source_paused), the actor recorded and audited; a pipeline starts as a run with its jobs.
+     * Workers are woken from SQL when the transaction commits.
+     */
+    async startManualJob(type: string, params: Json): Promise<Job> {
+      const [job] = await mapErrors(sql<Job[]>`select * from ops.start_manual_job(${type}, ${j(params)}::jsonb)`);
+      return job;
+    },
+
+    /** A pipeline run for a Berlin date (ops.start_pipeline: P0409 while one runs); SQL wakes its workers. */
+    async startPipeline(input: { trigger: string; createdBy: string; runDate?: string; sources?: string[] }) {
+      const [{ run }] = await mapErrors(sql<{ run: PipelineStart }[]>`
+        select ops.start_pipeline(${input.runDate ?? null}::date, ${input.trigger}, ${input.createdBy},
+                                  ${input.sources ?? null}::text[]) as run`);
+      return run;
+    },
+
+    /** Wakes the worker function if it has runnable jobs (ops.wake); true when it was woken. */
+    async wake(worker: string, trigger: string): Promise<boolean> {
+      const [{ woken }] = await mapErrors(sql<{ woken: number }[]>`select ops.wake(${worker}, ${trigger}) as woken`);
+      return woken > 0;
+    },
+
     claim(worker: string, types?: string[], limit = 1): Promise<Job[]> {
+      // types as one comma-separated text: job type names are [a-z0-9_] (ops.job_types check)
       return mapErrors(sql<Job[]>`
-        select * from ops.claim(${worker}, ${types ? sql.array(types) : null}::text[], ${limit})`);
+        select * from ops.claim(${worker}, string_to_array(${types?.join(",") ?? null}, ','), ${limit})`);
     },
 
     async startJob(input: {
