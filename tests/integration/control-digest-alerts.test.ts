@@ -1,19 +1,19 @@
 // The morning answer through the control API: GET /control/digest, GET /control/alerts,
 // POST /control/alerts/:id/ack and /snooze (viewer reads, operator acts, audited).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { functionUrl, stack, superuserSql, userJwt } from "../support/stack.ts";
+import { authHeaders, functionUrl, superuserSql, userJwt } from "../support/stack.ts";
 
 const sql = superuserSql();
 const portal = `dg-${Date.now().toString(36)}`;
 let sourceId: number;
 let alertId: string;
 
-const tokens = { viewer: userJwt("viewer"), operator: userJwt("operator"), service: stack.serviceRoleKey };
+const tokens = { viewer: await userJwt("viewer"), operator: await userJwt("operator") };
 
 function call(path: string, token: string, init: RequestInit = {}) {
   return fetch(functionUrl("control", path), {
     ...init,
-    headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+    headers: { "content-type": "application/json", ...authHeaders(token) },
   });
 }
 

@@ -4,14 +4,14 @@
 //                 200 with {sent, retrying, failed}.
 import { z } from "zod";
 import { apiHandler } from "../_shared/api.ts";
-import { requireRole } from "../_shared/auth.ts";
+import { type Auth, type Caller, requireRole } from "../_shared/auth.ts";
 import { json } from "../_shared/http.ts";
 import { Router } from "../_shared/router.ts";
 import { readJsonBody, validate } from "../_shared/validation.ts";
 import type { NotifySummary } from "./worker.ts";
 
 export interface NotifyDeps {
-  jwtSecret: string;
+  auth: Auth;
   /** Delivers what is due; index.ts wires it to deliverDueNotifications. */
   work: () => Promise<NotifySummary>;
 }
@@ -21,8 +21,8 @@ const workBody = z.object({
   trigger: z.string().regex(/^[a-z][a-z0-9_:-]{0,39}$/).optional(),
 }).strict();
 
-export function createNotifyHandler({ jwtSecret, work }: NotifyDeps) {
-  const router = new Router<{ caller: import("../_shared/auth.ts").Caller }>("notify")
+export function createNotifyHandler({ auth, work }: NotifyDeps) {
+  const router = new Router<{ caller: Caller }>("notify")
     .on("POST", "/", async ({ caller, request }) => {
       const denied = requireRole(caller, "operator");
       if (denied) return denied;
@@ -32,5 +32,5 @@ export function createNotifyHandler({ jwtSecret, work }: NotifyDeps) {
       if (!input.ok) return input.response;
       return json(await work());
     });
-  return apiHandler({ router, jwtSecret });
+  return apiHandler({ router, auth });
 }
