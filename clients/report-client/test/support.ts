@@ -75,7 +75,7 @@ export async function startProxy(target: string): Promise<Proxy> {
       upstream = await fetch(`${target}${request.url}`, {
         method: request.method,
         headers,
-        body: ["GET", "HEAD"].includes(request.method ?? "GET") ? undefined : body,
+        body: ["GET", "HEAD"].includes(request.method ?? "GET") ? undefined : new Uint8Array(body),
       });
     } catch {
       return request.socket.destroy();
@@ -98,4 +98,56 @@ export async function startProxy(target: string): Promise<Proxy> {
       server.close(() => resolve());
     });
   return proxy;
+}
+
+/**
+ * A second functions server (the project's own, scripts/functions-server) on a free port, that a test may
+ * kill with SIGKILL and start again. It gets no service role key, so it does not take over the stack's
+ * dispatch listener.
+ */
+export async function startOwnFunctionsServer(port?: number) {
+  const { spawn } = await import("node:child_process");
+  const { createServer: createNetServer } = await import("node:net");
+  const { join } = await import("node:path");
+  const { ROOT } = await import("../../../scripts/lib/config.ts");
+  const chosen = port ?? await new Promise<number>((resolve) => {
+    const probe = createNetServer().listen(0, "127.0.0.1", () => {
+      const { port: free } = probe.address() as AddressInfo;
+      probe.close(() => resolve(free));
+    });
+  });
+  const child = spawn(join(ROOT, "node_modules", ".bin", "deno"), [
+    "run",
+    "--allow-all",
+    "--config",
+    "deno.json",
+    "scripts/functions-server/main.ts",
+  ], {
+    cwd: ROOT,
+    stdio: "ignore",
+    env: {
+      PATH: process.env.PATH ?? "",
+      HOME: process.env.HOME ?? "",
+      FUNCTIONS_PORT: String(chosen),
+      SUPABASE_URL: `http://127.0.0.1:${chosen}`,
+      SUPABASE_DB_URL: config.dbUrl,
+      SUPABASE_ANON_KEY: config.anonKey,
+      SUPABASE_JWT_SECRET: config.jwtSecret,
+    },
+  });
+  const url = `http://127.0.0.1:${chosen}`;
+  await waitFor(async () => {
+    if (child.exitCode !== null) throw new Error(`the functions server exited with ${child.exitCode}`);
+    return await fetch(`${url}/_server/health`).then((r) => r.ok, () => false);
+  }, 120_000);
+  return {
+    url,
+    port: chosen,
+    kill: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once("exit", () => resolve());
+        child.kill("SIGKILL");
+      }),
+  };
 }
