@@ -236,9 +236,11 @@ describe("mirror -> BigQuery (stand-in)", () => {
 
   it("a mirror job whose export the API rejects fails with the API's message (the harness always finishes)", async () => {
     await exportNow(); // dataset and table exist
-    const [job] = await sql`select id from ops.enqueue(p_type => 'mirror', p_params => ${
-      sql.json({ days: 1 })
-    })`;
+    // no wake-up: this test runs the mirror worker itself
+    const [job] = await sql.begin(async (tx) => {
+      await tx`set local ops.wake_workers = off`;
+      return await tx`select id from ops.enqueue(p_type => 'mirror', p_params => ${tx.json({ days: 1 })})`;
+    });
     standIn.failNext(
       { status: 500, reason: "backendError", message: "Backend error. Please try again." },
       /\/queries$/,

@@ -54,10 +54,14 @@ afterAll(async () => {
   }
 });
 
+/** Starts a run in SQL without waking its scrape workers: the test wakes them itself. */
 async function startInSql(companyKeys: string[]): Promise<number> {
-  const [{ run }] = await sql`
-    select ops.start_pipeline(${RUN_DATE}::date, 'test', 'pipeline-run test',
-                              ${companyKeys.map(ctx.sourceKey)}::text[]) as run`;
+  const [{ run }] = await sql.begin(async (tx) => {
+    await tx`set local ops.wake_workers = off`;
+    return await tx`
+      select ops.start_pipeline(${RUN_DATE}::date, 'test', 'pipeline-run test',
+                                ${companyKeys.map(ctx.sourceKey)}::text[]) as run`;
+  });
   roots.push(run.pipeline_id);
   return run.pipeline_id;
 }

@@ -102,10 +102,14 @@ export function callScrape(body: unknown, token: string | null = stack.serviceRo
   return fetch(functionUrl("scrape"), { method: "POST", headers, body: JSON.stringify(body) });
 }
 
+/** Enqueues a scrape job without waking a worker: the test wakes one itself, with the budget it needs. */
 export async function enqueueScrape(sql: Sql, sourceId: number, params: Record<string, unknown> = {}) {
-  const [job] = await sql`
-    select id from ops.enqueue(p_type => 'scrape', p_params => ${sql.json(params as never)},
-                               p_source_id => ${sourceId}, p_created_by => 'scrape-test')`;
+  const [job] = await sql.begin(async (tx) => {
+    await tx`set local ops.wake_workers = off`;
+    return await tx`
+      select id from ops.enqueue(p_type => 'scrape', p_params => ${tx.json(params as never)},
+                                 p_source_id => ${sourceId}, p_created_by => 'scrape-test')`;
+  });
   return job.id as number;
 }
 

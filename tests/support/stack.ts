@@ -36,9 +36,18 @@ export const clients = {
   user: (opsRole: OpsRole) => client(stack.anonKey, userJwt(opsRole)),
 };
 
-/** Superuser connection for arranging and checking state. Close it in afterAll. */
-export function superuserSql() {
-  return postgres(stack.dbUrl, { max: 4, onnotice: () => {}, types: pgTypes });
+/**
+ * Superuser connection for arranging and checking state. Close it in afterAll. A test that claims
+ * jobs itself passes `wakeWorkers: false`: its enqueues then wake no worker function that could
+ * claim them first (the wake-on-enqueue trigger honours the session setting ops.wake_workers).
+ */
+export function superuserSql(options: { wakeWorkers?: boolean } = {}) {
+  return postgres(stack.dbUrl, {
+    max: 4,
+    onnotice: () => {},
+    types: pgTypes,
+    connection: options.wakeWorkers === false ? { "ops.wake_workers": "off" } : {},
+  });
 }
 
 export function functionUrl(name: string, path = ""): string {

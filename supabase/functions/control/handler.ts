@@ -72,7 +72,7 @@ export function createControlHandler({ sql, jwtSecret, startedAt = Date.now() }:
                  round(coalesce(sum(blocked_403 + blocked_429)::numeric / nullif(sum(requests), 0), 0), 4)::float8 as block_rate,
                  round(coalesce(sum(timeouts)::numeric / nullif(sum(requests), 0), 0), 4)::float8 as timeout_rate,
                  round(avg(avg_request_ms), 1)::float8 as avg_request_ms
-            from ops.scrape_runs where started_at > now() - interval '24 hours'`;
+            from ops.scrape_runs where started_at > ops_private.now() - interval '24 hours'`;
         const [queue] = await tx`
           select count(*) filter (where status = 'pending')::int as pending,
                  count(*) filter (where status = 'running')::int as running
