@@ -20,7 +20,7 @@
 import postgres from "postgres";
 import { defineCompanies, FORMATS, postingsOn } from "../fixtures/catalog.ts";
 import { startFixtureServer } from "../fixtures/server.ts";
-import { stackConfig } from "../lib/config.ts";
+import { serviceHeaders, stackConfig } from "../lib/config.ts";
 import { envInt } from "./env.ts";
 import { isTerminal } from "../../supabase/functions/_shared/jobs/api.ts";
 import { pgTypes } from "../../supabase/functions/_shared/db.ts";
@@ -74,7 +74,7 @@ async function main() {
   const started = performance.now();
   const response = await fetch(`${config.supabaseUrl}/functions/v1/pipeline/run`, {
     method: "POST",
-    headers: { authorization: `Bearer ${config.serviceRoleKey}`, "content-type": "application/json" },
+    headers: { ...serviceHeaders(config), "content-type": "application/json" },
     body: JSON.stringify({ run_date: RUN_DATE, sources: companies.map((c) => c.key) }),
   });
   const run = await response.json();

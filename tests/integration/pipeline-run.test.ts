@@ -110,7 +110,7 @@ describe("the nightly pipeline on the fixture sites", () => {
 
     const response = await fetch(functionUrl("pipeline", "/run"), {
       method: "POST",
-      headers: { "content-type": "application/json", authorization: `Bearer ${userJwt("operator")}` },
+      headers: { "content-type": "application/json", authorization: `Bearer ${await userJwt("operator")}` },
       body: JSON.stringify({ run_date: RUN_DATE, sources: companies.map(ctx.sourceKey) }),
     });
     expect(response.status).toBe(201);

@@ -23,7 +23,7 @@ const companies = defineCompanies({
 });
 const sites = await startFixtureServer({ companies, port: 0 });
 const sql = postgres(config.dbUrl, { max: 1, onnotice: () => {} });
-const client = new ReportClient({ url: config.supabaseUrl, apiKey: config.serviceRoleKey });
+const client = new ReportClient({ url: config.supabaseUrl, apiKey: config.secretKey });
 try {
   for (const company of companies) {
     const site = sourceFor(company, sites.url, 0);

@@ -26,7 +26,7 @@ const companies = defineCompanies({
   ],
 });
 const today = new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Berlin" }).format(new Date());
-const client = new ReportClient({ url: config.supabaseUrl, apiKey: config.serviceRoleKey, handleExit: false });
+const client = new ReportClient({ url: config.supabaseUrl, apiKey: config.secretKey, handleExit: false });
 let sites: FixtureServer;
 
 interface Crawl {

@@ -13,7 +13,7 @@ const config = stackConfig();
 const [company] = defineCompanies({ seed: 7, companies: [{ key: "plain-acme", format: "jsonld-html", postings: 15 }] });
 const sites = await startFixtureServer({ companies: [company], port: 0 });
 const sql = postgres(config.dbUrl, { max: 1, onnotice: () => {} });
-const client = new ReportClient({ url: config.supabaseUrl, apiKey: config.serviceRoleKey });
+const client = new ReportClient({ url: config.supabaseUrl, apiKey: config.secretKey });
 
 /** Fetches a page, counting what the run reports; a non-2xx status is a classified failure. */
 async function fetchPage(run: Parameters<Parameters<ReportClient["run"]>[1]>[0], url: string): Promise<string> {

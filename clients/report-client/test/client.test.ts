@@ -12,7 +12,7 @@ const warnings: string[] = [];
 const client = (url = config.supabaseUrl, extra = {}) =>
   new ReportClient({
     url,
-    apiKey: config.serviceRoleKey,
+    apiKey: config.secretKey,
     retryBaseMs: 20,
     retryMaxMs: 200,
     flushIntervalMs: 50,

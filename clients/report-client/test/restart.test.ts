@@ -24,7 +24,7 @@ it("a functions server killed and restarted mid-run loses no line and stores non
   const warnings: string[] = [];
   const client = new ReportClient({
     url: server!.url,
-    apiKey: config.serviceRoleKey,
+    apiKey: config.secretKey,
     retries: 60,
     retryBaseMs: 50,
     retryMaxMs: 500,

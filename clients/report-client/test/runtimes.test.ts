@@ -16,7 +16,7 @@ const sourceEntry = join(ROOT, "clients/report-client/src/index.ts");
 const env = {
   ...process.env,
   REPORT_URL: config.supabaseUrl,
-  REPORT_KEY: config.serviceRoleKey,
+  REPORT_KEY: config.secretKey,
   REPORT_SOURCE: source,
 };
 

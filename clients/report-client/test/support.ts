@@ -102,14 +102,14 @@ export async function startProxy(target: string): Promise<Proxy> {
 
 /**
  * A second functions server (the project's own, scripts/functions-server) on a free port, that a test may
- * kill with SIGKILL and start again. It gets no service role key, so it does not take over the stack's
- * dispatch listener.
+ * kill with SIGKILL and start again. It also listens for dispatches: a wake-up answered twice is harmless
+ * (workers claim with SKIP LOCKED).
  */
 export async function startOwnFunctionsServer(port?: number) {
   const { spawn } = await import("node:child_process");
   const { createServer: createNetServer } = await import("node:net");
   const { join } = await import("node:path");
-  const { ROOT } = await import("../../../scripts/lib/config.ts");
+  const { ROOT, stackEnv } = await import("../../../scripts/lib/config.ts");
   const chosen = port ?? await new Promise<number>((resolve) => {
     const probe = createNetServer().listen(0, "127.0.0.1", () => {
       const { port: free } = probe.address() as AddressInfo;
@@ -125,15 +125,8 @@ export async function startOwnFunctionsServer(port?: number) {
   ], {
     cwd: ROOT,
     stdio: "ignore",
-    env: {
-      PATH: process.env.PATH ?? "",
-      HOME: process.env.HOME ?? "",
-      FUNCTIONS_PORT: String(chosen),
-      SUPABASE_URL: `http://127.0.0.1:${chosen}`,
-      SUPABASE_DB_URL: config.dbUrl,
-      SUPABASE_ANON_KEY: config.anonKey,
-      SUPABASE_JWT_SECRET: config.jwtSecret,
-    },
+    // the stack's own keys and URLs (user tokens name the stack's issuer); only the port is its own
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...stackEnv(config), FUNCTIONS_PORT: String(chosen) },
   });
   const url = `http://127.0.0.1:${chosen}`;
   await waitFor(async () => {

@@ -3,7 +3,7 @@
 // EventSource cannot send headers: every route authenticates here instead
 // (Authorization header, or a short-lived stream token in ?token=).
 import { apiHandler } from "../_shared/api.ts";
-import { authenticate, bearerToken, type Caller, requireRole } from "../_shared/auth.ts";
+import { type Auth, type Caller, requireRole, unauthorized } from "../_shared/auth.ts";
 import { asCaller, type Sql, type TransactionSql } from "../_shared/db.ts";
 import { errorResponse, json } from "../_shared/http.ts";
 import type { JobEvents } from "../_shared/job-events.ts";
@@ -18,7 +18,9 @@ import { mintStreamToken, verifyStreamToken } from "./stream-token.ts";
 export interface JobsDeps {
   sql: Sql;
   events: JobEvents;
-  jwtSecret: string;
+  auth: Auth;
+  /** OPS_STREAM_TOKEN_SECRET as a key (streamTokenKey). */
+  streamTokenKey: Uint8Array;
   stream?: SseStreamOptions;
 }
 
@@ -48,7 +50,7 @@ function present(job: Record<string, unknown>) {
 }
 
 export function createJobsHandler(deps: JobsDeps) {
-  const { sql, jwtSecret } = deps;
+  const { sql, auth } = deps;
 
   async function readJob(caller: Caller, id: number) {
     return await asCaller(sql, caller.claims, (tx) => jobIn(tx, id));
@@ -132,7 +134,7 @@ export function createJobsHandler(deps: JobsDeps) {
     .on("POST", "/:id/stream-token", async ({ caller, params }) => {
       const id = jobId(params.id);
       if (!(await visible(caller, id))) return errorResponse(404, "not_found", `job ${params.id} not found`);
-      const minted = await mintStreamToken(caller, id, jwtSecret);
+      const minted = await mintStreamToken(caller, id, deps.streamTokenKey);
       // relative to <project url>/functions/v1
       return json({ ...minted, stream_path: `/jobs/${id}/stream?token=${minted.token}` }, 201);
     })
@@ -168,12 +170,15 @@ export function createJobsHandler(deps: JobsDeps) {
   async function authenticateRequest(request: Request): Promise<Caller | Response> {
     const url = new URL(request.url);
     const streamToken = url.searchParams.get("token");
-    if (!streamToken || !url.pathname.endsWith("/stream")) return await authenticate(bearerToken(request), jwtSecret);
-    const verified = await verifyStreamToken(streamToken, Number(url.pathname.split("/").at(-2)), jwtSecret);
-    return typeof verified === "string" ? errorResponse(401, "unauthorized", verified) : verified;
+    if (streamToken === null) return await auth.authenticate(request);
+    // ?token= is a stream token: good for reading one job's stream, nothing else.
+    const stream = request.method === "GET" ? url.pathname.match(/^\/jobs\/([1-9][0-9]{0,15})\/stream$/) : null;
+    if (!stream) return unauthorized("stream_token_elsewhere", "stream tokens are accepted only by GET /jobs/:id/stream");
+    const verified = await verifyStreamToken(streamToken, Number(stream[1]), deps.streamTokenKey);
+    return "reason" in verified ? unauthorized(verified.reason, verified.message) : verified;
   }
 
-  return apiHandler({ router, jwtSecret, authenticateRequest });
+  return apiHandler({ router, auth, authenticateRequest });
 }
 
 const jobId = (raw: string) => idParam(raw);

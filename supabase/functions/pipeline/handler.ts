@@ -7,7 +7,7 @@
 //                            schedule, {"action": "work"} to execute phase jobs
 import { z } from "zod";
 import { apiHandler } from "../_shared/api.ts";
-import { type Caller, requireRole } from "../_shared/auth.ts";
+import { type Auth, type Caller, requireRole } from "../_shared/auth.ts";
 import { asCaller, type Sql } from "../_shared/db.ts";
 import { json } from "../_shared/http.ts";
 import { jobsApi } from "../_shared/jobs/api.ts";
@@ -16,7 +16,7 @@ import { readJsonBody, validate } from "../_shared/validation.ts";
 
 export interface PipelineDeps {
   sql: Sql;
-  jwtSecret: string;
+  auth: Auth;
   /** Runs queued phase and backfill jobs; the function's index wires it to the job harness. */
   work: () => Promise<unknown>;
   /** Hands background work to the runtime (EdgeRuntime.waitUntil when hosted). */
@@ -41,7 +41,7 @@ const dispatchBody = z.union([
 ]);
 
 export function createPipelineHandler(deps: PipelineDeps) {
-  const { sql, jwtSecret } = deps;
+  const { sql, auth } = deps;
 
   const router = new Router<{ caller: Caller }>("pipeline")
     .on("POST", "/run", async ({ caller, request }) => {
@@ -100,5 +100,5 @@ export function createPipelineHandler(deps: PipelineDeps) {
       });
     });
 
-  return apiHandler({ router, jwtSecret });
+  return apiHandler({ router, auth });
 }

@@ -1,5 +1,6 @@
 declare const EdgeRuntime: { waitUntil(promise: Promise<unknown>): void };
 
+import { authFromEnv } from "../_shared/auth.ts";
 import { connectDb } from "../_shared/db.ts";
 import { createPipelineHandler } from "./handler.ts";
 import { runPipelineWork } from "./worker.ts";
@@ -7,7 +8,7 @@ import { runPipelineWork } from "./worker.ts";
 const sql = connectDb(Deno.env.get("SUPABASE_DB_URL")!);
 Deno.serve(createPipelineHandler({
   sql,
-  jwtSecret: Deno.env.get("OPS_JWT_SECRET") ?? Deno.env.get("SUPABASE_JWT_SECRET")!,
+  auth: authFromEnv(Deno.env.toObject()),
   work: () => runPipelineWork(sql, { worker: `pipeline:${crypto.randomUUID().slice(0, 8)}` }),
   background: (promise) => EdgeRuntime.waitUntil(promise),
 }));
