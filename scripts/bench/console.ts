@@ -39,9 +39,7 @@ const pct = (values: number[], p: number) => {
 async function pageData(today: string, weekAgo: string, company: string) {
   const token = await localUserToken(config, "viewer");
   const pages: Record<string, string[]> = {
-    morning: [`control/days?from=${today}&to=${today}&limit=1`,
-      `control/days?from=${today}&to=${today}&problems_only=true&sort=final_status&order=asc&limit=500`,
-      "control/alerts?state=open", "mirror/status?limit=1", "control/silent-failures?days=1"],
+    morning: [`control/digest?date=${today}`, "control/silent-failures?days=1"],
     runs_per_day: [`control/days?from=${weekAgo}&to=${today}&sort=run_date&order=desc&limit=50&offset=0`],
     runs_per_run: [`control/runs?from=${weekAgo}&to=${today}&sort=started_at&order=desc&limit=50&offset=0`],
     company_30d: [`control/companies/${company}?days=30`],

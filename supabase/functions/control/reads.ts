@@ -47,7 +47,6 @@ const fromBeforeTo: [(q: { from?: string; to?: string }) => boolean, { message: 
 export const daysQuery = z.object({
   ...tableFilters,
   status: z.enum(FINAL_STATUSES).optional(),
-  problems_only: z.enum(["true", "false"]).transform((v) => v === "true").optional(),
   sort: z.enum(DAY_SORTS).default("run_date"),
 }).strict().refine(...fromBeforeTo);
 
@@ -98,7 +97,6 @@ export function addReadRoutes(router: Router<{ caller: Caller }>, sql: Sql): voi
             ${q.to ? tx`and d.run_date <= ${q.to}::date` : tx``}
             ${q.status ? tx`and d.final_status = ${q.status}` : tx``}
             ${q.company ? tx`and d.company_key = ${q.company}` : tx``}
-            ${q.problems_only ? tx`and (d.final_status <> 'success' or cardinality(d.problem_reasons) > 0)` : tx``}
             ${q.error_category
               ? tx`and exists (select 1 from ops.jobs j where j.source_id = d.source_id and j.run_date = d.run_date
                                  and j.type = 'scrape' and j.error_category = ${q.error_category})`
@@ -109,12 +107,8 @@ export function addReadRoutes(router: Router<{ caller: Caller }>, sql: Sql): voi
                  d.http_fail_rate_sum, d.http_block_rate_sum, d.timeout_rate, d.execution_time_sec_best,
                  d.avg_request_ms_best::float8, d.runs_total, d.runs_failed, d.requests_sum,
                  (select j.error_category from ops.jobs j where j.id = d.best_job_id) as error_category,
-                 (select j.error from ops.jobs j where j.id = d.best_job_id) as error,
+                 (select j.error from ops.jobs j where j.id = d.best_job_id) as error
                  (select s.breaker_state from ops.sources s where s.id = d.source_id) as breaker_state,
-                 -- the day after the last successful day before this one: how long the problem lasts
-                 (select max(x.run_date) + 1 from ops.daily_source_stats x
-                   where x.source_id = d.source_id and x.run_date < d.run_date and x.final_status = 'success')
-                   as problem_since
             from ops.daily_summary_v d ${where}
            order by ${tx(q.sort)} ${q.order === "asc" ? tx`asc` : tx`desc`} nulls last, d.company_key
            limit ${q.limit} offset ${q.offset}`;

@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { suggestedAction } from "../../../web/src/advice.ts";
 import { csvCell, parseCsv, toCsv } from "../../../web/src/csv.ts";
 import { addDays, berlinToday, blockRateLevel, daysBetween, duration, percent } from "../../../web/src/format.ts";
 import { parseHash } from "../../../web/src/router.ts";
@@ -40,14 +39,6 @@ describe("CSV", () => {
     expect(csvCell({ a: 1 })).toBe('"{""a"":1}"');
     const rows = [{ id: 1, message: 'x, "y"', tags: null }, { id: 2, message: "two\r\nlines", tags: ["t"] }];
     expect(parseCsv(toCsv(rows))).toEqual([["id", "message", "tags"], ["1", 'x, "y"', ""], ["2", "two\r\nlines", "t"]]);
-  });
-});
-
-describe("suggested actions", () => {
-  it("prefers the error category, then the first known reason", () => {
-    expect(suggestedAction(["run_failed"], "captcha")).toMatch(/captcha/);
-    expect(suggestedAction(["volume_drop", "run_partial"], null)).toMatch(/baseline/);
-    expect(suggestedAction([], "nothing_known")).toMatch(/runs and errors/);
   });
 });
 

@@ -3,10 +3,8 @@
 // Berlin date, the problems with root cause, since when and what to do,
 // alerts (acknowledge, snooze), mirror freshness, and a banner when silent
 // failures occurred in the last 24 h.
-import { useEffect, useState } from "react";
-import { api, ApiError, query } from "../api.ts";
+import { api, query } from "../api.ts";
 import { useCanAct } from "../App.tsx";
-import { suggestedAction } from "../advice.ts";
 import { Badge, ConfirmButton, ErrorBox, Loading, Section, Stat } from "../components/ui.tsx";
 import { addDays, berlinToday, num } from "../format.ts";
 import { useApi } from "../hooks.ts";
@@ -52,76 +50,10 @@ export interface Digest {
   mirror: { is_fresh: boolean; is_stale: boolean; reason: string | null } | null;
 }
 
-interface DayRow {
-  company_key: string;
-  display_name: string;
-  final_status: string;
-  problem_reasons: string[];
-  best_job_id: number | null;
-  jobs_processed_best: number | null;
-  baseline_jobs_processed_14d: number | null;
-  error_category: string | null;
-  error: string | null;
-  problem_since: string | null;
-}
-
-/**
- * Until the control function answers /control/digest, the same page from the per-day route
- * (counts and problems), the mirror status and the alerts route.
- */
-async function digestFromDays(date: string): Promise<Digest> {
-  const [all, problems, mirror, alerts] = await Promise.all([
-    api<{ total: number; counts: Record<string, number> }>(`control/days${query({ from: date, to: date, limit: 1 })}`),
-    api<{ days: DayRow[] }>(`control/days${query({ from: date, to: date, problems_only: true, sort: "final_status", order: "asc", limit: 500 })}`),
-    api<{ freshness: Digest["mirror"] }>("mirror/status?limit=1"),
-    api<{ alerts: Alert[] }>("control/alerts?state=open").catch(() => null),
-  ]);
-  const c = all.counts;
-  return {
-    date,
-    health: { companies: all.total, success: c.success, partial: c.partial, failed: c.failed, no_data: c.no_data, problems: all.total - c.success },
-    problems: problems.days.map((d) => ({
-      ...d,
-      days: d.problem_since ? Math.round((Date.parse(date) - Date.parse(d.problem_since)) / 86_400_000) + 1 : null,
-      root_cause: d.error_category ? { category: d.error_category, message: d.error, job_id: d.best_job_id } : null,
-      suggested_action: { key: "", title: "", action: suggestedAction(d.problem_reasons, d.error_category) },
-    })),
-    alerts: alerts ? { open: alerts.alerts.length, items: alerts.alerts } : null,
-    mirror: mirror.freshness,
-  };
-}
-
-async function loadDigest(date: string): Promise<Digest> {
-  try {
-    return await api<Digest>(`control/digest${query({ date })}`);
-  } catch (error) {
-    if (error instanceof ApiError && error.status === 404 && error.code === "not_found" && /no route/.test(error.message)) {
-      return await digestFromDays(date);
-    }
-    throw error;
-  }
-}
-
-
-function useDigest(date: string) {
-  const [digest, setDigest] = useState<Digest | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
-  const [tick, setTick] = useState(0);
-  useEffect(() => {
-    let live = true;
-    setDigest(null);
-    loadDigest(date).then((d) => live && (setDigest(d), setError(null)), (e) => live && setError(e));
-    return () => {
-      live = false;
-    };
-  }, [date, tick]);
-  return { digest, error, reload: () => setTick((t) => t + 1) };
-}
-
 export function Morning({ route }: { route: Route }) {
   const date = route.params.get("date") ?? berlinToday();
   const canAct = useCanAct();
-  const { digest, error, reload } = useDigest(date);
+  const { data: digest, error, reload } = useApi<Digest>(`control/digest${query({ date })}`);
   const silent = useApi<{ silent_failures: { source_key: string; run_date: string; message: string; job_id: number }[] }>("control/silent-failures?days=1");
   const h = digest?.health;
   const mirror = digest?.mirror;

@@ -66,7 +66,7 @@ export function Runs({ route }: { route: Route }) {
   };
   const offset = Number(p.offset ?? 0);
   const path = view === "run" ? "control/runs" : "control/days";
-  const data = useApi<{ runs?: Row[]; days?: Row[]; total: number }>(`${path}${query({ ...filters, limit: PAGE, offset })}`);
+  const data = useApi<{ runs?: Row[]; days?: Row[]; total: number; counts?: Record<string, number> }>(`${path}${query({ ...filters, limit: PAGE, offset })}`);
   const rows = (view === "run" ? data.data?.runs : data.data?.days) ?? [];
   const set = (changes: Record<string, string | number | undefined>) => navigate("/runs", { ...p, offset: undefined, ...changes });
   const [exporting, setExporting] = useState(false);
@@ -118,6 +118,11 @@ export function Runs({ route }: { route: Route }) {
         <button type="button" onClick={exportCsv} disabled={exporting}>{exporting ? "Exporting…" : "Export CSV"}</button>
       </form>
       <ErrorBox error={data.error ?? exportError} />
+      {data.data?.counts && (
+        <p className="hint" data-testid="day-counts">
+          {DAY_STATUSES.map((s) => `${data.data!.counts![s]} ${s.replace(/_/g, " ")}`).join(" · ")}
+        </p>
+      )}
       <Loading loading={data.loading} />
       <DataTable caption={view === "run" ? "Scrape runs" : "Companies per day"} columns={view === "run" ? RUN_COLUMNS : DAY_COLUMNS}
         rows={rows} rowKey={(r) => (view === "run" ? String(r.job_id) : `${r.company_key}-${r.run_date}`)}
