@@ -107,8 +107,8 @@ export function addReadRoutes(router: Router<{ caller: Caller }>, sql: Sql): voi
                  d.http_fail_rate_sum, d.http_block_rate_sum, d.timeout_rate, d.execution_time_sec_best,
                  d.avg_request_ms_best::float8, d.runs_total, d.runs_failed, d.requests_sum,
                  (select j.error_category from ops.jobs j where j.id = d.best_job_id) as error_category,
-                 (select j.error from ops.jobs j where j.id = d.best_job_id) as error
-                 (select s.breaker_state from ops.sources s where s.id = d.source_id) as breaker_state,
+                 (select j.error from ops.jobs j where j.id = d.best_job_id) as error,
+                 (select s.breaker_state from ops.sources s where s.id = d.source_id) as breaker_state
             from ops.daily_summary_v d ${where}
            order by ${tx(q.sort)} ${q.order === "asc" ? tx`asc` : tx`desc`} nulls last, d.company_key
            limit ${q.limit} offset ${q.offset}`;
