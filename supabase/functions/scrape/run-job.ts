@@ -16,6 +16,7 @@ import {
 } from "../_shared/jobs/mod.ts";
 import {
   ADAPTERS,
+  ATS_ADAPTERS,
   CircuitBreaker,
   CircuitOpenError,
   classifyError,
@@ -31,6 +32,8 @@ import {
 import { asService } from "./db.ts";
 import {
   addInvocation,
+  BOARD_EMPTY,
+  boardEmptyOutcome,
   decideOutcome,
   errorEvent,
   metricIncrements,
@@ -76,19 +79,29 @@ function chunks<T>(items: T[], size: number): T[][] {
   return out;
 }
 
+/** A posting as an element of ops.upsert_postings' array (the columns of ops.postings). */
 function postingRow(p: NormalizedPosting) {
-  const raw = p.raw !== null && typeof p.raw === "object" && !Array.isArray(p.raw)
-    ? p.raw
-    : { value: p.raw ?? null };
   return {
     external_id: p.externalId,
     title: p.title,
     normalized_title: p.normalizedTitle,
     location: p.location,
+    locations: p.locations,
     department: p.department,
     url: p.url,
+    description: p.description,
+    description_truncated: p.descriptionTruncated,
+    workplace_type: p.workplaceType,
+    employment_type: p.employmentType,
+    salary_min: p.salary?.min ?? null,
+    salary_max: p.salary?.max ?? null,
+    salary_currency: p.salary?.currency ?? null,
+    salary_period: p.salary?.period ?? null,
+    posted_at: p.postedAt,
+    valid_through: p.validThrough,
     content_hash: p.contentHash,
-    raw: p.postedAt ? { ...raw, _posted_at: p.postedAt } : raw,
+    // Adapters keep only their allow-listed raw fields (scalars); anything else is not stored.
+    raw: p.raw !== null && typeof p.raw === "object" && !Array.isArray(p.raw) ? p.raw : {},
   };
 }
 
@@ -99,7 +112,7 @@ function rejectionEvent(r: Rejection, portal: string): ErrorEvent {
     severity: r.severity,
     portal,
     ...(r.url ? { url: r.url } : {}),
-    details: { external_id: r.externalId ?? null },
+    details: { external_id: r.externalId ?? null, code: r.code },
   };
 }
 
@@ -280,7 +293,17 @@ async function scrape(sql: Sql, ctx: JobContext, options: RunJobOptions, deactiv
   logCrawl(ctx, result, upserted, dryRun);
   ctx.metrics(metricIncrements(result.metrics, { portal, upserted, circuitOpen }));
   const next = addInvocation(state, result, upserted);
-  const outcome = decideOutcome(next, result, { cancelRequested: ctx.abortReason === "cancelled", dryRun });
+  const decided = decideOutcome(next, result, { cancelRequested: ctx.abortReason === "cancelled", dryRun });
+  const outcome = decided.kind === "finish" && decided.status === "completed" && next.postings === 0
+    ? boardEmptyOutcome(decided, next, {
+      ats: ATS_ADAPTERS.has(source.adapter),
+      everHadPostings: await everHadPostings(sql, source.id),
+    })
+    : decided;
+  if (outcome !== decided) {
+    ctx.reportError(BOARD_EMPTY, errorEvent(BOARD_EMPTY, portal));
+    ctx.log.warning(BOARD_EMPTY.message);
+  }
 
   if (outcome.kind === "continue") {
     ctx.log.info(
@@ -321,6 +344,11 @@ async function scrape(sql: Sql, ctx: JobContext, options: RunJobOptions, deactiv
     error: outcome.error ?? undefined,
     errorCategory: outcome.category ?? undefined,
   };
+}
+
+async function everHadPostings(sql: Sql, sourceId: number): Promise<boolean> {
+  const [{ found }] = await sql`select exists (select 1 from ops.postings where source_id = ${sourceId}) as found`;
+  return found as boolean;
 }
 
 function logCrawl(ctx: JobContext, result: CrawlResult, upserted: UpsertCounts, dryRun: boolean): void {

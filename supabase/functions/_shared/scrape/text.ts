@@ -1,0 +1,90 @@
+/**
+ * Text of postings as stored: entities decoded once, no markup, no control characters, no
+ * contact addresses. Pure functions; `normalizePosting` applies them to every text field.
+ */
+import { decodeHTML } from "entities";
+import { parseHtml } from "./http.ts";
+
+/** Characters of the description kept at most (ops.postings.description has the same check). */
+export const DESCRIPTION_CAP = 20_000;
+/**
+ * HTML read at most per description: a multi-megabyte description is cut before parsing, so one
+ * bad record costs bounded CPU (an edge function has about 2 s per request).
+ */
+export const DESCRIPTION_HTML_LIMIT = 1_000_000;
+
+// C0 controls except tab, line feed and carriage return; DEL and C1 controls; the replacement
+// character (what a decoder leaves of invalid bytes); lone surrogates.
+const BINARY = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFFFD]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const EMAIL = /[A-Z0-9._%+-]+@[A-Z0-9-]+(?:\.[A-Z0-9-]+)*\.[A-Z]{2,}/gi;
+// International phone numbers ("+49 30 1234 5678"): a plus sign, then at least 8 digits.
+const PHONE = /\+\d(?:[\s()./-]*\d){7,}/g;
+
+/** True when the value holds control characters or decoder debris: binary data, not text. */
+export function hasBinary(value: string): boolean {
+  BINARY.lastIndex = 0;
+  return BINARY.test(value);
+}
+
+/** Removes e-mail addresses and phone numbers: postings are stored without personal contact data. */
+export function redactContacts(value: string): string {
+  return value.replace(EMAIL, "[e-mail removed]").replace(PHONE, "[phone removed]");
+}
+
+/**
+ * A one-line text field (title, department, location parts): HTML entities decoded once
+ * ("R&amp;D" -> "R&D", "&amp;amp;" -> "&amp;"), binary characters removed, whitespace collapsed,
+ * contacts removed. Empty results are undefined.
+ */
+export function cleanLine(value: unknown): string | undefined {
+  if (typeof value !== "string") return undefined;
+  const text = redactContacts(decodeHTML(value).replace(BINARY, "").replace(/\s+/g, " ").trim());
+  return text === "" ? undefined : text;
+}
+
+const BLOCKS = "address, article, aside, blockquote, dd, div, dl, dt, fieldset, figcaption, figure, footer, " +
+  "form, h1, h2, h3, h4, h5, h6, header, hr, li, main, nav, ol, p, pre, section, table, tr, ul";
+
+export interface PlainText {
+  text: string;
+  truncated: boolean;
+}
+
+/**
+ * Plain text of an HTML description (or of entity-escaped HTML, see below): entities decoded
+ * (by the parser, once), scripts and styles
+ * dropped, every block element and list item on its own line, list items starting with "- ", at
+ * most one empty line in a row, contacts removed, cut to DESCRIPTION_CAP characters at a word
+ * boundary ("…" marks the cut). Undefined when nothing is left.
+ */
+export function htmlToText(html: unknown): PlainText | undefined {
+  if (typeof html !== "string" || html.trim() === "") return undefined;
+  let source = html.length > DESCRIPTION_HTML_LIMIT ? html.slice(0, DESCRIPTION_HTML_LIMIT) : html;
+  // Entity-escaped HTML without a single real tag (Greenhouse's `content`, many JSON-LD
+  // descriptions): the escaping is one layer of the wire format, decoded once before parsing.
+  if (!/<[a-z!/]/i.test(source) && /&lt;\/?[a-z]/i.test(source)) source = decodeHTML(source);
+  const $ = parseHtml(source);
+  $("script, style, noscript, template, head").remove();
+  $("br").replaceWith("\n");
+  $("li").each((_, element) => {
+    $(element).prepend("- ");
+  });
+  $(BLOCKS).each((_, element) => {
+    $(element).before("\n").after("\n");
+  });
+  const lines = $.root().text().replace(BINARY, "").split(/\r?\n/).map((line) =>
+    line.replace(/[^\S\n]+/g, " ").trim()
+  );
+  const kept: string[] = [];
+  for (const line of lines) {
+    if (line === "" && (kept.length === 0 || kept[kept.length - 1] === "")) continue;
+    kept.push(line);
+  }
+  while (kept.length > 0 && kept[kept.length - 1] === "") kept.pop();
+  const text = redactContacts(kept.join("\n"));
+  if (text === "") return undefined;
+  if (text.length <= DESCRIPTION_CAP) return { text, truncated: false };
+  const cut = text.slice(0, DESCRIPTION_CAP - 1);
+  const boundary = cut.search(/\s\S*$/);
+  return { text: `${boundary > DESCRIPTION_CAP / 2 ? cut.slice(0, boundary) : cut}…`, truncated: true };
+}
