@@ -949,6 +949,9 @@ export type Database = {
           "content_hash": string;
           "created_at": string;
           "department": string | null;
+          "description": string | null;
+          "description_truncated": boolean;
+          "employment_type": string | null;
           "external_id": string;
           "first_job_id": number | null;
           "first_seen": string;
@@ -960,17 +963,25 @@ export type Database = {
           "last_seen": string;
           "last_seen_date": string;
           "location": string | null;
+          "locations": NonNullable<Json>;
           "normalized_location": string;
           "normalized_title": string;
+          "posted_at": string | null;
           "raw": NonNullable<Json>;
           "repost_of": number | null;
           "repost_origin_pending": boolean;
           "repost_pending": boolean;
+          "salary_currency": string | null;
+          "salary_max": number | null;
+          "salary_min": number | null;
+          "salary_period": string | null;
           "source_id": number;
           "title": string;
           "updated_at": string;
           "url": string | null;
           "url_key": string | null;
+          "valid_through": string | null;
+          "workplace_type": string | null;
         };
         ComputedFields: never;
         Insert: {
@@ -979,6 +990,9 @@ export type Database = {
           "content_hash": string;
           "created_at"?: string;
           "department"?: string | null;
+          "description"?: string | null;
+          "description_truncated"?: boolean;
+          "employment_type"?: string | null;
           "external_id": string;
           "first_job_id"?: number | null;
           "first_seen"?: string;
@@ -990,17 +1004,25 @@ export type Database = {
           "last_seen"?: string;
           "last_seen_date": string;
           "location"?: string | null;
+          "locations"?: NonNullable<Json>;
           "normalized_location"?: string;
           "normalized_title": string;
+          "posted_at"?: string | null;
           "raw"?: NonNullable<Json>;
           "repost_of"?: number | null;
           "repost_origin_pending"?: boolean;
           "repost_pending"?: boolean;
+          "salary_currency"?: string | null;
+          "salary_max"?: number | null;
+          "salary_min"?: number | null;
+          "salary_period"?: string | null;
           "source_id": number;
           "title": string;
           "updated_at"?: string;
           "url"?: string | null;
           "url_key"?: never;
+          "valid_through"?: string | null;
+          "workplace_type"?: string | null;
         };
         Update: {
           "active"?: boolean;
@@ -1008,6 +1030,9 @@ export type Database = {
           "content_hash"?: string;
           "created_at"?: string;
           "department"?: string | null;
+          "description"?: string | null;
+          "description_truncated"?: boolean;
+          "employment_type"?: string | null;
           "external_id"?: string;
           "first_job_id"?: number | null;
           "first_seen"?: string;
@@ -1019,17 +1044,25 @@ export type Database = {
           "last_seen"?: string;
           "last_seen_date"?: string;
           "location"?: string | null;
+          "locations"?: NonNullable<Json>;
           "normalized_location"?: string;
           "normalized_title"?: string;
+          "posted_at"?: string | null;
           "raw"?: NonNullable<Json>;
           "repost_of"?: number | null;
           "repost_origin_pending"?: boolean;
           "repost_pending"?: boolean;
+          "salary_currency"?: string | null;
+          "salary_max"?: number | null;
+          "salary_min"?: number | null;
+          "salary_period"?: string | null;
           "source_id"?: number;
           "title"?: string;
           "updated_at"?: string;
           "url"?: string | null;
           "url_key"?: never;
+          "valid_through"?: string | null;
+          "workplace_type"?: string | null;
         };
         Relationships: [
           {
