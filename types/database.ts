@@ -1419,7 +1419,6 @@ export type Database = {
           "id": number;
           "new_count": number;
           "posting_count": number;
-          "postings": NonNullable<Json>;
           "repost_count": number;
           "snapshot_date": string;
           "source_id": number;
@@ -1432,7 +1431,6 @@ export type Database = {
           "id"?: never;
           "new_count": number;
           "posting_count": number;
-          "postings"?: NonNullable<Json>;
           "repost_count": number;
           "snapshot_date": string;
           "source_id": number;
@@ -1444,7 +1442,6 @@ export type Database = {
           "id"?: never;
           "new_count"?: number;
           "posting_count"?: number;
-          "postings"?: NonNullable<Json>;
           "repost_count"?: number;
           "snapshot_date"?: string;
           "source_id"?: number;
@@ -2599,6 +2596,16 @@ export type Database = {
       "scrape_source_state": { Args: { "p_source_id": number }; Returns: Record<string, unknown> };
       "set_portal_active": { Args: { "is_active": boolean; "portal_key": string }; Returns: Json };
       "set_rate_limit": { Args: { "portal_key": string; "seconds": number }; Returns: Json };
+      "snapshot_postings": {
+        Args: { "snapshot_date": string; "source_id": number };
+        Returns: {
+          "external_id": string;
+          "id": number;
+          "location": string;
+          "title": string;
+          "url": string;
+        }[];
+      };
       "start_job": {
         Args: {
           "p_created_by"?: string;
@@ -2711,7 +2718,6 @@ export type Database = {
           "id": number;
           "new_count": number;
           "posting_count": number;
-          "postings": NonNullable<Json>;
           "repost_count": number;
           "snapshot_date": string;
           "source_id": number;

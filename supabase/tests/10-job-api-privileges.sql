@@ -25,8 +25,8 @@ select is(
   (select array_agg(distinct p.proname::text order by p.proname::text) from pg_proc p join pg_namespace n on n.oid = p.pronamespace
     where n.nspname = 'ops' and has_function_privilege('authenticated', p.oid, 'execute')),
   array['classify_error', 'error_fingerprint', 'job_tree', 'normalize_error_message', 'request_cancel', 'reset_breaker',
-        'set_portal_active', 'set_rate_limit'],
-  'signed-in users may call only the read-only classifiers and job tree, request_cancel and the control levers (which check the operator role)');
+        'set_portal_active', 'set_rate_limit', 'snapshot_postings'],
+  'signed-in users may call only the read-only classifiers, job tree and snapshot list (security invoker), request_cancel and the control levers (which check the operator role)');
 select is(
   (select array_agg(distinct p.proname::text order by p.proname::text) from pg_proc p join pg_namespace n on n.oid = p.pronamespace
     where n.nspname = 'ops' and not has_function_privilege('service_role', p.oid, 'execute')),

@@ -126,7 +126,8 @@ describe("the nightly pipeline on the fixture sites", () => {
     expect(outcome("ok-html")).toEqual(["completed", null]);
     expect(outcome("forbidden")).toEqual(["failed", "block_403"]);
     expect(outcome("captcha")).toEqual(["failed", "captcha"]);
-    expect(outcome("empty")).toEqual(["completed", null]);
+    // a board that never had a posting: "board not found or empty"
+    expect(outcome("empty")).toEqual(["partial", "data_quality"]);
     expect(outcome("broken")).toEqual(["failed", "parsing"]);
     expect(outcome("hanging")).toEqual(["failed", "network_timeout"]);
     expect(outcome("flaky")).toEqual(["completed", null]);

@@ -211,7 +211,13 @@ export function boardEmptyOutcome(
   ) {
     return outcome;
   }
-  return { kind: "finish", status: "partial", category: "data_quality", error: BOARD_EMPTY.message, deactivate: false };
+  return {
+    kind: "finish",
+    status: "partial",
+    category: "data_quality",
+    error: BOARD_EMPTY.message,
+    deactivate: false,
+  };
 }
 
 /** Crawl counters as increments of ops.scrape_runs (see ops_private.add_scrape_metrics). */

@@ -347,7 +347,8 @@ async function scrape(sql: Sql, ctx: JobContext, options: RunJobOptions, deactiv
 }
 
 async function everHadPostings(sql: Sql, sourceId: number): Promise<boolean> {
-  const [{ found }] = await sql`select exists (select 1 from ops.postings where source_id = ${sourceId}) as found`;
+  const [{ found }] =
+    await sql`select exists (select 1 from ops.postings where source_id = ${sourceId}) as found`;
   return found as boolean;
 }
 

@@ -147,7 +147,12 @@ describe("posting normalization", () => {
     const a = await normalizePosting({ ...base, externalId: "1", raw: {} }, NOW);
     const b = await normalizePosting({ ...base, externalId: 2, raw: { other: true } }, NOW);
     const c = await normalizePosting({ ...base, title: "Data Analyst II", externalId: "1", raw: {} }, NOW);
-    const d = await normalizePosting({ ...base, descriptionHtml: "<p>new text</p>", externalId: "1", raw: {} }, NOW);
+    const d = await normalizePosting({
+      ...base,
+      descriptionHtml: "<p>new text</p>",
+      externalId: "1",
+      raw: {},
+    }, NOW);
     if (!a.ok || !b.ok || !c.ok || !d.ok) throw new Error("expected valid postings");
     expect(a.posting.contentHash).toMatch(/^[0-9a-f]{64}$/);
     expect(b.posting.externalId).toBe("2");

@@ -126,9 +126,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
       if (metrics) metrics.requests++;
       try {
         const headers: Record<string, string> = { "user-agent": userAgent, accept: request.accept ?? "*/*" };
-        const post = request.json === undefined
-          ? {}
-          : { method: "POST", body: JSON.stringify(request.json) };
+        const post = request.json === undefined ? {} : { method: "POST", body: JSON.stringify(request.json) };
         if (request.json !== undefined) headers["content-type"] = "application/json";
         const response = await doFetch(url, { redirect: "manual", signal, headers, ...post });
         return { response, body: await response.text() };

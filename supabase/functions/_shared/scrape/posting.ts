@@ -201,7 +201,10 @@ export function toIsoDate(value: unknown): string | null {
     const text = value.trim();
     if (/^\d{11,13}$/.test(text)) date = new Date(Number(text));
     else {
-      const utc = text.replace(/^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}(:\d{2}(\.\d+)?)?)\s*(UTC|GMT)$/i, "$1T$2Z");
+      const utc = text.replace(
+        /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}(:\d{2}(\.\d+)?)?)\s*(UTC|GMT)$/i,
+        "$1T$2Z",
+      );
       date = new Date(/^\d{4}-\d{2}-\d{2} \d{2}:/.test(utc) ? utc.replace(" ", "T") : utc);
     }
   } else return null;
@@ -245,7 +248,10 @@ const idSchema = z.union([z.string(), z.number().transform(String)], { error: "r
 const candidateSchema = z.object({
   externalId: idSchema,
   // Binary titles are rejected with their own reason below.
-  title: z.string({ error: "required" }).refine((v) => hasBinary(v) || cleanLine(v) !== undefined, "required"),
+  title: z.string({ error: "required" }).refine(
+    (v) => hasBinary(v) || cleanLine(v) !== undefined,
+    "required",
+  ),
   url: z.url({ protocol: /^https?$/, error: "must be an absolute http(s) URL" }),
 });
 

@@ -14,8 +14,11 @@ export const DESCRIPTION_CAP = 20_000;
 export const DESCRIPTION_HTML_LIMIT = 1_000_000;
 
 // C0 controls except tab, line feed and carriage return; DEL and C1 controls; the replacement
-// character (what a decoder leaves of invalid bytes); lone surrogates.
-const BINARY = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFFFD]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+// character (what a decoder leaves of invalid bytes); lone surrogates. Matching control
+// characters is the point of this expression.
+// deno-lint-ignore no-control-regex
+const BINARY =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFFFD]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 const EMAIL = /[A-Z0-9._%+-]+@[A-Z0-9-]+(?:\.[A-Z0-9-]+)*\.[A-Z]{2,}/gi;
 // International phone numbers ("+49 30 1234 5678"): a plus sign, then at least 8 digits.
 const PHONE = /\+\d(?:[\s()./-]*\d){7,}/g;
@@ -42,7 +45,8 @@ export function cleanLine(value: unknown): string | undefined {
   return text === "" ? undefined : text;
 }
 
-const BLOCKS = "address, article, aside, blockquote, dd, div, dl, dt, fieldset, figcaption, figure, footer, " +
+const BLOCKS =
+  "address, article, aside, blockquote, dd, div, dl, dt, fieldset, figcaption, figure, footer, " +
   "form, h1, h2, h3, h4, h5, h6, header, hr, li, main, nav, ol, p, pre, section, table, tr, ul";
 
 export interface PlainText {
@@ -53,8 +57,8 @@ export interface PlainText {
 /**
  * Plain text of an HTML description (or of entity-escaped HTML, see below): entities decoded
  * (by the parser, once), scripts and styles
- * dropped, every block element and list item on its own line, list items starting with "- ", at
- * most one empty line in a row, contacts removed, cut to DESCRIPTION_CAP characters at a word
+ * dropped, every block element and list item on its own line (no empty lines), list items
+ * starting with "- ", contacts removed, cut to DESCRIPTION_CAP characters at a word
  * boundary ("…" marks the cut). Undefined when nothing is left.
  */
 export function htmlToText(html: unknown): PlainText | undefined {
@@ -75,13 +79,7 @@ export function htmlToText(html: unknown): PlainText | undefined {
   const lines = $.root().text().replace(BINARY, "").split(/\r?\n/).map((line) =>
     line.replace(/[^\S\n]+/g, " ").trim()
   );
-  const kept: string[] = [];
-  for (const line of lines) {
-    if (line === "" && (kept.length === 0 || kept[kept.length - 1] === "")) continue;
-    kept.push(line);
-  }
-  while (kept.length > 0 && kept[kept.length - 1] === "") kept.pop();
-  const text = redactContacts(kept.join("\n"));
+  const text = redactContacts(lines.filter((line) => line !== "").join("\n"));
   if (text === "") return undefined;
   if (text.length <= DESCRIPTION_CAP) return { text, truncated: false };
   const cut = text.slice(0, DESCRIPTION_CAP - 1);

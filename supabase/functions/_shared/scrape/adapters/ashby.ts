@@ -19,7 +19,15 @@ const config = z.object({
   baseUrl: z.url().default("https://api.ashbyhq.com"),
 });
 
-export const ASHBY_RAW_FIELDS = ["id", "team", "publishedAt", "isListed", "isRemote", "workplaceType", "employmentType"];
+export const ASHBY_RAW_FIELDS = [
+  "id",
+  "team",
+  "publishedAt",
+  "isListed",
+  "isRemote",
+  "workplaceType",
+  "employmentType",
+];
 
 const address = z.looseObject({ addressLocality: field, addressRegion: field, addressCountry: field });
 const component = z.looseObject({

@@ -18,7 +18,13 @@ const config = z.object({
 });
 
 /** The raw fields kept (ops.postings.raw): ids and dates, nothing about people. */
-export const GREENHOUSE_RAW_FIELDS = ["id", "internal_job_id", "requisition_id", "updated_at", "first_published"];
+export const GREENHOUSE_RAW_FIELDS = [
+  "id",
+  "internal_job_id",
+  "requisition_id",
+  "updated_at",
+  "first_published",
+];
 
 const job = z.looseObject({
   id: field,

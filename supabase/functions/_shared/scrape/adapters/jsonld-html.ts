@@ -21,8 +21,11 @@ import { defineAdapter } from "./types.ts";
  */
 const config = z.object({
   ...listingConfig,
-  /** Links from a listing page to detail pages. */
-  linkSelector: z.string().min(1).default('a[href*="/job"]'),
+  /**
+   * Links from a listing page to detail pages. The default matches absolute and relative links
+   * to job pages: "https://x/jobs/1", "/jobs/1", "jobs/1", "./job-1".
+   */
+  linkSelector: z.string().min(1).default('a[href*="/job"], a[href^="job"], a[href^="./job"]'),
   /** Only follow detail links on the listing's own origin. Default true. */
   sameOriginOnly: z.boolean().default(true),
 });

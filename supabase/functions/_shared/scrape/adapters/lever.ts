@@ -30,7 +30,9 @@ const posting = z.looseObject({
   description: field,
   additional: field,
   lists: z.array(z.looseObject({ text: field, content: field })).nullish().catch(null),
-  salaryRange: z.looseObject({ min: field, max: field, currency: field, interval: field }).nullish().catch(null),
+  salaryRange: z.looseObject({ min: field, max: field, currency: field, interval: field }).nullish().catch(
+    null,
+  ),
   categories: z
     .looseObject({ location: field, team: field, department: field, commitment: field, allLocations: field })
     .nullish()

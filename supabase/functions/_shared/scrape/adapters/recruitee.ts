@@ -78,7 +78,13 @@ export const recruitee = defineAdapter({
           { html: o.description },
           { title: "Requirements", html: o.requirements },
         ]),
-        workplaceType: o.remote === true ? "remote" : o.hybrid === true ? "hybrid" : o.on_site === true ? "onsite" : undefined,
+        workplaceType: o.remote === true
+          ? "remote"
+          : o.hybrid === true
+          ? "hybrid"
+          : o.on_site === true
+          ? "onsite"
+          : undefined,
         employmentType: o.employment_type_code,
         salary: o.salary ?? undefined,
         postedAt: o.published_at ?? o.created_at,

@@ -31,7 +31,14 @@ const posting = z.looseObject({
   postingUrl: field,
   visibility: field,
   location: z
-    .looseObject({ city: field, region: field, country: field, fullLocation: field, remote: field, hybrid: field })
+    .looseObject({
+      city: field,
+      region: field,
+      country: field,
+      fullLocation: field,
+      remote: field,
+      hybrid: field,
+    })
     .nullish()
     .catch(null),
   department: z.looseObject({ label: field }).nullish().catch(null),
@@ -75,7 +82,12 @@ function parsePosting(cfg: z.output<typeof config>, response: HttpResponse) {
         : [],
       department: p.department?.label,
       descriptionHtml: sectionsHtml(
-        [sections?.companyDescription, sections?.jobDescription, sections?.qualifications, sections?.additionalInformation]
+        [
+          sections?.companyDescription,
+          sections?.jobDescription,
+          sections?.qualifications,
+          sections?.additionalInformation,
+        ]
           .map((s) => ({ title: s?.title, html: s?.text })),
       ),
       workplaceType: location?.hybrid === true

@@ -16,9 +16,24 @@ const config = z.object({
   baseUrl: z.url().default("https://apply.workable.com"),
 });
 
-export const WORKABLE_RAW_FIELDS = ["shortcode", "code", "published_on", "created_at", "experience", "function", "industry", "education"];
+export const WORKABLE_RAW_FIELDS = [
+  "shortcode",
+  "code",
+  "published_on",
+  "created_at",
+  "experience",
+  "function",
+  "industry",
+  "education",
+];
 
-const place = z.looseObject({ country: field, countryCode: field, city: field, region: field, hidden: field });
+const place = z.looseObject({
+  country: field,
+  countryCode: field,
+  city: field,
+  region: field,
+  hidden: field,
+});
 const job = z.looseObject({
   title: field,
   shortcode: field,
@@ -42,7 +57,9 @@ export const workable = defineAdapter({
   cursorSchema: z.object({ page: z.literal("account") }),
   start: () => ({ page: "account" as const }),
   async fetchPage(cfg, _cursor, fetch) {
-    const url = `${trimSlash(cfg.baseUrl)}/api/v1/widget/accounts/${encodeURIComponent(cfg.account)}?details=true`;
+    const url = `${trimSlash(cfg.baseUrl)}/api/v1/widget/accounts/${
+      encodeURIComponent(cfg.account)
+    }?details=true`;
     const response = await fetch(url, "application/json");
     const body = parseJsonEnvelope(response, z.looseObject({ jobs: z.array(z.unknown()) }));
     return {

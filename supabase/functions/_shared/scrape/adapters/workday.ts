@@ -84,7 +84,9 @@ export const workday = defineAdapter({
   cursorSchema: z.object({ offset: z.number().int().min(0), total: z.number().int().min(0).nullable() }),
   start: () => ({ offset: 0, total: null }),
   async fetchPage(cfg, cursor, fetch) {
-    const base = `${trimSlash(cfg.baseUrl)}/wday/cxs/${encodeURIComponent(cfg.tenant)}/${encodeURIComponent(cfg.site)}`;
+    const base = `${trimSlash(cfg.baseUrl)}/wday/cxs/${encodeURIComponent(cfg.tenant)}/${
+      encodeURIComponent(cfg.site)
+    }`;
     const response = await fetch(`${base}/jobs`, "application/json", {
       appliedFacets: {},
       limit: cfg.pageSize,
