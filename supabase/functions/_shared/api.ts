@@ -2,7 +2,7 @@
 // least the viewer role), routing, and errors mapped to HTTP. Handlers throw
 // HttpError for input they reject; SQL errors map through db-errors.ts.
 import { authenticate, bearerToken, type Caller, requireRole } from "./auth.ts";
-import { sqlErrorResponse } from "./db-errors.ts";
+import { isTransientDbError, sqlErrorResponse } from "./db-errors.ts";
 import { errorResponse, preflight } from "./http.ts";
 import type { Router } from "./router.ts";
 
@@ -17,9 +17,31 @@ export interface ApiOptions {
   jwtSecret: string;
   /** Replaces header authentication (e.g. to also accept a stream token). */
   authenticateRequest?: (request: Request) => Promise<Caller | Response>;
+  /**
+   * Whether repeating this request as it is changes nothing twice: told to the
+   * client with every retryable error. Default: GET, or an Idempotency-Key header.
+   */
+  idempotent?: (request: Request) => boolean;
 }
 
-export function apiHandler({ router, jwtSecret, authenticateRequest }: ApiOptions) {
+/** Seconds a client should wait before retrying a 5xx. */
+export const RETRY_AFTER_SECONDS = 1;
+
+const idempotentByDefault = (request: Request) =>
+  request.method === "GET" || request.headers.has("idempotency-key");
+
+/** A 5xx with Retry-After and `details.retry`: whether and when to repeat the request. */
+function retryableError(status: number, code: string, message: string, idempotent: boolean): Response {
+  const response = errorResponse(status, code, message, {
+    details: { retry: { after_seconds: RETRY_AFTER_SECONDS, idempotent } },
+  });
+  response.headers.set("retry-after", String(RETRY_AFTER_SECONDS));
+  return response;
+}
+
+export function apiHandler(
+  { router, jwtSecret, authenticateRequest, idempotent = idempotentByDefault }: ApiOptions,
+) {
   return async (request: Request): Promise<Response> => {
     const cors = preflight(request);
     if (cors) return cors;
@@ -35,8 +57,11 @@ export function apiHandler({ router, jwtSecret, authenticateRequest }: ApiOption
       if (error instanceof HttpError) return errorResponse(error.status, error.code, error.message, error.details);
       const mapped = sqlErrorResponse(error);
       if (mapped) return mapped;
+      if (isTransientDbError(error)) {
+        return retryableError(503, "database_unavailable", "the database is unavailable", idempotent(request));
+      }
       console.error(`${router.functionName}: unexpected error`, error);
-      return errorResponse(500, "internal_error", "unexpected error");
+      return retryableError(500, "internal_error", "unexpected error", idempotent(request));
     }
   };
 }

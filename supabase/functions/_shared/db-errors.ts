@@ -62,10 +62,40 @@ export function parseSqlError(error: unknown): SqlApiError | null {
   };
 }
 
-/** The HTTP answer for a known SQL error, or null (let it be a 500). */
+/**
+ * The HTTP answer for a known SQL error, or null (let it be a 500). The failing
+ * field(s) a DETAIL names (`field`, or `fields` as `{path: [messages]}`) become
+ * the answer's `fields`, like a 400 from input validation; other facts are `details`.
+ */
 export function sqlErrorResponse(error: unknown): Response | null {
   const parsed = parseSqlError(error);
   if (!parsed) return null;
-  const extra = Object.keys(parsed.details).length ? { details: parsed.details } : {};
-  return errorResponse(parsed.status, parsed.code, parsed.message, extra);
+  const { field, fields, ...facts } = parsed.details;
+  const named = fields && typeof fields === "object"
+    ? fields
+    : typeof field === "string"
+    ? { [field]: [parsed.message] }
+    : undefined;
+  return errorResponse(parsed.status, parsed.code, parsed.message, {
+    ...(named ? { fields: named } : {}),
+    ...(Object.keys(facts).length ? { details: facts } : {}),
+  });
+}
+
+// Connection loss, restarts, overload, serialization failures and deadlocks:
+// the request did not take effect (its transaction rolled back) and a retry may succeed.
+const TRANSIENT_SQLSTATE = /^(08|53|57P0[1-3]|40001|40P01|55P03)/;
+const TRANSIENT_CLIENT = new Set([
+  "CONNECTION_CLOSED",
+  "CONNECTION_ENDED",
+  "CONNECTION_DESTROYED",
+  "CONNECT_TIMEOUT",
+  "ECONNREFUSED",
+  "ECONNRESET",
+]);
+
+/** Whether a postgres.js error is one a client may simply retry. */
+export function isTransientDbError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" && (TRANSIENT_SQLSTATE.test(code) || TRANSIENT_CLIENT.has(code));
 }

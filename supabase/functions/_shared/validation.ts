@@ -1,5 +1,6 @@
 // Input validation with zod: 400 with the failing fields, 413 for oversized bodies.
 import { z } from "zod";
+import { HttpError } from "./api.ts";
 import { errorResponse } from "./http.ts";
 
 export type Parsed<T> = { ok: true; data: T } | { ok: false; response: Response };
@@ -48,4 +49,14 @@ export async function readJsonBody(request: Request, maxBytes: number): Promise<
 /** Query parameters as a plain object, for validating with a zod schema. */
 export function queryObject(url: URL): Record<string, string> {
   return Object.fromEntries(url.searchParams.entries());
+}
+
+/** A positive integer id from a path segment, else a 400 naming `field`. */
+export function idParam(raw: string, field = "id"): number {
+  const id = Number(raw);
+  if (!/^[1-9][0-9]*$/.test(raw) || !Number.isSafeInteger(id)) {
+    const message = `${field} must be a positive integer, got ${raw}`;
+    throw new HttpError(400, "invalid_input", message, { fields: { [field]: [message] } });
+  }
+  return id;
 }

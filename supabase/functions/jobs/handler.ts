@@ -2,7 +2,7 @@
 // stream their logs, cancel them. verify_jwt is off for this function because
 // EventSource cannot send headers: every route authenticates here instead
 // (Authorization header, or a short-lived stream token in ?token=).
-import { apiHandler, HttpError } from "../_shared/api.ts";
+import { apiHandler } from "../_shared/api.ts";
 import { authenticate, bearerToken, type Caller, requireRole } from "../_shared/auth.ts";
 import { asCaller, type Sql, type TransactionSql } from "../_shared/db.ts";
 import { errorResponse, json } from "../_shared/http.ts";
@@ -10,7 +10,7 @@ import type { JobEvents } from "../_shared/job-events.ts";
 import { startPipelineRun } from "../_shared/pipeline-start.ts";
 import { Router } from "../_shared/router.ts";
 import { lastEventId, type SseStreamOptions } from "../_shared/sse.ts";
-import { queryObject, readJsonBody, validate } from "../_shared/validation.ts";
+import { idParam, queryObject, readJsonBody, validate } from "../_shared/validation.ts";
 import { LOG_LEVELS } from "../_shared/jobs/api.ts";
 import { cancelBody, listJobsQuery, logsQuery, type StartJob, startJobSchema } from "./schemas.ts";
 import { streamJob } from "./stream.ts";
@@ -188,11 +188,4 @@ export function createJobsHandler(deps: JobsDeps) {
   return apiHandler({ router, jwtSecret, authenticateRequest });
 }
 
-function jobId(raw: string): number {
-  const id = Number(raw);
-  if (!Number.isSafeInteger(id) || id <= 0) {
-    const message = `job id must be a positive integer, got ${raw}`;
-    throw new HttpError(400, "invalid_input", message, { fields: { id: [message] } });
-  }
-  return id;
-}
+const jobId = (raw: string) => idParam(raw);
