@@ -16,8 +16,8 @@ export const DESCRIPTION_HTML_LIMIT = 1_000_000;
 // C0 controls except tab, line feed and carriage return; DEL and C1 controls; the replacement
 // character (what a decoder leaves of invalid bytes); lone surrogates. Matching control
 // characters is the point of this expression.
-// deno-lint-ignore no-control-regex
 const BINARY =
+  // deno-lint-ignore no-control-regex
   /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFFFD]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 const EMAIL = /[A-Z0-9._%+-]+@[A-Z0-9-]+(?:\.[A-Z0-9-]+)*\.[A-Z]{2,}/gi;
 // International phone numbers ("+49 30 1234 5678"): a plus sign, then at least 8 digits.
