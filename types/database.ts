@@ -644,6 +644,7 @@ export type Database = {
           "max_attempts": number;
           "timeout_seconds": number;
           "type": string;
+          "wake_fanout": number;
           "worker_function": string | null;
         };
         ComputedFields: never;
@@ -654,6 +655,7 @@ export type Database = {
           "max_attempts"?: number;
           "timeout_seconds"?: number;
           "type": string;
+          "wake_fanout"?: number;
           "worker_function"?: string | null;
         };
         Update: {
@@ -663,6 +665,7 @@ export type Database = {
           "max_attempts"?: number;
           "timeout_seconds"?: number;
           "type"?: string;
+          "wake_fanout"?: number;
           "worker_function"?: string | null;
         };
         Relationships: [];
@@ -2696,6 +2699,49 @@ export type Database = {
           isSetofReturn: false;
         };
       };
+      "start_manual_job": {
+        Args: { "p_params"?: Json; "p_type": string };
+        Returns: {
+          "attempt": number;
+          "cancel_requested": boolean;
+          "claimed_at": string | null;
+          "created_at": string;
+          "created_by": string | null;
+          "cursor": Json | null;
+          "error": string | null;
+          "error_category": string | null;
+          "finish_digest": string | null;
+          "finished_at": string | null;
+          "heartbeat_at": string | null;
+          "id": number;
+          "idempotency_key": string | null;
+          "lease_seconds": number;
+          "locked_by": string | null;
+          "max_attempts": number;
+          "params": NonNullable<Json>;
+          "parent_id": number | null;
+          "priority": number;
+          "progress_done": number;
+          "progress_total": number | null;
+          "result": Json | null;
+          "root_id": number | null;
+          "run_after": string;
+          "run_date": string | null;
+          "singleton_key": string | null;
+          "source_id": number | null;
+          "started_at": string | null;
+          "status": string;
+          "timeout_at": string | null;
+          "type": string;
+          "updated_at": string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "jobs";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
       "start_pipeline": {
         Args: {
           "p_created_by"?: string;
@@ -2815,6 +2861,7 @@ export type Database = {
           isSetofReturn: false;
         };
       };
+      "wake": { Args: { "p_trigger"?: string; "p_worker"?: string }; Returns: number };
     };
     Enums: {
       [_ in never]: never;

@@ -8,7 +8,8 @@ export const DISPATCH_CHANNEL = "ops_dispatch";
 export interface DispatchOptions {
   dbUrl: string;
   functionsUrl: string;
-  serviceRoleKey: string;
+  /** A secret API key, sent in the apikey header as ops.dispatch does with pg_net. */
+  secretKey: string;
 }
 
 export async function listenForDispatch(options: DispatchOptions): Promise<void> {
@@ -28,7 +29,7 @@ export async function listenForDispatch(options: DispatchOptions): Promise<void>
     // Fire and forget, like pg_net: the function records its own outcome.
     fetch(`${options.functionsUrl}/${message.function}`, {
       method: "POST",
-      headers: { "content-type": "application/json", authorization: `Bearer ${options.serviceRoleKey}` },
+      headers: { "content-type": "application/json", apikey: options.secretKey },
       body: JSON.stringify(message.body ?? {}),
     }).then((response) => response.body?.cancel())
       .catch((error) => console.error(`dispatch to ${message.function} failed:`, error));

@@ -31,6 +31,30 @@ alter default privileges in schema ops revoke execute on functions from public;
 alter default privileges in schema ops_private revoke execute on functions from public;
 
 -- ---------------------------------------------------------------------------
+-- The one clock: every function, view and column default of the project reads
+-- the time from ops_private.now(), which is now() unless the GUC `ops.now`
+-- holds a timestamp. Tests freeze the whole system with
+-- `set local ops.now = '2026-11-22 02:00+00'`; production never sets it. (The
+-- transaction start time, exactly like now(): all rows of one call share one
+-- timestamp.) supabase/tests/02-one-clock.sql fails when a function or view
+-- calls now() itself.
+-- ---------------------------------------------------------------------------
+create or replace function ops_private.now()
+returns timestamptz
+language sql
+stable
+set search_path = ''
+as $$
+  select coalesce(nullif(pg_catalog.current_setting('ops.now', true), '')::timestamptz, pg_catalog.now())
+$$;
+
+comment on function ops_private.now() is
+  'now(), unless the GUC ops.now holds a timestamp: the one clock (tests freeze it with set local ops.now = ...).';
+
+revoke all on function ops_private.now() from public;
+grant execute on function ops_private.now() to authenticated, service_role;
+
+-- ---------------------------------------------------------------------------
 -- ops_private.ops_role(): the caller's ops role, or null
 -- ---------------------------------------------------------------------------
 create or replace function ops_private.ops_role()

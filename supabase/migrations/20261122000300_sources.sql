@@ -42,8 +42,8 @@ create table ops.sources (
   drop_relative_threshold numeric(4, 3) not null default 0.5 check (drop_relative_threshold between 0 and 1),
   drop_zscore_threshold numeric(6, 3) not null default 3 check (drop_zscore_threshold > 0),
 
-  created_at timestamptz not null default now(),
-  updated_at timestamptz not null default now(),
+  created_at timestamptz not null default ops_private.now(),
+  updated_at timestamptz not null default ops_private.now(),
   check (slo_alert_success_rate <= slo_success_rate)
 );
 
@@ -60,7 +60,7 @@ create table ops.settings (
   key text primary key check (key ~ '^[a-z0-9_]{1,60}$'),
   value jsonb not null,
   description text not null,
-  updated_at timestamptz not null default now()
+  updated_at timestamptz not null default ops_private.now()
 );
 
 comment on table ops.settings is 'Global settings; edit in Studio or through the control API.';

@@ -33,7 +33,7 @@ create table ops.scrape_runs (
   breaker_trips integer not null default 0 check (breaker_trips >= 0),
   portal_stats jsonb not null default '{}'::jsonb check (jsonb_typeof(portal_stats) = 'object'),
 
-  started_at timestamptz not null default now(),
+  started_at timestamptz not null default ops_private.now(),
   finished_at timestamptz
 );
 

@@ -8,7 +8,7 @@ create table ops.logs (
   id bigint generated always as identity primary key,
   job_id bigint not null,
   source_id bigint,
-  ts timestamptz not null default now(),
+  ts timestamptz not null default ops_private.now(),
   level text not null check (level in ('DEBUG', 'INFO', 'SUCCESS', 'WARNING', 'ERROR', 'CRITICAL')),
   message text not null,
   context jsonb

@@ -91,8 +91,8 @@ create table ops.errors (
   message text not null,
   details jsonb,
   count integer not null default 1 check (count >= 1),
-  first_seen timestamptz not null default now(),
-  last_occurrence timestamptz not null default now(),
+  first_seen timestamptz not null default ops_private.now(),
+  last_occurrence timestamptz not null default ops_private.now(),
   unique nulls not distinct (source_id, fingerprint)
 );
 

@@ -5,7 +5,7 @@
 
 create table ops.audit_log (
   id bigint generated always as identity primary key,
-  at timestamptz not null default now(),
+  at timestamptz not null default ops_private.now(),
   actor text not null,
   actor_role text not null,
   action text not null,

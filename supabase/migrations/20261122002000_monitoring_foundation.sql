@@ -1,11 +1,11 @@
 -- ===========================================================================
--- Monitoring foundation: the clock, the Berlin calendar, settings readers and
--- the settings that the monitoring rules use.
+-- Monitoring foundation: the Berlin calendar, settings readers and the
+-- settings that the monitoring rules use.
 --
--- Every monitoring rule is evaluated against ops_private.monitoring_now(): the
--- real now() unless a session sets `scrape_ops.now` (tests freeze the clock
--- with `set local scrape_ops.now = '2026-11-22 07:00+01'`). Setting it only
--- changes what the caller's own session sees; it cannot affect anyone else.
+-- Every monitoring rule is evaluated against the one clock, ops_private.now()
+-- (20261122000200_ops_schema.sql): the real now() unless a session
+-- sets `ops.now` (tests freeze the clock with `set local ops.now = ...`).
+-- Setting it only changes what the caller's own session sees.
 --
 -- Dates are Europe/Berlin dates everywhere ("run_date", "today"), as in
 -- ops.scrape_runs.run_date.
@@ -26,34 +26,23 @@ insert into ops.settings (key, value, description) values
 on conflict (key) do nothing;
 
 -- ---------------------------------------------------------------------------
--- ops_private.monitoring_now(): the clock of every monitoring rule
--- ---------------------------------------------------------------------------
-create or replace function ops_private.monitoring_now()
-returns timestamptz
-language sql
-stable
-set search_path = ''
-as $$
-  select coalesce(nullif(current_setting('scrape_ops.now', true), '')::timestamptz, now())
-$$;
-
-comment on function ops_private.monitoring_now() is
-  'now(), unless the session set scrape_ops.now (a frozen clock for tests and what-if checks).';
-
--- ---------------------------------------------------------------------------
 -- ops_private.berlin_today(): the current Europe/Berlin date
 -- ---------------------------------------------------------------------------
+-- SECURITY DEFINER so that the BI role, which may execute it but has no USAGE
+-- on ops_private, can run the Looker view: the body's own lookup of
+-- ops_private.now() happens as the owner. It reads nothing but the clock.
 create or replace function ops_private.berlin_today()
 returns date
 language sql
 stable
+security definer
 set search_path = ''
 as $$
-  select (ops_private.monitoring_now() at time zone 'Europe/Berlin')::date
+  select (ops_private.now() at time zone 'Europe/Berlin')::date
 $$;
 
 comment on function ops_private.berlin_today() is
-  'Today''s date in Europe/Berlin by ops_private.monitoring_now(); the last date of every daily range.';
+  'Today''s date in Europe/Berlin by ops_private.now(); the last date of every daily range.';
 
 -- ---------------------------------------------------------------------------
 -- ops_private.berlin_local_time(): the current Europe/Berlin wall-clock time
@@ -64,7 +53,7 @@ language sql
 stable
 set search_path = ''
 as $$
-  select (ops_private.monitoring_now() at time zone 'Europe/Berlin')::time
+  select (ops_private.now() at time zone 'Europe/Berlin')::time
 $$;
 
 -- ---------------------------------------------------------------------------
@@ -124,10 +113,10 @@ create index if not exists error_hourly_hour_idx on ops.error_hourly (hour) incl
 -- Privileges
 -- ---------------------------------------------------------------------------
 revoke all on function
-  ops_private.monitoring_now(), ops_private.berlin_today(), ops_private.berlin_local_time(),
+  ops_private.berlin_today(), ops_private.berlin_local_time(),
   ops_private.setting_numeric(text, numeric), ops_private.setting_time(text, time)
   from public, anon;
 grant execute on function
-  ops_private.monitoring_now(), ops_private.berlin_today(), ops_private.berlin_local_time(),
+  ops_private.berlin_today(), ops_private.berlin_local_time(),
   ops_private.setting_numeric(text, numeric), ops_private.setting_time(text, time)
   to authenticated, service_role;

@@ -106,7 +106,7 @@ create table ops.daily_source_stats (
   is_problem integer not null default 1 check (is_problem in (0, 1)),
   problem_reasons text[] not null default '{}',
 
-  updated_at timestamptz not null default now(),
+  updated_at timestamptz not null default ops_private.now(),
   primary key (source_id, run_date)
 );
 
@@ -261,7 +261,7 @@ as $$
       is_success = (c.final_status = 'success')::integer,
       is_problem = (cardinality(c.reasons) > 0)::integer,
       problem_reasons = c.reasons,
-      updated_at = now()
+      updated_at = ops_private.now()
     from classified c
     where t.source_id = c.source_id and t.run_date = c.run_date
       and (t.baseline_jobs_processed_14d, t.baseline_stddev_14d, t.baseline_days, t.baseline_execution_time_sec_14d,
@@ -343,7 +343,7 @@ begin
     case when d.requests_sum > 0 then d.http_failures_sum::double precision / d.requests_sum end,
     case when d.requests_sum > 0 then (d.blocked_403_sum + d.blocked_429_sum)::double precision / d.requests_sum end,
     case when d.requests_sum > 0 then d.timeouts_sum::double precision / d.requests_sum end,
-    d.first_started_at, d.last_finished_at, now()
+    d.first_started_at, d.last_finished_at, ops_private.now()
   from days d
   join runs b on b.source_id = d.source_id and b.run_date = d.run_date and b.rank = 1
   on conflict (source_id, run_date) do update set

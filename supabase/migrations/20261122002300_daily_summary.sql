@@ -141,8 +141,8 @@ is_success = final_status is success; is_problem = problem_reasons not empty (no
 
 -- ---------------------------------------------------------------------------
 -- reporting.daily_summary_looker_v: BigQuery schema v1 first, extras after
--- Today in Europe/Berlin is written out as ops_private.berlin_today() computes
--- it, because the BI role may not use ops_private (no USAGE on it).
+-- Today in Europe/Berlin is the one clock's ops_private.berlin_today(): the BI
+-- role may execute it (no USAGE on ops_private, so it cannot name it itself).
 -- ---------------------------------------------------------------------------
 create or replace view reporting.daily_summary_looker_v
 with (security_invoker = true)
@@ -170,7 +170,7 @@ select
 from ops.daily_source_stats d
 join ops.sources s on s.id = d.source_id
 where s.active
-  and d.run_date <= (coalesce(nullif(current_setting('scrape_ops.now', true), '')::timestamptz, now()) at time zone 'Europe/Berlin')::date
+  and d.run_date <= (select ops_private.berlin_today())
 union all
 -- no_data days of the source's range (first date .. today) without a rollup row
 select
@@ -203,7 +203,7 @@ from ops.sources s
 left join ops.source_days f on f.source_id = s.id
 join ops.calendar_days c
   on c.day >= least((s.created_at at time zone 'Europe/Berlin')::date, f.first_run_date)
-  and c.day <= (coalesce(nullif(current_setting('scrape_ops.now', true), '')::timestamptz, now()) at time zone 'Europe/Berlin')::date
+  and c.day <= (select ops_private.berlin_today())
 where s.active
   and not exists (select 1 from ops.daily_source_stats x where x.source_id = s.id and x.run_date = c.day);
 
@@ -220,6 +220,7 @@ grant select on ops.daily_summary_v to authenticated, service_role;
 
 revoke all on reporting.daily_summary_looker_v from public, anon, authenticated, service_role, looker_export_ro;
 grant select on reporting.daily_summary_looker_v to authenticated, service_role, looker_export_ro;
+grant execute on function ops_private.berlin_today() to looker_export_ro;
 
 -- The BI role reads the Looker view's base relations under security_invoker:
 -- only the columns the view reads, only active sources, and no USAGE on ops /

@@ -74,8 +74,8 @@ create table ops.postings (
   -- the allow-listed fields of the source record (per adapter, documented in the README); never personal data
   raw jsonb not null default '{}'::jsonb,
 
-  first_seen timestamptz not null default now(),
-  last_seen timestamptz not null default now(),
+  first_seen timestamptz not null default ops_private.now(),
+  last_seen timestamptz not null default ops_private.now(),
   first_seen_date date not null,
   last_seen_date date not null,
   -- the jobs that first and last saw it (no foreign key: job retention may delete old jobs)
@@ -92,8 +92,8 @@ create table ops.postings (
   repost_pending boolean not null default true,
   repost_origin_pending boolean not null default false,
 
-  created_at timestamptz not null default now(),
-  updated_at timestamptz not null default now(),
+  created_at timestamptz not null default ops_private.now(),
+  updated_at timestamptz not null default ops_private.now(),
 
   unique (source_id, external_id),
   check (last_seen_date >= first_seen_date),

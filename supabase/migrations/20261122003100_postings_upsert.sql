@@ -188,7 +188,7 @@ begin
     select v_run.source_id, i.external_id, i.title, i.normalized_title, i.location, i.normalized_location,
            i.department, i.url, i.content_hash, i.raw, i.description, i.description_truncated, i.locations,
            i.workplace_type, i.employment_type, i.salary_min, i.salary_max, i.salary_currency, i.salary_period,
-           i.posted_at, i.valid_through, now(), now(), v_run.run_date, v_run.run_date,
+           i.posted_at, i.valid_through, ops_private.now(), ops_private.now(), v_run.run_date, v_run.run_date,
            upsert_postings.job_id, upsert_postings.job_id
       from input i
     on conflict (source_id, external_id) do update set
@@ -234,7 +234,7 @@ begin
         or (excluded.last_seen_date >= p.last_seen_date
             and (p.normalized_title, p.normalized_location, p.url)
                 is distinct from (excluded.normalized_title, excluded.normalized_location, excluded.url)),
-      updated_at = now()
+      updated_at = ops_private.now()
     returning 1
   )
   select jsonb_build_object(
@@ -295,10 +295,10 @@ begin
 
   update ops.postings p
      set active = false,
-         inactive_since = now(),
+         inactive_since = ops_private.now(),
          inactive_since_date = v_run.run_date,
          repost_origin_pending = true,
-         updated_at = now()
+         updated_at = ops_private.now()
    where p.source_id = v_run.source_id
      and p.active
      and p.last_job_id is distinct from deactivate_missing_postings.job_id

@@ -19,7 +19,7 @@ create table ops.snapshots (
   active_count integer not null check (active_count >= 0),
   disappeared_count integer not null check (disappeared_count >= 0),
   repost_count integer not null check (repost_count >= 0),
-  taken_at timestamptz not null default now(),
+  taken_at timestamptz not null default ops_private.now(),
   unique (source_id, snapshot_date)
 );
 
@@ -49,7 +49,7 @@ create policy snapshots_read on ops.snapshots
 -- ---------------------------------------------------------------------------
 create or replace function ops.take_snapshot(
   source_id bigint,
-  snapshot_date date default ((now() at time zone 'Europe/Berlin')::date))
+  snapshot_date date default (ops_private.berlin_today()))
 returns setof ops.snapshots
 language sql
 security definer
@@ -64,7 +64,7 @@ as $$
          count(p.id) filter (where p.open_at_end),
          count(p.id) filter (where p.inactive_since_date = take_snapshot.snapshot_date),
          count(p.id) filter (where p.first_seen_date = take_snapshot.snapshot_date and p.repost_of is not null),
-         now()
+         ops_private.now()
     from ops.sources src
     left join lateral (
       select p.*, (p.active or p.inactive_since_date > take_snapshot.snapshot_date) as open_at_end

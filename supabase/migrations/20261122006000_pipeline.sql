@@ -183,8 +183,7 @@ begin
      where id = root.id
     returning * into root;
     if pending > 0 then
-      perform ops.dispatch('pipeline', jsonb_build_object('action', 'work', 'pipeline_id', root.id));
-      exit;
+      exit; -- the new jobs wake the pipeline worker (jobs_wake_worker)
     end if;
     -- every job of this phase was skipped: go on to the next phase now
   end loop;

@@ -15,7 +15,7 @@ begin;
 set search_path = extensions, public;
 select plan(23);
 
-set local scrape_ops.now = '2026-10-31 08:30:00+01';
+set local ops.now = '2026-10-31 08:30:00+01';
 
 -- a finished (or running) scrape job with its run, as the write functions leave them
 create function pg_temp.add_run(

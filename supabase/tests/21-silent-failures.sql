@@ -6,7 +6,7 @@ begin;
 set search_path = extensions, public;
 select plan(6);
 
-set local scrape_ops.now = '2026-11-22 08:30:00+01';
+set local ops.now = '2026-11-22 08:30:00+01';
 
 create function pg_temp.add_run(p_key text, p_date date, p_status text, p_items integer, p_exec numeric)
 returns bigint

@@ -7,7 +7,7 @@ begin;
 set search_path = extensions, public;
 select plan(13);
 
-set local scrape_ops.now = '2026-11-22 08:30:00+01';
+set local ops.now = '2026-11-22 08:30:00+01';
 
 create function pg_temp.add_run(
   p_key text, p_date date, p_status text, p_items integer default 100,
@@ -122,7 +122,7 @@ select results_eq(
 update ops.settings set value = '2' where key = 'alert_consecutive_failed_days';
 
 -- before 07:00 the night is not over: yesterday (Nov 21) is evaluated
-set local scrape_ops.now = '2026-11-22 06:30:00+01';
+set local ops.now = '2026-11-22 06:30:00+01';
 select is((select array_agg(distinct evaluated_date) from ops.alerts_v), array['2026-11-21'::date],
   'before 07:00 Berlin, alerts evaluate yesterday');
 select results_eq(

@@ -6,7 +6,7 @@ begin;
 set search_path = extensions, public;
 select plan(97);
 
-set local scrape_ops.now = '2026-11-22 08:30:00+01';
+set local ops.now = '2026-11-22 08:30:00+01';
 
 create temp table monitoring_views (name text primary key);
 insert into monitoring_views values

@@ -1,7 +1,7 @@
 // The shape every API function shares: CORS preflight, authentication (at
 // least the viewer role), routing, and errors mapped to HTTP. Handlers throw
 // HttpError for input they reject; SQL errors map through db-errors.ts.
-import { authenticate, bearerToken, type Caller, requireRole } from "./auth.ts";
+import { type Auth, type Caller, requireRole } from "./auth.ts";
 import { isTransientDbError, sqlErrorResponse } from "./db-errors.ts";
 import { errorResponse, preflight } from "./http.ts";
 import type { Router } from "./router.ts";
@@ -14,7 +14,7 @@ export class HttpError extends Error {
 
 export interface ApiOptions {
   router: Router<{ caller: Caller }>;
-  jwtSecret: string;
+  auth: Auth;
   /** Replaces header authentication (e.g. to also accept a stream token). */
   authenticateRequest?: (request: Request) => Promise<Caller | Response>;
   /**
@@ -40,14 +40,14 @@ function retryableError(status: number, code: string, message: string, idempoten
 }
 
 export function apiHandler(
-  { router, jwtSecret, authenticateRequest, idempotent = idempotentByDefault }: ApiOptions,
+  { router, auth, authenticateRequest, idempotent = idempotentByDefault }: ApiOptions,
 ) {
   return async (request: Request): Promise<Response> => {
     const cors = preflight(request);
     if (cors) return cors;
     const caller = authenticateRequest
       ? await authenticateRequest(request)
-      : await authenticate(bearerToken(request), jwtSecret);
+      : await auth.authenticate(request);
     if (caller instanceof Response) return caller;
     const denied = requireRole(caller, "viewer");
     if (denied) return denied;

@@ -4,7 +4,7 @@
 // the audit log.
 import { z } from "zod";
 import { apiHandler } from "../_shared/api.ts";
-import { type Caller, requireRole } from "../_shared/auth.ts";
+import { type Auth, type Caller, requireRole } from "../_shared/auth.ts";
 import { asCaller, type Sql } from "../_shared/db.ts";
 import { sqlErrorResponse } from "../_shared/db-errors.ts";
 import { json } from "../_shared/http.ts";
@@ -14,7 +14,7 @@ import { queryObject, readJsonBody, validate } from "../_shared/validation.ts";
 
 export interface ControlDeps {
   sql: Sql;
-  jwtSecret: string;
+  auth: Auth;
   /** When this worker started, for uptime. */
   startedAt?: number;
 }
@@ -51,7 +51,7 @@ const rateLimitBody = z.object({
 
 const toggleBody = z.object({ active: z.boolean() }).strict();
 
-export function createControlHandler({ sql, jwtSecret, startedAt = Date.now() }: ControlDeps) {
+export function createControlHandler({ sql, auth, startedAt = Date.now() }: ControlDeps) {
   const read = <T>(caller: Caller, work: Parameters<typeof asCaller<T>>[2]) => asCaller(sql, caller.claims, work);
 
   const router = new Router<{ caller: Caller }>("control")
@@ -72,7 +72,7 @@ export function createControlHandler({ sql, jwtSecret, startedAt = Date.now() }:
                  round(coalesce(sum(blocked_403 + blocked_429)::numeric / nullif(sum(requests), 0), 0), 4)::float8 as block_rate,
                  round(coalesce(sum(timeouts)::numeric / nullif(sum(requests), 0), 0), 4)::float8 as timeout_rate,
                  round(avg(avg_request_ms), 1)::float8 as avg_request_ms
-            from ops.scrape_runs where started_at > now() - interval '24 hours'`;
+            from ops.scrape_runs where started_at > ops_private.now() - interval '24 hours'`;
         const [queue] = await tx`
           select count(*) filter (where status = 'pending')::int as pending,
                  count(*) filter (where status = 'running')::int as running
@@ -170,5 +170,5 @@ export function createControlHandler({ sql, jwtSecret, startedAt = Date.now() }:
     }
   }
 
-  return apiHandler({ router, jwtSecret });
+  return apiHandler({ router, auth });
 }

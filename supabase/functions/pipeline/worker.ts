@@ -5,10 +5,17 @@
 //     checkpointing the next date so that a follow-up invocation continues
 //     within the edge function's wall clock.
 // Loops until no such job is left or the time budget is spent (the sweeper
-// re-dispatches leftovers).
+// wakes the worker again for leftovers).
 import type { Sql } from "../_shared/db.ts";
-import { claimAndRun, isTerminal, type JobContext, type Json, type WorkOutcome } from "../_shared/jobs/mod.ts";
-import { startPipelineRun } from "../_shared/pipeline-start.ts";
+import {
+  claimAndRun,
+  isTerminal,
+  JobApiError,
+  type JobContext,
+  jobsApi,
+  type Json,
+  type WorkOutcome,
+} from "../_shared/jobs/mod.ts";
 
 export const PHASE_TYPES = ["snapshot", "lifespan", "repost", "score"];
 
@@ -18,7 +25,6 @@ export interface PipelineWorkerOptions {
   budgetMs?: number;
   /** How often a backfill checks its current run. Default 1 s. */
   pollMs?: number;
-  scrapeWorkers?: number;
 }
 
 function datesBetween(from: string, to: string): string[] {
@@ -50,17 +56,16 @@ export async function runPipelineWork(sql: Sql, options: PipelineWorkerOptions) 
       let pipelineId = date === cursor.date ? cursor.pipeline_id : null;
       while (pipelineId === null) {
         try {
-          const run = await startPipelineRun(sql, {
+          const run = await jobsApi(sql).startPipeline({
             createdBy: `backfill:${ctx.job.id}`,
             trigger: "backfill",
             runDate: date,
-            scrapeWorkers: options.scrapeWorkers,
           });
           pipelineId = run.pipeline_id;
           ctx.log.info(`backfill ${date}: pipeline ${pipelineId} started with ${run.scrape_jobs} sources`);
         } catch (error) {
           // another pipeline (the nightly one) runs: wait for it, within the budget
-          if ((error as { code?: string }).code !== "P0409") throw error;
+          if (!(error instanceof JobApiError && error.sqlstate === "P0409")) throw error;
           if (Date.now() > deadline) return { continueLater: { cursor: { date, pipeline_id: null } as unknown as Json } };
           ctx.throwIfAborted();
           await sleep(pollMs);

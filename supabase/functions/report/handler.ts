@@ -14,7 +14,7 @@
 // An Idempotency-Key header makes a repeat answer like the first request, which is stored once.
 import type { z } from "zod";
 import { apiHandler, HttpError } from "../_shared/api.ts";
-import { type Caller, requireRole } from "../_shared/auth.ts";
+import { type Auth, type Caller, requireRole } from "../_shared/auth.ts";
 import type { Sql, TransactionSql } from "../_shared/db.ts";
 import { json } from "../_shared/http.ts";
 import { jobsApi, type Json } from "../_shared/jobs/api.ts";
@@ -33,7 +33,7 @@ import { fieldErrors, idParam, readJsonBody } from "../_shared/validation.ts";
 
 export interface ReportDeps {
   sql: Sql;
-  jwtSecret: string;
+  auth: Auth;
 }
 
 interface Answer {
@@ -157,7 +157,7 @@ async function withIdempotencyKey(
 
 // --- wiring ------------------------------------------------------------------
 
-export function createReportHandler({ sql, jwtSecret }: ReportDeps) {
+export function createReportHandler({ sql, auth }: ReportDeps) {
   /** Operator check, job id, body, validation (a 400 writes nothing), then the work, with or without a key. */
   const write = (route: string, validate: (value: unknown) => Work) => async (ctx: Ctx): Promise<Response> => {
     const denied = requireRole(ctx.caller, "operator");
@@ -197,7 +197,7 @@ export function createReportHandler({ sql, jwtSecret }: ReportDeps) {
 
   return apiHandler({
     router,
-    jwtSecret,
+    auth,
     // heartbeats carry totals and a finish repeats identically: both are safe to repeat as they are
     idempotent: (request) =>
       request.method === "GET" || request.headers.has("idempotency-key") ||
