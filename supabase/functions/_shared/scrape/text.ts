@@ -45,9 +45,66 @@ export function cleanLine(value: unknown): string | undefined {
   return text === "" ? undefined : text;
 }
 
-const BLOCKS =
-  "address, article, aside, blockquote, dd, div, dl, dt, fieldset, figcaption, figure, footer, " +
-  "form, h1, h2, h3, h4, h5, h6, header, hr, li, main, nav, ol, p, pre, section, table, tr, ul";
+const BLOCKS = new Set([
+  "address",
+  "article",
+  "aside",
+  "blockquote",
+  "dd",
+  "div",
+  "dl",
+  "dt",
+  "fieldset",
+  "figcaption",
+  "figure",
+  "footer",
+  "form",
+  "h1",
+  "h2",
+  "h3",
+  "h4",
+  "h5",
+  "h6",
+  "header",
+  "hr",
+  "li",
+  "main",
+  "nav",
+  "ol",
+  "p",
+  "pre",
+  "section",
+  "table",
+  "tr",
+  "ul",
+]);
+const SKIPPED = new Set(["script", "style", "noscript", "template", "head"]);
+
+/** The parsed DOM as htmlparser2 (under cheerio) builds it: text nodes hold decoded text. */
+interface DomNode {
+  type: string;
+  name?: string;
+  data?: string;
+  children?: DomNode[];
+}
+
+/** Text of a DOM tree with a line break around every block; a walk, no selector engine (cheap per posting). */
+function collectText(node: DomNode, out: string[]): void {
+  for (const child of node.children ?? []) {
+    if (child.type === "text") out.push(child.data ?? "");
+    else if (child.type === "tag" && child.name !== undefined && !SKIPPED.has(child.name)) {
+      if (child.name === "br") {
+        out.push("\n");
+        continue;
+      }
+      const block = BLOCKS.has(child.name);
+      if (block) out.push("\n");
+      if (child.name === "li") out.push("- ");
+      collectText(child, out);
+      if (block) out.push("\n");
+    }
+  }
+}
 
 export interface PlainText {
   text: string;
@@ -67,16 +124,9 @@ export function htmlToText(html: unknown): PlainText | undefined {
   // Entity-escaped HTML without a single real tag (Greenhouse's `content`, many JSON-LD
   // descriptions): the escaping is one layer of the wire format, decoded once before parsing.
   if (!/<[a-z!/]/i.test(source) && /&lt;\/?[a-z]/i.test(source)) source = decodeHTML(source);
-  const $ = parseHtml(source);
-  $("script, style, noscript, template, head").remove();
-  $("br").replaceWith("\n");
-  $("li").each((_, element) => {
-    $(element).prepend("- ");
-  });
-  $(BLOCKS).each((_, element) => {
-    $(element).before("\n").after("\n");
-  });
-  const lines = $.root().text().replace(BINARY, "").split(/\r?\n/).map((line) =>
+  const parts: string[] = [];
+  collectText(parseHtml(source).root()[0] as unknown as DomNode, parts);
+  const lines = parts.join("").replace(BINARY, "").split(/\r?\n/).map((line) =>
     line.replace(/[^\S\n]+/g, " ").trim()
   );
   const text = redactContacts(lines.filter((line) => line !== "").join("\n"));
