@@ -1,7 +1,7 @@
 // Local stand-in for pg_net: ops.dispatch() sends pg_notify('ops_dispatch',
 // '{"function": "<name>", "body": {...}}') where pg_net is missing, and this
 // listener makes the same HTTP POST that net.http_post makes on hosted Supabase.
-import postgres from "postgres";
+import { connectDb } from "../../supabase/functions/_shared/db.ts";
 
 export const DISPATCH_CHANNEL = "ops_dispatch";
 
@@ -13,7 +13,7 @@ export interface DispatchOptions {
 }
 
 export async function listenForDispatch(options: DispatchOptions): Promise<void> {
-  const sql = postgres(options.dbUrl, { max: 1, onnotice: () => {} });
+  const sql = connectDb(options.dbUrl, { max: 1 });
   await sql.listen(DISPATCH_CHANNEL, (payload) => {
     let message: { function?: string; body?: unknown };
     try {

@@ -14,9 +14,9 @@
 // makes on hosted Supabase (see ops.dispatch).
 import { parse as parseToml } from "smol-toml";
 import { listenForDispatch } from "./dispatch.ts";
+import { type Handler, loadHandlers } from "./load.ts";
 import { authFromEnv, bearerToken, parseNamedKeys } from "../../supabase/functions/_shared/auth.ts";
 
-type Handler = (request: Request, info?: Deno.ServeHandlerInfo) => Response | Promise<Response>;
 
 const root = new URL("../../", import.meta.url);
 const functionsDir = new URL("supabase/functions/", root);
@@ -38,45 +38,10 @@ async function readVerifyJwt(): Promise<Record<string, boolean>> {
   );
 }
 
-// The edge runtime's background-task API, so handlers can use it unchanged.
-const edgeRuntime = {
-  waitUntil(promise: Promise<unknown>) {
-    promise.catch((error) => console.error("waitUntil task failed:", error));
-  },
-};
-Object.defineProperty(globalThis, "EdgeRuntime", { value: edgeRuntime, configurable: true });
-
 async function loadFunctions(): Promise<Map<string, FunctionEntry>> {
   const verifyJwt = await readVerifyJwt();
-  const entries = new Map<string, FunctionEntry>();
-  const names: string[] = [];
-  for await (const entry of Deno.readDir(functionsDir)) {
-    if (!entry.isDirectory || entry.name.startsWith("_")) continue;
-    try {
-      await Deno.stat(new URL(`${entry.name}/index.ts`, functionsDir));
-      names.push(entry.name);
-    } catch {
-      // a folder without index.ts is not a function
-    }
-  }
-  const realServe = Deno.serve;
-  for (const name of names.sort()) {
-    let captured: Handler | undefined;
-    Object.defineProperty(Deno, "serve", {
-      configurable: true,
-      writable: true,
-      value: (...args: unknown[]) => {
-        const last = args[args.length - 1];
-        captured = (typeof last === "function" ? last : (last as { handler: Handler }).handler) as Handler;
-        return { finished: Promise.resolve(), shutdown: () => Promise.resolve(), ref() {}, unref() {} };
-      },
-    });
-    await import(new URL(`${name}/index.ts`, functionsDir).href);
-    if (!captured) throw new Error(`supabase/functions/${name}/index.ts did not call Deno.serve`);
-    entries.set(name, { handler: captured, verifyJwt: verifyJwt[name] ?? true });
-  }
-  Object.defineProperty(Deno, "serve", { configurable: true, writable: true, value: realServe });
-  return entries;
+  const handlers = await loadHandlers(functionsDir);
+  return new Map([...handlers].map(([name, handler]) => [name, { handler, verifyJwt: verifyJwt[name] ?? true }]));
 }
 
 function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {

@@ -1,6 +1,6 @@
 // Typed calls of the job write API (SQL functions in schema ops). The only way
 // TypeScript writes jobs, logs, errors and scrape metrics.
-import type { Database, Json } from "../../../../types/database.ts";
+import type { Database, Json } from "../database.types.ts";
 import type { Sql, TransactionSql } from "../db.ts";
 import { mapErrors } from "./errors.ts";
 
