@@ -22,7 +22,7 @@ import { defineCompanies, FORMATS, postingsOn } from "../fixtures/catalog.ts";
 import { startFixtureServer } from "../fixtures/server.ts";
 import { serviceHeaders, stackConfig } from "../lib/config.ts";
 import { envInt } from "./env.ts";
-import { isTerminal } from "../../supabase/functions/_shared/jobs/api.ts";
+import { isTerminal, PIPELINE_PHASES } from "../../supabase/functions/_shared/jobs/api.ts";
 import { pgTypes } from "../../supabase/functions/_shared/db.ts";
 
 
@@ -34,7 +34,6 @@ const TARGET_S = 60;
 /** The fixture day served: day 0 lists exactly BENCH_POSTINGS per company; later days add, drop and repost. */
 const DAY = Number(process.env.BENCH_DAY ?? 0);
 const RUN_DATE = "2026-09-05";
-const PHASES = ["scrape", "snapshot", "lifespan", "repost", "score"];
 
 const config = stackConfig();
 const sql = postgres(config.dbUrl, { max: 2, onnotice: () => {}, types: pgTypes });
@@ -119,7 +118,7 @@ async function main() {
   const totals = root.result?.totals ?? {};
   const rootPhases = (root.result?.phases ?? {}) as Record<string, Record<string, unknown>>;
   const phases = Object.fromEntries(
-    PHASES.filter((type) => rootPhases[type]).map((type) => {
+    PIPELINE_PHASES.filter((type) => rootPhases[type]).map((type) => {
       const p = rootPhases[type];
       return [type, { jobs: p.jobs, completed: p.completed, failed: p.failed, skipped: p.skipped, seconds: p.seconds }];
     }),

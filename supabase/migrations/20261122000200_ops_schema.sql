@@ -96,3 +96,30 @@ $$;
 revoke all on function ops_private.ops_role(), ops_private.is_viewer(), ops_private.is_operator() from public;
 grant execute on function ops_private.ops_role(), ops_private.is_viewer(), ops_private.is_operator()
   to authenticated, service_role;
+
+-- ---------------------------------------------------------------------------
+-- The access rule of most ops tables, in one place: row level security on; no
+-- API role writes them (writes go through SECURITY DEFINER functions); the
+-- service role and signed-in viewers (operators included) read, through a
+-- policy named <table>_read. Each table's migration calls it right after the
+-- table; a table with other rules (ops.sources, ops.settings, ...) states them
+-- there instead.
+-- ---------------------------------------------------------------------------
+create or replace procedure ops_private.viewers_read(variadic p_tables regclass[])
+language plpgsql
+set search_path = ''
+as $$
+declare
+  t regclass;
+begin
+  foreach t in array p_tables loop
+    execute format('alter table %s enable row level security', t);
+    execute format('revoke all on %s from public, anon, authenticated, service_role', t);
+    execute format('grant select on %s to authenticated, service_role', t);
+    execute format('create policy %I on %s for select to authenticated using ((select ops_private.is_viewer()))',
+      (select c.relname from pg_catalog.pg_class c where c.oid = t) || '_read', t);
+  end loop;
+end
+$$;
+
+revoke all on procedure ops_private.viewers_read(regclass[]) from public;

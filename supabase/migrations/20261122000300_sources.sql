@@ -2,6 +2,27 @@
 -- Sources and settings: what is scraped, how politely, and the global knobs.
 -- Rate limits and circuit breaker state are read live by running scrapers,
 -- so a change in Studio or through the control API takes effect at once.
+--
+-- Every rule on ops.sources, and where it lives (the concern that needs it
+-- defines it; supabase/tests/01-sources.sql fails when this list is
+-- incomplete):
+--   columns      here; breaker_failures, breaker_probe_at, request_timeout_seconds,
+--                max_retries: 20261122006500_scrape_worker.sql
+--   grants       here: viewers read, the service role reads and writes
+--                (registration, the scraper's breaker bookkeeping);
+--                20261122005000_control.sql: operators UPDATE rate_limit_seconds,
+--                active, breaker_state, breaker_opened_at, consecutive_errors,
+--                updated_at (the control levers, and Studio);
+--                20261122006500_scrape_worker.sql: operators UPDATE
+--                request_timeout_seconds, max_retries;
+--                20261122002300_daily_summary.sql: the BI role reads id, key,
+--                active, created_at
+--   policies     sources_read (here), sources_operator_update (control),
+--                sources_read_bi (daily_summary)
+--   triggers     sources_audit (control: every change by a person is audited),
+--                sources_skip_pending_when_paused (pipeline),
+--                sources_drop_thresholds_changed (daily_source_stats),
+--                sources_breaker_closed (scrape_worker)
 -- ===========================================================================
 
 -- ---------------------------------------------------------------------------

@@ -105,16 +105,4 @@ create index jobs_finished_idx on ops.jobs (finished_at) where finished_at is no
 -- ---------------------------------------------------------------------------
 -- Row level security: viewers read; writes go through SQL functions
 -- ---------------------------------------------------------------------------
-alter table ops.job_types enable row level security;
-alter table ops.jobs enable row level security;
-
-revoke all on ops.job_types, ops.jobs from public, anon, authenticated, service_role;
-grant select on ops.job_types, ops.jobs to authenticated, service_role;
-
-create policy job_types_read on ops.job_types
-  for select to authenticated
-  using ((select ops_private.is_viewer()));
-
-create policy jobs_read on ops.jobs
-  for select to authenticated
-  using ((select ops_private.is_viewer()));
+call ops_private.viewers_read('ops.job_types', 'ops.jobs');

@@ -21,10 +21,4 @@ create index logs_source_ts_idx on ops.logs (source_id, ts);
 create index logs_ts_idx on ops.logs using brin (ts) with (pages_per_range = 32);
 create index logs_problem_idx on ops.logs (level, ts) where level in ('WARNING', 'ERROR', 'CRITICAL');
 
-alter table ops.logs enable row level security;
-revoke all on ops.logs from public, anon, authenticated, service_role;
-grant select on ops.logs to authenticated, service_role;
-
-create policy logs_read on ops.logs
-  for select to authenticated
-  using ((select ops_private.is_viewer()));
+call ops_private.viewers_read('ops.logs');

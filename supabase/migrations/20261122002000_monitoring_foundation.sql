@@ -95,13 +95,7 @@ comment on table ops.calendar_days is
 insert into ops.calendar_days (day)
 select d::date from generate_series(date '2000-01-01', date '2099-12-31', interval '1 day') as d;
 
-alter table ops.calendar_days enable row level security;
-revoke all on ops.calendar_days from public, anon, authenticated, service_role;
-grant select on ops.calendar_days to authenticated, service_role;
-
-create policy calendar_days_read on ops.calendar_days
-  for select to authenticated
-  using ((select ops_private.is_viewer()));
+call ops_private.viewers_read('ops.calendar_days');
 
 -- ---------------------------------------------------------------------------
 -- ops.error_hourly: the trend views filter by time over all sources

@@ -139,13 +139,7 @@ comment on column ops.daily_source_stats.problem_reasons is
 
 create index daily_source_stats_date_idx on ops.daily_source_stats (run_date);
 
-alter table ops.daily_source_stats enable row level security;
-revoke all on ops.daily_source_stats from public, anon, authenticated, service_role;
-grant select on ops.daily_source_stats to authenticated, service_role;
-
-create policy daily_source_stats_read on ops.daily_source_stats
-  for select to authenticated
-  using ((select ops_private.is_viewer()));
+call ops_private.viewers_read('ops.daily_source_stats');
 
 -- ---------------------------------------------------------------------------
 -- ops.source_days: the first and last run_date of each source's rollup, so
@@ -161,13 +155,7 @@ create table ops.source_days (
 comment on table ops.source_days is
   'First and last run_date in ops.daily_source_stats per source; maintained with the rollup.';
 
-alter table ops.source_days enable row level security;
-revoke all on ops.source_days from public, anon, authenticated, service_role;
-grant select on ops.source_days to authenticated, service_role;
-
-create policy source_days_read on ops.source_days
-  for select to authenticated
-  using ((select ops_private.is_viewer()));
+call ops_private.viewers_read('ops.source_days');
 
 -- ---------------------------------------------------------------------------
 -- ops_private.recompute_daily_source_derived(source, from, to)

@@ -24,6 +24,34 @@
 -- ===========================================================================
 
 -- ---------------------------------------------------------------------------
+-- ops_private.no_data_baseline: the baseline rule of the rollup for a day
+-- without a row (both views): mean items of the best runs of the 14 days
+-- before, failed days left out; at most 14 rows (one per date) read backwards
+-- on the primary key. SECURITY DEFINER so that the BI role (EXECUTE, no USAGE
+-- on ops) can run the Looker view; it reads only the rollup of the source it
+-- is given, which the caller's own query has already selected.
+-- ---------------------------------------------------------------------------
+create or replace function ops_private.no_data_baseline(p_source_id bigint, p_day date)
+returns double precision
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+  select avg(b.jobs_processed_best)::double precision
+    from (select x.run_date, x.jobs_processed_best, x.best_status
+            from ops.daily_source_stats x
+           where x.source_id = p_source_id and x.run_date < p_day
+           order by x.run_date desc
+           limit 14) b
+   where b.run_date >= p_day - 14
+     and b.best_status in ('completed', 'partial')
+$$;
+
+revoke all on function ops_private.no_data_baseline(bigint, date) from public, anon;
+grant execute on function ops_private.no_data_baseline(bigint, date) to authenticated, service_role;
+
+-- ---------------------------------------------------------------------------
 -- ops.daily_summary_v
 -- ---------------------------------------------------------------------------
 create or replace view ops.daily_summary_v
@@ -87,16 +115,7 @@ select
   null::double precision,
   null::double precision,
   null::double precision,
-  -- the baseline rule of the rollup for a day without a row: at most 14 rows
-  -- before the day (one per date), read backwards on the primary key
-  (select avg(b.jobs_processed_best)::double precision
-     from (select x.run_date, x.jobs_processed_best, x.best_status
-             from ops.daily_source_stats x
-            where x.source_id = s.id and x.run_date < c.day
-            order by x.run_date desc
-            limit 14) b
-    where b.run_date >= c.day - 14
-      and b.best_status in ('completed', 'partial')),
+  ops_private.no_data_baseline(s.id, c.day),
   null::double precision,
   null::integer,
   null::double precision,
@@ -182,16 +201,7 @@ select
   null::integer,
   null::double precision,
   null::double precision,
-  -- the baseline rule of the rollup for a day without a row: at most 14 rows
-  -- before the day (one per date), read backwards on the primary key
-  (select avg(b.jobs_processed_best)::double precision
-     from (select x.run_date, x.jobs_processed_best, x.best_status
-             from ops.daily_source_stats x
-            where x.source_id = s.id and x.run_date < c.day
-            order by x.run_date desc
-            limit 14) b
-    where b.run_date >= c.day - 14
-      and b.best_status in ('completed', 'partial')),
+  ops_private.no_data_baseline(s.id, c.day),
   null::double precision,
   0,
   null::double precision,
@@ -220,7 +230,7 @@ grant select on ops.daily_summary_v to authenticated, service_role;
 
 revoke all on reporting.daily_summary_looker_v from public, anon, authenticated, service_role, looker_export_ro;
 grant select on reporting.daily_summary_looker_v to authenticated, service_role, looker_export_ro;
-grant execute on function ops_private.berlin_today() to looker_export_ro;
+grant execute on function ops_private.berlin_today(), ops_private.no_data_baseline(bigint, date) to looker_export_ro;
 
 -- The BI role reads the Looker view's base relations under security_invoker:
 -- only the columns the view reads, only active sources, and no USAGE on ops /

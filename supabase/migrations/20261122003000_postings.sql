@@ -162,11 +162,4 @@ create index postings_normalized_location_trgm_idx on ops.postings using gin (no
 -- ---------------------------------------------------------------------------
 -- Row level security: viewers read; writes go through SQL functions
 -- ---------------------------------------------------------------------------
-alter table ops.postings enable row level security;
-
-revoke all on ops.postings from public, anon, authenticated, service_role;
-grant select on ops.postings to authenticated, service_role;
-
-create policy postings_read on ops.postings
-  for select to authenticated
-  using ((select ops_private.is_viewer()));
+call ops_private.viewers_read('ops.postings');

@@ -36,13 +36,7 @@ comment on column ops.snapshots.repost_count is 'Postings first seen on the date
 
 create index snapshots_date_idx on ops.snapshots (snapshot_date);
 
-alter table ops.snapshots enable row level security;
-revoke all on ops.snapshots from public, anon, authenticated, service_role;
-grant select on ops.snapshots to authenticated, service_role;
-
-create policy snapshots_read on ops.snapshots
-  for select to authenticated
-  using ((select ops_private.is_viewer()));
+call ops_private.viewers_read('ops.snapshots');
 
 -- ---------------------------------------------------------------------------
 -- ops.take_snapshot(source_id, snapshot_date)

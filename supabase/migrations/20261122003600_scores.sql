@@ -78,13 +78,7 @@ comment on column ops.scores.lifespan_weight is 'Effective weight after redistri
 
 create index scores_date_idx on ops.scores (score_date);
 
-alter table ops.scores enable row level security;
-revoke all on ops.scores from public, anon, authenticated, service_role;
-grant select on ops.scores to authenticated, service_role;
-
-create policy scores_read on ops.scores
-  for select to authenticated
-  using ((select ops_private.is_viewer()));
+call ops_private.viewers_read('ops.scores');
 
 -- ---------------------------------------------------------------------------
 -- ops.compute_scores(score_date, source_id)

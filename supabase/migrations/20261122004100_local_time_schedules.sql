@@ -25,11 +25,7 @@ create table ops.schedule_runs (
 
 comment on table ops.schedule_runs is 'One row per schedule and Europe/Berlin date on which it fired: the guard against double runs.';
 
-alter table ops.schedule_runs enable row level security;
-revoke all on ops.schedule_runs from public, anon, authenticated, service_role;
-grant select on ops.schedule_runs to authenticated, service_role;
-create policy schedule_runs_read on ops.schedule_runs
-  for select to authenticated using ((select ops_private.is_viewer()));
+call ops_private.viewers_read('ops.schedule_runs');
 
 -- ---------------------------------------------------------------------------
 -- ops_private.local_schedule_due: the pure rule (no side effects, testable)

@@ -9,28 +9,15 @@ select plan(13);
 
 set local ops.now = '2026-11-22 08:30:00+01';
 
+-- one-minute runs; a failed one was blocked (403) and found nothing; every block or timeout is a failed request
 create function pg_temp.add_run(
   p_key text, p_date date, p_status text, p_items integer default 100,
   p_requests integer default 100, p_403 integer default 0, p_429 integer default 0, p_timeouts integer default 0)
 returns bigint
-language plpgsql
-as $$
-declare
-  v_source bigint;
-  v_job bigint;
-  v_start timestamptz := (p_date + time '02:00') at time zone 'Europe/Berlin';
-begin
-  select id into v_source from ops.sources where key = p_key;
-  insert into ops.jobs (type, status, source_id, run_date, created_at, started_at, finished_at, error, error_category)
-  values ('scrape', p_status, v_source, p_date, v_start, v_start, v_start + interval '1 minute',
-          case when p_status = 'failed' then 'HTTP 403 Forbidden' end, case when p_status = 'failed' then 'block_403' end)
-  returning id into v_job;
-  insert into ops.scrape_runs (job_id, source_id, run_date, status, items_found, requests, http_failures,
-    blocked_403, blocked_429, timeouts, execution_time_sec, started_at, finished_at)
-  values (v_job, v_source, p_date, p_status, case when p_status = 'failed' then 0 else p_items end, p_requests,
-    p_403 + p_429 + p_timeouts, p_403, p_429, p_timeouts, 60, v_start, v_start + interval '1 minute');
-  return v_job;
-end
+language sql as $$
+  select tests.add_run(p_key, p_date, p_status, case when p_status = 'failed' then 0 else p_items end, 60, p_requests,
+    p_403 + p_429 + p_timeouts, p_403, p_429, p_timeouts, null,
+    case when p_status = 'failed' then 'HTTP 403 Forbidden' end, case when p_status = 'failed' then 'block_403' end)
 $$;
 
 insert into ops.sources (key, display_name, adapter, created_at)

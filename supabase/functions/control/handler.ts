@@ -8,7 +8,7 @@ import { type Auth, type Caller, requireRole } from "../_shared/auth.ts";
 import { asCaller, type Sql } from "../_shared/db.ts";
 import { sqlErrorResponse } from "../_shared/db-errors.ts";
 import { json } from "../_shared/http.ts";
-import { LOG_LEVELS } from "../_shared/jobs/api.ts";
+import { LOG_LEVELS, SEVERITIES } from "../_shared/jobs/api.ts";
 import { Router } from "../_shared/router.ts";
 import { queryObject, readJsonBody, validate } from "../_shared/validation.ts";
 
@@ -19,7 +19,6 @@ export interface ControlDeps {
   startedAt?: number;
 }
 
-const SEVERITIES = ["low", "medium", "high", "critical"] as const;
 const isoDate = z.iso.datetime({ offset: true }).or(z.iso.date());
 const limit = z.coerce.number().int().min(1).max(1000).default(100);
 

@@ -6,6 +6,7 @@
 //     within the edge function's wall clock.
 // Loops until no such job is left or the time budget is spent (the sweeper
 // wakes the worker again for leftovers).
+import { systemClock } from "../_shared/clock.ts";
 import type { Sql } from "../_shared/db.ts";
 import {
   claimAndRun,
@@ -14,10 +15,12 @@ import {
   type JobContext,
   jobsApi,
   type Json,
+  PIPELINE_PHASES,
   type WorkOutcome,
 } from "../_shared/jobs/mod.ts";
 
-export const PHASE_TYPES = ["snapshot", "lifespan", "repost", "score"];
+/** The phases after scrape, executed here (scrape jobs run in the scrape function). */
+export const PHASE_TYPES: string[] = PIPELINE_PHASES.slice(1);
 
 export interface PipelineWorkerOptions {
   worker: string;
@@ -43,7 +46,7 @@ interface BackfillCursor {
 }
 
 export async function runPipelineWork(sql: Sql, options: PipelineWorkerOptions) {
-  const deadline = Date.now() + (options.budgetMs ?? 100_000);
+  const deadline = systemClock.now() + (options.budgetMs ?? 100_000);
   const pollMs = options.pollMs ?? 1000;
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -66,7 +69,7 @@ export async function runPipelineWork(sql: Sql, options: PipelineWorkerOptions) 
         } catch (error) {
           // another pipeline (the nightly one) runs: wait for it, within the budget
           if (!(error instanceof JobApiError && error.sqlstate === "P0409")) throw error;
-          if (Date.now() > deadline) return { continueLater: { cursor: { date, pipeline_id: null } as unknown as Json } };
+          if (systemClock.now() > deadline) return { continueLater: { cursor: { date, pipeline_id: null } as unknown as Json } };
           ctx.throwIfAborted();
           await sleep(pollMs);
         }
@@ -79,7 +82,7 @@ export async function runPipelineWork(sql: Sql, options: PipelineWorkerOptions) 
           ctx.log.info(`backfill ${date}: pipeline ${pipelineId} ${root.status}`);
           break;
         }
-        if (Date.now() > deadline) {
+        if (systemClock.now() > deadline) {
           return { continueLater: { cursor: { date, pipeline_id: pipelineId } as unknown as Json } };
         }
         await sleep(pollMs);
@@ -87,14 +90,14 @@ export async function runPipelineWork(sql: Sql, options: PipelineWorkerOptions) 
       if (i + 1 === dates.length) break;
       const next = { date: dates[i + 1], pipeline_id: null } as unknown as Json;
       await ctx.checkpoint(next, { done: i + 1, total: dates.length });
-      if (Date.now() > deadline) return { continueLater: { cursor: next } };
+      if (systemClock.now() > deadline) return { continueLater: { cursor: next } };
     }
     ctx.progress(dates.length, dates.length);
     return { result: { dates: dates.length, runs } };
   }
 
   let done = 0;
-  while (Date.now() < deadline) {
+  while (systemClock.now() < deadline) {
     const phases = await claimAndRun(sql, { types: PHASE_TYPES }, async (ctx) => {
       const [{ result }] = await sql`select ops.run_phase_job(${ctx.job.id}) as result`;
       ctx.log.success(`${ctx.job.type} done`, result ?? {});

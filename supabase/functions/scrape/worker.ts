@@ -3,6 +3,7 @@
 // on the budget with runnable scrape jobs left, it asks SQL for a follow-up
 // worker (ops.wake: the same "runnable" as claim's). A job it checkpointed wakes
 // one by itself when it is re-queued.
+import { systemClock } from "../_shared/clock.ts";
 import type { Sql } from "../_shared/db.ts";
 import { jobsApi, type RunResult } from "../_shared/jobs/mod.ts";
 import { asService } from "./db.ts";
@@ -28,13 +29,13 @@ export const DEFAULT_BUDGET_MS = 100_000;
 
 export async function runScrapeWorker(sql: Sql, options: ScrapeWorkerOptions): Promise<ScrapeWorkerReport> {
   const budgetMs = options.budgetMs ?? DEFAULT_BUDGET_MS;
-  const deadline = Date.now() + budgetMs;
+  const deadline = systemClock.now() + budgetMs;
   // Do not start a job with less than this left: it would only checkpoint at once.
   const minStartMs = Math.min(2_000, budgetMs / 4);
   const api = jobsApi(sql);
   const jobs: RunResult[] = [];
   let stopped: ScrapeWorkerReport["stopped"] = "budget";
-  while (deadline - Date.now() > minStartMs) {
+  while (deadline - systemClock.now() > minStartMs) {
     const [job] = await api.claim(options.worker, ["scrape"], 1);
     if (!job) {
       stopped = "idle";

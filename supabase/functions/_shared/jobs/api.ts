@@ -12,8 +12,19 @@ export type AppendLogsAnswer = Ops["Functions"]["append_logs"]["Returns"][number
 export type RecordedError = Ops["Functions"]["record_errors"]["Returns"][number];
 export type { Json };
 
-export { isTerminal, JOB_STATUSES, LOG_LEVELS, type LogLevel, SCRAPE_COUNTERS, TERMINAL_STATUSES, type TerminalStatus } from "./vocabulary.ts";
-import type { LogLevel, SCRAPE_COUNTERS, TerminalStatus } from "./vocabulary.ts";
+export {
+  isTerminal,
+  JOB_STATUSES,
+  LOG_LEVELS,
+  type LogLevel,
+  PIPELINE_PHASES,
+  SCRAPE_COUNTERS,
+  SEVERITIES,
+  type Severity,
+  TERMINAL_STATUSES,
+  type TerminalStatus,
+} from "./vocabulary.ts";
+import type { LogLevel, SCRAPE_COUNTERS, Severity, TerminalStatus } from "./vocabulary.ts";
 
 export interface LogLine {
   level: LogLevel;
@@ -31,7 +42,7 @@ export interface ErrorEvent {
   portal?: string;
   details?: Record<string, unknown>;
   category?: string;
-  severity?: "low" | "medium" | "high" | "critical";
+  severity?: Severity;
   occurred_at?: string;
 }
 

@@ -7,9 +7,9 @@ import {
   isLoginUrl,
 } from "./block-detection.ts";
 import { type CircuitBreaker, CircuitOpenError } from "./circuit-breaker.ts";
-import { type Clock, systemClock } from "./clock.ts";
+import { type Clock, systemClock } from "../clock.ts";
 import { HostLimiter } from "./host-limiter.ts";
-import type { ScrapeMetrics } from "./metrics.ts";
+import type { CrawlCounters } from "./metrics.ts";
 import { type MinIntervalProvider, PortalPacer } from "./pacing.ts";
 import { BREAKER_CATEGORIES, classifyError, ScrapeError } from "./taxonomy.ts";
 
@@ -49,7 +49,7 @@ export interface RequestOptions {
   /** Rate-limit and breaker key. Default: the URL's host. */
   portal?: string;
   /** Counters of the crawl this request belongs to. */
-  metrics?: ScrapeMetrics;
+  metrics?: CrawlCounters;
   accept?: string;
   /** Sends a POST with this JSON body instead of a GET (for read-only search endpoints). */
   json?: unknown;
@@ -87,7 +87,7 @@ export function parseHtml(body: string): CheerioAPI {
   return load(body, { xml: { xmlMode: false, decodeEntities: true } });
 }
 
-function noteFailedStatus(metrics: ScrapeMetrics | undefined, status: number): void {
+function noteFailedStatus(metrics: CrawlCounters | undefined, status: number): void {
   if (!metrics) return;
   metrics.httpFailures++;
   if (status === 401 || status === 403) metrics.blocked403++;
@@ -187,7 +187,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
     finalUrl: string,
     response: Response,
     body: string,
-    metrics: ScrapeMetrics | undefined,
+    metrics: CrawlCounters | undefined,
   ): HttpResponse {
     const contentType = response.headers.get("content-type") ?? "";
     let parsed: CheerioAPI | undefined;

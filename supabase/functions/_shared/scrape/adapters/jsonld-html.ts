@@ -4,8 +4,7 @@ import type { HttpResponse } from "../http.ts";
 import { type ExtractedLocation, type ExtractedPosting, pickRaw } from "../posting.ts";
 import { ScrapeError } from "../taxonomy.ts";
 import { absoluteUrl, asList } from "./parse.ts";
-import { assertListingRecognised, listingConfig, listingCursor, nextListingCursor } from "./html-pages.ts";
-import { defineAdapter } from "./types.ts";
+import { defineHtmlListingAdapter, listingConfig } from "./html-pages.ts";
 
 /**
  * Generic career site: listing pages (paginated by rel=next) link to detail pages (absolute or
@@ -162,14 +161,10 @@ export function parseJsonLdPostings(response: HttpResponse): ExtractedPosting[] 
   return graph.postings.map((posting) => toExtracted(posting, response.finalUrl, graph.ids));
 }
 
-export const jsonLdHtml = defineAdapter({
+export const jsonLdHtml = defineHtmlListingAdapter({
   name: "jsonld-html",
   configSchema: config,
-  cursorSchema: listingCursor,
-  start: (cfg) => ({ url: cfg.startUrl, page: 1 }),
-  async fetchPage(cfg, cursor, fetch) {
-    const response = await fetch(cursor.url, "text/html");
-    const $ = response.html();
+  readListing(cfg, $, response) {
     const graph = readGraph($, response, false);
     const items = graph.postings.map((posting) => toExtracted(posting, response.finalUrl, graph.ids));
     // Postings the listing already describes are not fetched again.
@@ -180,8 +175,7 @@ export const jsonLdHtml = defineAdapter({
       const url = absoluteUrl($(anchor).attr("href"), response.finalUrl);
       if (url && !known.has(url) && (!cfg.sameOriginOnly || new URL(url).origin === origin)) links.add(url);
     }
-    assertListingRecognised($, response, links.size + items.length, cfg.emptyStateSelector);
-    return { items, detailUrls: [...links], next: nextListingCursor($, response, cursor, cfg) };
+    return { items, detailUrls: [...links] };
   },
   parseDetail: (_cfg, response) => parseJsonLdPostings(response),
 });

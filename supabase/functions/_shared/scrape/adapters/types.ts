@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { Clock } from "../clock.ts";
+import type { Clock } from "../../clock.ts";
 import type { HttpResponse } from "../http.ts";
 import type { ExtractedPosting } from "../posting.ts";
 import { ScrapeError } from "../taxonomy.ts";

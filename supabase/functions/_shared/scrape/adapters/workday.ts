@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { Clock } from "../clock.ts";
+import type { Clock } from "../../clock.ts";
 import type { HttpResponse } from "../http.ts";
 import { defineAdapter } from "./types.ts";
 import { absoluteUrl, asList, extractItems, field, parseJsonEnvelope, trimSlash } from "./parse.ts";
