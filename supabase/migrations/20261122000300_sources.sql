@@ -63,6 +63,10 @@ create table ops.sources (
   drop_relative_threshold numeric(4, 3) not null default 0.5 check (drop_relative_threshold between 0 and 1),
   drop_zscore_threshold numeric(6, 3) not null default 3 check (drop_zscore_threshold > 0),
 
+  -- who looks after it: notifications are routed by owner and tags
+  owner text check (length(owner) between 1 and 200),
+  tags text[] not null default '{}',
+
   created_at timestamptz not null default ops_private.now(),
   updated_at timestamptz not null default ops_private.now(),
   check (slo_alert_success_rate <= slo_success_rate)
@@ -72,6 +76,8 @@ comment on table ops.sources is 'Companies, portals and job boards that are scra
 comment on column ops.sources.rate_limit_seconds is 'Minimum seconds between two requests to this portal; read live by running scrapes.';
 comment on column ops.sources.breaker_state is 'closed: requests flow; open: no requests until breaker_opened_at + cooldown; half_open: one probe request decides.';
 comment on column ops.sources.slo_alert_success_rate is 'Success rate below which the SLO is breached; between it and slo_success_rate the SLO is in warning.';
+comment on column ops.sources.owner is 'The team or person who looks after this source; notification channels route by it.';
+comment on column ops.sources.tags is 'Free labels (region, customer, ...); notification channels route by them.';
 comment on column ops.sources.drop_min_baseline is 'Baseline volume below which no drop is reported, so that tiny sources do not alarm.';
 
 -- ---------------------------------------------------------------------------

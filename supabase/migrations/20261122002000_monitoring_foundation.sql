@@ -81,6 +81,21 @@ comment on function ops_private.setting_numeric(text, numeric) is
   'The numeric value of an ops.settings key, or the default when the key is missing (or unreadable for the caller).';
 
 -- ---------------------------------------------------------------------------
+-- ops_private.count_noun(n, noun): "1 day", "3 days" (alert texts)
+-- ---------------------------------------------------------------------------
+create or replace function ops_private.count_noun(p_count numeric, p_noun text)
+returns text
+language sql
+immutable
+set search_path = ''
+as $$
+  select p_count::text || ' ' || p_noun || case when p_count = 1 then '' else 's' end
+$$;
+
+comment on function ops_private.count_noun(numeric, text) is
+  'A count with its noun in singular or plural: count_noun(1, ''day'') = ''1 day'', count_noun(3, ''day'') = ''3 days''.';
+
+-- ---------------------------------------------------------------------------
 -- ops.calendar_days: one row per date, so that daily views can produce a row
 -- for every (source, date) including days without any run, AND let a filter
 -- on the date reach an index (a generate_series per source cannot).
@@ -108,9 +123,11 @@ create index if not exists error_hourly_hour_idx on ops.error_hourly (hour) incl
 -- ---------------------------------------------------------------------------
 revoke all on function
   ops_private.berlin_today(), ops_private.berlin_local_time(),
-  ops_private.setting_numeric(text, numeric), ops_private.setting_time(text, time)
+  ops_private.setting_numeric(text, numeric), ops_private.setting_time(text, time),
+  ops_private.count_noun(numeric, text)
   from public, anon;
 grant execute on function
   ops_private.berlin_today(), ops_private.berlin_local_time(),
-  ops_private.setting_numeric(text, numeric), ops_private.setting_time(text, time)
+  ops_private.setting_numeric(text, numeric), ops_private.setting_time(text, time),
+  ops_private.count_noun(numeric, text)
   to authenticated, service_role;

@@ -15,7 +15,7 @@
 -- ---------------------------------------------------------------------------
 -- Column-level privileges for operators
 -- ---------------------------------------------------------------------------
-grant update (rate_limit_seconds, active, breaker_state, breaker_opened_at, consecutive_errors, updated_at)
+grant update (rate_limit_seconds, active, breaker_state, breaker_opened_at, consecutive_errors, owner, tags, updated_at)
   on ops.sources to authenticated;
 grant update (value, updated_at) on ops.settings to authenticated;
 

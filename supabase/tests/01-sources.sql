@@ -86,8 +86,8 @@ select is((select array_agg(policyname::text order by policyname) from pg_polici
 select is((select array_agg(column_name::text order by column_name) from information_schema.column_privileges
             where table_schema = 'ops' and table_name = 'sources' and grantee = 'authenticated'
               and privilege_type = 'UPDATE'),
-  array['active', 'breaker_opened_at', 'breaker_state', 'consecutive_errors', 'max_retries', 'rate_limit_seconds',
-        'request_timeout_seconds', 'updated_at'],
+  array['active', 'breaker_opened_at', 'breaker_state', 'consecutive_errors', 'max_retries', 'owner', 'rate_limit_seconds',
+        'request_timeout_seconds', 'tags', 'updated_at'],
   'operators may update exactly the listed columns (in Studio too; audited)');
 select is((select array_agg(column_name::text order by column_name) from information_schema.column_privileges
             where table_schema = 'ops' and table_name = 'sources' and grantee = 'looker_export_ro'),

@@ -67,11 +67,11 @@ select results_eq(
 select results_eq(
   $$select alert_id, evaluated_date, since, value, threshold, message from ops.alerts_v where source_key = 'failing2'$$,
   $$values ('consecutive_failed_days:failing2:2026-11-21', '2026-11-22'::date, '2026-11-21'::date, 2::float8, 2::float8,
-            'failing2 failed on 2 consecutive days (2026-11-21 to 2026-11-22); latest error: block_403: HTTP 403 Forbidden')$$,
+            'failing2 failed on 2 days in a row (2026-11-21 to 2026-11-22); latest error: block_403: HTTP 403 Forbidden')$$,
   'consecutive failures: one alert for the whole run, with its sentence');
 
 select is((select message from ops.alerts_v where rule = 'consecutive_failed_days' and source_key = 'failing4'),
-  'failing4 failed on 4 consecutive days (2026-11-19 to 2026-11-22); latest error: block_403: HTTP 403 Forbidden',
+  'failing4 failed on 4 days in a row (2026-11-19 to 2026-11-22); latest error: block_403: HTTP 403 Forbidden',
   'four failed nights: critical (twice the threshold)');
 
 select is((select message from ops.alerts_v where rule = 'no_data'),

@@ -50,6 +50,16 @@ const rateLimitBody = z.object({
 
 const toggleBody = z.object({ active: z.boolean() }).strict();
 
+const digestQuery = z.object({ date: z.iso.date().optional() }).strict();
+const alertsQuery = z.object({ state: z.enum(["open", "acknowledged", "snoozed", "all"]).default("open") }).strict();
+const snoozeBody = z.object({
+  until: z.iso.datetime({ offset: true }).optional(),
+  until_change: z.literal(true).optional(),
+}).strict().refine((b) => (b.until === undefined) !== (b.until_change === undefined), {
+  path: ["until"],
+  message: 'give either "until" (an ISO timestamp with offset) or "until_change": true',
+});
+
 export function createControlHandler({ sql, auth, startedAt = Date.now() }: ControlDeps) {
   const read = <T>(caller: Caller, work: Parameters<typeof asCaller<T>>[2]) => asCaller(sql, caller.claims, work);
 
@@ -114,6 +124,32 @@ export function createControlHandler({ sql, auth, startedAt = Date.now() }: Cont
     })
     .on("POST", "/portals/:portal/breaker-reset", async ({ caller, params }) => {
       return await lever(caller, (tx) => tx`select ops.reset_breaker(${params.portal}) as result`);
+    })
+    .on("GET", "/digest", async ({ caller, url }) => {
+      const query = validate(digestQuery, queryObject(url));
+      if (!query.ok) return query.response;
+      const [row] = await read(caller, (tx) => tx`select ops.digest(${query.data.date ?? null}::date) as digest`);
+      return json(row.digest);
+    })
+    .on("GET", "/alerts", async ({ caller, url }) => {
+      const query = validate(alertsQuery, queryObject(url));
+      if (!query.ok) return query.response;
+      const [row] = await read(caller, (tx) => tx`select ops.alert_list(${query.data.state}) as alerts`);
+      const alerts = row.alerts as unknown[];
+      return json({ alerts, count: alerts.length, state: query.data.state });
+    })
+    .on("POST", "/alerts/:id/ack", async ({ caller, params }) => {
+      return await lever(caller, (tx) => tx`select ops.acknowledge_alert(${params.id}) as result`);
+    })
+    .on("POST", "/alerts/:id/snooze", async ({ caller, request, params }) => {
+      const denied = requireRole(caller, "operator");
+      if (denied) return denied;
+      const body = await readJsonBody(request, 16_384);
+      if (!body.ok) return body.response;
+      const input = validate(snoozeBody, body.data);
+      if (!input.ok) return input.response;
+      const until = input.data.until ?? null;
+      return await lever(caller, (tx) => tx`select ops.snooze_alert(${params.id}, ${until}::timestamptz, ${until === null}) as result`);
     })
     .on("GET", "/logs", async ({ caller, url }) => {
       const filters = validate(logFilters, queryObject(url));

@@ -11,7 +11,7 @@ import { type Clock, systemClock } from "../clock.ts";
 import { HostLimiter } from "./host-limiter.ts";
 import type { CrawlCounters } from "./metrics.ts";
 import { type MinIntervalProvider, PortalPacer } from "./pacing.ts";
-import { BREAKER_CATEGORIES, classifyError, ScrapeError } from "./taxonomy.ts";
+import { BREAKER_CATEGORIES, classifyError, httpStatusFailure, ScrapeError } from "./taxonomy.ts";
 
 /** Options of the HTTP layer. Every field is optional; the defaults are listed here. */
 export interface HttpClientOptions {
@@ -222,31 +222,14 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
   }
 
   function statusError(url: string, status: number, headers: Headers): ScrapeError {
-    const retryAfterMs = parseRetryAfter(headers.get("retry-after"), clock.now()) ?? undefined;
-    if (status === 429) {
-      return new ScrapeError("block_429", "http_429", "429 Too Many Requests", {
-        url,
-        status,
-        retryable: true,
-        retryAfterMs,
-      });
-    }
-    if (status === 401 || status === 403) {
-      return new ScrapeError("block_403", `http_${status}`, `${status} refused`, {
-        url,
-        status,
-        retryable: retryOnForbidden,
-      });
-    }
-    if (status >= 500) {
-      return new ScrapeError("http_5xx", `http_${status}`, `${status} server error`, {
-        url,
-        status,
-        retryable: true,
-        retryAfterMs,
-      });
-    }
-    return new ScrapeError("http_4xx", `http_${status}`, `${status} client error`, { url, status });
+    const failure = httpStatusFailure(status);
+    const retryable = failure.category === "block_429" || failure.category === "http_5xx" ||
+      (failure.category === "block_403" && retryOnForbidden);
+    // a server-requested delay counts for 429 and 5xx (RFC 9110 Retry-After)
+    const retryAfterMs = retryable && failure.category !== "block_403"
+      ? parseRetryAfter(headers.get("retry-after"), clock.now()) ?? undefined
+      : undefined;
+    return new ScrapeError(failure.category, failure.code, failure.message, { url, status, retryable, retryAfterMs });
   }
 
   async function withRetries(url: string, portal: string, request: RequestOptions): Promise<HttpResponse> {

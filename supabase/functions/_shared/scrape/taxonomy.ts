@@ -103,6 +103,35 @@ export class ScrapeError extends Error {
 }
 
 /**
+ * A non-2xx HTTP status as a failure: 401/403 `block_403`, 429 `block_429`, 5xx `http_5xx`,
+ * any other status `http_4xx`. The scraper's HTTP layer and the Crawlee reporter both use it.
+ */
+export function httpStatusFailure(status: number, url?: string): ScrapeFailure {
+  const category: FailureCategory = status === 429
+    ? "block_429"
+    : status === 401 || status === 403
+    ? "block_403"
+    : status >= 500
+    ? "http_5xx"
+    : "http_4xx";
+  const message = status === 429
+    ? "429 Too Many Requests"
+    : category === "block_403"
+    ? `${status} refused`
+    : category === "http_5xx"
+    ? `${status} server error`
+    : `${status} client error`;
+  return {
+    category,
+    severity: DEFAULT_SEVERITY[category],
+    code: `http_${status}`,
+    message,
+    status,
+    ...(url === undefined ? {} : { url }),
+  };
+}
+
+/**
  * Classifies anything thrown while scraping. fetch() rejects with a DOMException named
  * `TimeoutError` when `AbortSignal.timeout` fires and with a TypeError for connection-level
  * failures, in Node (undici) and in Deno alike.
