@@ -1215,6 +1215,9 @@ export type Database = {
           "content_hash": string;
           "created_at": string;
           "department": string | null;
+          "description": string | null;
+          "description_truncated": boolean;
+          "employment_type": string | null;
           "external_id": string;
           "first_job_id": number | null;
           "first_seen": string;
@@ -1226,17 +1229,25 @@ export type Database = {
           "last_seen": string;
           "last_seen_date": string;
           "location": string | null;
+          "locations": NonNullable<Json>;
           "normalized_location": string;
           "normalized_title": string;
+          "posted_at": string | null;
           "raw": NonNullable<Json>;
           "repost_of": number | null;
           "repost_origin_pending": boolean;
           "repost_pending": boolean;
+          "salary_currency": string | null;
+          "salary_max": number | null;
+          "salary_min": number | null;
+          "salary_period": string | null;
           "source_id": number;
           "title": string;
           "updated_at": string;
           "url": string | null;
           "url_key": string | null;
+          "valid_through": string | null;
+          "workplace_type": string | null;
         };
         ComputedFields: never;
         Insert: {
@@ -1245,6 +1256,9 @@ export type Database = {
           "content_hash": string;
           "created_at"?: string;
           "department"?: string | null;
+          "description"?: string | null;
+          "description_truncated"?: boolean;
+          "employment_type"?: string | null;
           "external_id": string;
           "first_job_id"?: number | null;
           "first_seen"?: string;
@@ -1256,17 +1270,25 @@ export type Database = {
           "last_seen"?: string;
           "last_seen_date": string;
           "location"?: string | null;
+          "locations"?: NonNullable<Json>;
           "normalized_location"?: string;
           "normalized_title": string;
+          "posted_at"?: string | null;
           "raw"?: NonNullable<Json>;
           "repost_of"?: number | null;
           "repost_origin_pending"?: boolean;
           "repost_pending"?: boolean;
+          "salary_currency"?: string | null;
+          "salary_max"?: number | null;
+          "salary_min"?: number | null;
+          "salary_period"?: string | null;
           "source_id": number;
           "title": string;
           "updated_at"?: string;
           "url"?: string | null;
           "url_key"?: never;
+          "valid_through"?: string | null;
+          "workplace_type"?: string | null;
         };
         Update: {
           "active"?: boolean;
@@ -1274,6 +1296,9 @@ export type Database = {
           "content_hash"?: string;
           "created_at"?: string;
           "department"?: string | null;
+          "description"?: string | null;
+          "description_truncated"?: boolean;
+          "employment_type"?: string | null;
           "external_id"?: string;
           "first_job_id"?: number | null;
           "first_seen"?: string;
@@ -1285,17 +1310,25 @@ export type Database = {
           "last_seen"?: string;
           "last_seen_date"?: string;
           "location"?: string | null;
+          "locations"?: NonNullable<Json>;
           "normalized_location"?: string;
           "normalized_title"?: string;
+          "posted_at"?: string | null;
           "raw"?: NonNullable<Json>;
           "repost_of"?: number | null;
           "repost_origin_pending"?: boolean;
           "repost_pending"?: boolean;
+          "salary_currency"?: string | null;
+          "salary_max"?: number | null;
+          "salary_min"?: number | null;
+          "salary_period"?: string | null;
           "source_id"?: number;
           "title"?: string;
           "updated_at"?: string;
           "url"?: string | null;
           "url_key"?: never;
+          "valid_through"?: string | null;
+          "workplace_type"?: string | null;
         };
         Relationships: [
           {
@@ -1652,7 +1685,6 @@ export type Database = {
           "id": number;
           "new_count": number;
           "posting_count": number;
-          "postings": NonNullable<Json>;
           "repost_count": number;
           "snapshot_date": string;
           "source_id": number;
@@ -1665,7 +1697,6 @@ export type Database = {
           "id"?: never;
           "new_count": number;
           "posting_count": number;
-          "postings"?: NonNullable<Json>;
           "repost_count": number;
           "snapshot_date": string;
           "source_id": number;
@@ -1677,7 +1708,6 @@ export type Database = {
           "id"?: never;
           "new_count"?: number;
           "posting_count"?: number;
-          "postings"?: NonNullable<Json>;
           "repost_count"?: number;
           "snapshot_date"?: string;
           "source_id"?: number;
@@ -2925,6 +2955,16 @@ export type Database = {
       "scrape_source_state": { Args: { "p_source_id": number }; Returns: Record<string, unknown> };
       "set_portal_active": { Args: { "is_active": boolean; "portal_key": string }; Returns: Json };
       "set_rate_limit": { Args: { "portal_key": string; "seconds": number }; Returns: Json };
+      "snapshot_postings": {
+        Args: { "snapshot_date": string; "source_id": number };
+        Returns: {
+          "external_id": string;
+          "id": number;
+          "location": string;
+          "title": string;
+          "url": string;
+        }[];
+      };
       "snooze_alert": {
         Args: { "p_alert_id": string; "p_until"?: string; "p_until_change"?: boolean };
         Returns: Json;
@@ -3085,7 +3125,6 @@ export type Database = {
           "id": number;
           "new_count": number;
           "posting_count": number;
-          "postings": NonNullable<Json>;
           "repost_count": number;
           "snapshot_date": string;
           "source_id": number;
