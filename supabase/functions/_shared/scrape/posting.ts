@@ -43,12 +43,13 @@ export interface ExtractedPosting {
   raw: unknown;
 }
 
-export interface PostingLocation {
+// A type alias (not an interface), so a location is JSON to the type checker too.
+export type PostingLocation = {
   name: string | null;
   city: string | null;
   region: string | null;
   country: string | null;
-}
+};
 
 export type WorkplaceType = "onsite" | "hybrid" | "remote";
 export type EmploymentType =
