@@ -24,6 +24,7 @@ import {
   createHttpClient,
   type HttpClient,
   isAdapterName,
+  nightClock,
   type NormalizedPosting,
   type Rejection,
   severityOverride,
@@ -50,6 +51,8 @@ interface SourceRow {
   breaker_enabled: boolean;
   request_timeout_seconds: string;
   max_retries: number;
+  /** Setting simulated_night_clock: the breaker runs on the run_date's night clock (demos, replays). */
+  night_clock: boolean;
 }
 
 export interface RunJobOptions {
@@ -183,7 +186,9 @@ async function scrape(sql: Sql, ctx: JobContext, options: RunJobOptions, deactiv
 
   const [source] = await sql<SourceRow[]>`
     select id, key, adapter, adapter_config, active, max_concurrency, breaker_enabled,
-           request_timeout_seconds::text, max_retries
+           request_timeout_seconds::text, max_retries,
+           coalesce((select g.value = 'true'::jsonb from ops.settings g where g.key = 'simulated_night_clock'), false)
+             as night_clock
       from ops.sources where id = ${job.source_id}`;
   if (!source.active) {
     ctx.log.warning(`source ${source.key} is paused: nothing scraped`);
@@ -210,8 +215,14 @@ async function scrape(sql: Sql, ctx: JobContext, options: RunJobOptions, deactiv
     if (t.to === "open") ctx.log.error(message);
     else ctx.log.info(message);
   });
+  // a replayed night (setting simulated_night_clock) keeps its breaker and its errors on that night's time
+  const clock = source.night_clock && job.run_date ? nightClock(job.run_date) : systemClock;
   const breaker = source.breaker_enabled
-    ? new CircuitBreaker({ store, settings: () => store.settings(), clock: systemClock })
+    ? new CircuitBreaker({
+      store,
+      settings: () => store.settings(),
+      clock,
+    })
     : undefined;
 
   const budgetMs = Math.max(0, options.deadline - systemClock.now());
@@ -268,13 +279,17 @@ async function scrape(sql: Sql, ctx: JobContext, options: RunJobOptions, deactiv
 
   // Classified errors: failures and rejected records (buffered, written in batches).
   const circuitOpen = result.stopReason === "circuit_open";
-  for (const failure of result.failures) ctx.reportError(failure, errorEvent(failure, portal));
-  for (const rejection of result.rejections) ctx.reportError(rejection, rejectionEvent(rejection, portal));
+  const at = clock === systemClock ? {} : { occurred_at: new Date(clock.now()).toISOString() };
+  for (const failure of result.failures) ctx.reportError(failure, { ...errorEvent(failure, portal), ...at });
+  for (const rejection of result.rejections) {
+    ctx.reportError(rejection, { ...rejectionEvent(rejection, portal), ...at });
+  }
   if (circuitOpen && result.failures.length === 0) {
     ctx.reportError(null, {
       message: `circuit breaker open for ${portal}: request not sent`,
       category: "circuit_open",
       portal,
+      ...at,
     });
   }
 

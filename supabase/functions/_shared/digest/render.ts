@@ -51,12 +51,21 @@ export interface Digest {
   version: number;
   date: string;
   generated_at: string;
-  health: Record<"companies" | "success" | "partial" | "failed" | "no_data" | "problems" | "warnings", number>;
+  health: Record<
+    "companies" | "success" | "partial" | "failed" | "no_data" | "problems" | "warnings",
+    number
+  >;
   changes: { new: string[]; recovered: string[]; still_failing: string[] };
   problems: DigestEntry[];
   warnings: DigestEntry[];
   alerts: { open: number; acknowledged: number; snoozed: number; items: DigestAlert[] };
-  top_errors: { category: string; description: string; today: number; avg_7d: number; sources_today: number }[];
+  top_errors: {
+    category: string;
+    description: string;
+    today: number;
+    avg_7d: number;
+    sources_today: number;
+  }[];
   mirror: { is_fresh: boolean; is_stale: boolean; reason: string | null } | null;
 }
 
@@ -69,7 +78,9 @@ export function causeLine(entry: DigestEntry): string {
   const cause = entry.root_cause;
   if (!cause) return entry.problem_reasons.join(", ");
   const through = cause.through_breaker ? ", seen through breaker skips" : "";
-  const when = cause.first_seen === cause.last_seen ? `on ${cause.first_seen}` : `${cause.first_seen} to ${cause.last_seen}`;
+  const when = cause.first_seen === cause.last_seen
+    ? `on ${cause.first_seen}`
+    : `${cause.first_seen} to ${cause.last_seen}`;
   const description = cause.description ? ` (${cause.description})` : "";
   return `${cause.category}${description} ${when}${through}${cause.message ? `: ${cause.message}` : ""}`;
 }
@@ -92,7 +103,9 @@ export function renderDigestText(digest: Digest, projectUrl = ""): string {
   );
   const c = digest.changes;
   lines.push(
-    `changes since yesterday  new: ${c.new.join(", ") || "-"}   recovered: ${c.recovered.join(", ") || "-"}   ` +
+    `changes since yesterday  new: ${c.new.join(", ") || "-"}   recovered: ${
+      c.recovered.join(", ") || "-"
+    }   ` +
       `still failing: ${c.still_failing.length}`,
   );
 
@@ -109,7 +122,9 @@ export function renderDigestText(digest: Digest, projectUrl = ""): string {
     const since = streak(p);
     if (since) lines.push(`      ${since}`);
     if (p.suggested_action) lines.push(`      do:   ${p.suggested_action.action}`);
-    for (const a of p.alerts) lines.push(`      alert [${a.severity}${a.state === "open" ? "" : `, ${a.state}`}] ${a.alert_id}`);
+    for (const a of p.alerts) {
+      lines.push(`      alert [${a.severity}${a.state === "open" ? "" : `, ${a.state}`}] ${a.alert_id}`);
+    }
     lines.push(`      open: ${projectUrl}${p.links.job ?? p.links.logs}  ·  ${projectUrl}${p.links.errors}`);
   }
 
@@ -122,10 +137,15 @@ export function renderDigestText(digest: Digest, projectUrl = ""): string {
   }
 
   const a = digest.alerts;
-  lines.push("", `alerts (${a.items.length}: ${a.open} open, ${a.acknowledged} acknowledged, ${a.snoozed} snoozed)`);
+  lines.push(
+    "",
+    `alerts (${a.items.length}: ${a.open} open, ${a.acknowledged} acknowledged, ${a.snoozed} snoozed)`,
+  );
   for (const item of a.items) {
     lines.push(`  [${item.severity}${item.state === "open" ? "" : `, ${item.state}`}] ${item.message}`);
-    lines.push(`      id ${item.alert_id}${item.suggested_action ? `  ·  do: ${item.suggested_action.title}` : ""}`);
+    lines.push(
+      `      id ${item.alert_id}${item.suggested_action ? `  ·  do: ${item.suggested_action.title}` : ""}`,
+    );
   }
 
   if (digest.top_errors.length) {
