@@ -84,10 +84,10 @@ select
   coalesce(own.category, rc.cause_category, u.problem_reasons[1]) as root_cause_category,
   coalesce(own.message, rc.cause_message) as root_cause_message,
   coalesce(own.job_id, rc.cause_job_id) as root_cause_job_id,
-  case when own.category is not null or rc.cause_category is null then u.run_date else cf.first_seen end
-    as root_cause_first_seen,
-  case when own.category is not null or rc.cause_category is null then u.run_date else rc.run_date end
-    as root_cause_last_seen,
+  case when u.final_status <> 'success' then coalesce(cf.first_seen, u.run_date) end as root_cause_first_seen,
+  case when u.final_status <> 'success'
+    then case when own.category is not null or rc.cause_category is null then u.run_date else rc.run_date end
+  end as root_cause_last_seen,
   (rc.cause_category is not null and u.breaker_skips > 0) as root_cause_through_breaker,
   case
     when u.final_status = 'success' and coalesce(y.final_status, 'no_data') = 'success' then 'ok'
@@ -228,14 +228,14 @@ left join lateral (
   order by x.run_date desc
   limit 1
 ) rc on true
--- when that cause was first seen in the streak
+-- when that error cause was first seen in the streak (a reason such as zero_items: the day itself)
 left join lateral (
   select min(x.run_date) as first_seen
   from ops.daily_source_stats x
-  where rc.cause_category is not null
-    and x.source_id = u.source_id and x.run_date <= rc.run_date
+  where u.final_status <> 'success'
+    and x.source_id = u.source_id and x.run_date <= u.run_date
     and x.run_date > coalesce(a.last_success_date, '-infinity'::date)
-    and x.cause_category = rc.cause_category
+    and x.cause_category = coalesce(u.cause_category, rc.cause_category)
 ) cf on true;
 
 comment on view ops.daily_summary_v is

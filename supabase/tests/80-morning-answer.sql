@@ -121,12 +121,12 @@ select is(
   8, 'blocked: every day of the streak names block_403, none says only circuit_open');
 
 select results_eq(
-  $$select run_date, root_cause_category, problem_since, change_vs_yesterday
+  $$select run_date, root_cause_category, root_cause_first_seen, root_cause_last_seen, problem_since, change_vs_yesterday
       from ops.daily_summary_v where company_key = 'captcha' and run_date >= '2026-11-21' order by run_date$$,
-  $$values ('2026-11-21'::date, null::text, null::date, 'ok'),
-           ('2026-11-22', 'captcha', '2026-11-22'::date, 'new'),
-           ('2026-11-23', 'captcha', '2026-11-22', 'still_failing')$$,
-  'captcha: new on Nov 22, still failing on Nov 23, since Nov 22');
+  $$values ('2026-11-21'::date, null::text, null::date, null::date, null::date, 'ok'),
+           ('2026-11-22', 'captcha', '2026-11-22', '2026-11-22', '2026-11-22', 'new'),
+           ('2026-11-23', 'captcha', '2026-11-22', '2026-11-23', '2026-11-22', 'still_failing')$$,
+  'captcha: new on Nov 22, still failing on Nov 23 with the same cause first seen Nov 22');
 
 select results_eq(
   $$select run_date, final_status, root_cause_category, problem_since, last_success_date, change_vs_yesterday

@@ -6,7 +6,7 @@ import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type NotifyStandin, startNotifyStandin } from "../../scripts/notify-standin/server.ts";
 import { deliverDueNotifications } from "../../supabase/functions/notify/worker.ts";
-import { stack, superuserSql } from "../support/stack.ts";
+import { authHeaders, functionUrl, stack, superuserSql, userJwt } from "../support/stack.ts";
 
 const admin = superuserSql();
 // one session, so that the simulated clock (ops.now) holds for the planner and the worker alike
@@ -155,4 +155,22 @@ describe("a failing channel", () => {
     },
     300_000,
   );
+});
+
+describe("POST /notify", () => {
+  it("delivers what is due for the service role or an operator; 403 for a viewer; 400 for a bad body", async () => {
+    const call = async (credential: string, body: unknown) =>
+      await fetch(functionUrl("notify"), {
+        method: "POST",
+        headers: { "content-type": "application/json", ...authHeaders(credential) },
+        body: JSON.stringify(body),
+      });
+    expect((await call(await userJwt("viewer"), { action: "work" })).status).toBe(403);
+    const bad = await call(stack.secretKey, { action: "send-everything" });
+    expect(bad.status).toBe(400);
+    expect(Object.keys((await bad.json()).error.fields)).toEqual(["action"]);
+    const ok = await call(await userJwt("operator"), { action: "work", trigger: "test" });
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toEqual({ sent: 0, retrying: 0, failed: 0 });
+  });
 });
