@@ -30,7 +30,8 @@
 --   root cause         what explains a problem day, in this order:
 --     1. the day's own cause (an error category of a run that failed or was
 --        partial for a reason other than an open breaker; see the rollup);
---     2. zero_items / volume_drop / run_partial without an error: that reason;
+--     2. zero_items / volume_drop / field_drop / run_partial without an error:
+--        that reason;
 --     3. a day of breaker skips (run_skipped) or no data: the latest own cause
 --        earlier in the current streak, i.e. the failure that opened the
 --        breaker (root_cause_through_breaker when the day had breaker skips);
@@ -140,6 +141,7 @@ select
   d.cause_message,
   d.cause_job_id,
   d.breaker_skips,
+  d.dq_fields,
   least((s.created_at at time zone 'Europe/Berlin')::date, f.first_run_date) as first_date
 from ops.daily_source_stats d
 join ops.sources s on s.id = d.source_id
@@ -190,6 +192,7 @@ select
   null::text,
   null::bigint,
   0,
+  '{}'::text[],
   least((s.created_at at time zone 'Europe/Berlin')::date, f.first_run_date)
 from ops.sources s
 left join ops.source_days f on f.source_id = s.id
@@ -214,7 +217,7 @@ left join lateral (
          case when u.cause_category is not null then u.cause_message end as message,
          case when u.cause_category is not null then u.cause_job_id end as job_id
   from (select (select x from unnest(u.problem_reasons) x
-                 where x in ('zero_items', 'volume_drop', 'run_partial') limit 1) as reason) r
+                 where x in ('zero_items', 'volume_drop', 'field_drop', 'run_partial') limit 1) as reason) r
   where u.final_status <> 'success' and coalesce(u.cause_category, r.reason) is not null
 ) own on true
 -- breaker skips and no-data days: the latest own cause earlier in the streak

@@ -17,6 +17,10 @@ create table ops.snapshots (
   disappeared_count integer not null check (disappeared_count >= 0),
   repost_count integer not null check (repost_count >= 0),
   postings jsonb not null default '[]'::jsonb check (jsonb_typeof(postings) = 'array'),
+  -- data quality: how many of the postings seen on the date (posting_count) carry each key field
+  with_title integer not null default 0 check (with_title >= 0),
+  with_location integer not null default 0 check (with_location >= 0),
+  with_url integer not null default 0 check (with_url >= 0),
   taken_at timestamptz not null default ops_private.now(),
   unique (source_id, snapshot_date)
 );
@@ -31,6 +35,8 @@ comment on column ops.snapshots.new_count is 'Postings first seen on the date.';
 comment on column ops.snapshots.active_count is 'Postings open at the end of the date: first seen on or before it and not (yet) disappeared (active, or inactive_since_date after the date). After a partial run this includes postings the run missed.';
 comment on column ops.snapshots.disappeared_count is 'Postings that a complete run on the date no longer listed (inactive_since_date = date).';
 comment on column ops.snapshots.repost_count is 'Postings first seen on the date that are reposts of an earlier posting (repost_of set). Kept current by ops.detect_reposts, which refreshes the counts of the dates it changed, so the pipeline may snapshot before or after repost detection.';
+comment on column ops.snapshots.with_location is
+  'Postings seen on the date (as posting_count) with a location; likewise with_title and with_url. The data-quality monitoring (ops.data_quality_v) compares their shares with the source''s baseline.';
 comment on column ops.snapshots.postings is 'The postings open at the end of the date (active_count of them), compact: [{id, external_id, title, location, url}] ordered by external_id.';
 
 create index snapshots_date_idx on ops.snapshots (snapshot_date);
@@ -49,7 +55,8 @@ security definer
 set search_path = ''
 as $$
   insert into ops.snapshots as s (source_id, snapshot_date, posting_count, new_count, active_count,
-                                  disappeared_count, repost_count, postings, taken_at)
+                                  disappeared_count, repost_count, postings,
+                                  with_title, with_location, with_url, taken_at)
   select src.id,
          take_snapshot.snapshot_date,
          count(p.id) filter (where p.last_seen_date >= take_snapshot.snapshot_date),
@@ -60,6 +67,9 @@ as $$
          coalesce(jsonb_agg(jsonb_build_object('id', p.id, 'external_id', p.external_id, 'title', p.title,
                                                'location', p.location, 'url', p.url)
                             order by p.external_id) filter (where p.open_at_end), '[]'::jsonb),
+         count(p.id) filter (where p.last_seen_date >= take_snapshot.snapshot_date and btrim(p.title) <> ''),
+         count(p.id) filter (where p.last_seen_date >= take_snapshot.snapshot_date and nullif(btrim(p.location), '') is not null),
+         count(p.id) filter (where p.last_seen_date >= take_snapshot.snapshot_date and nullif(btrim(p.url), '') is not null),
          ops_private.now()
     from ops.sources src
     left join lateral (
@@ -79,6 +89,9 @@ as $$
     disappeared_count = excluded.disappeared_count,
     repost_count = excluded.repost_count,
     postings = excluded.postings,
+    with_title = excluded.with_title,
+    with_location = excluded.with_location,
+    with_url = excluded.with_url,
     taken_at = excluded.taken_at
   returning s.*
 $$;
