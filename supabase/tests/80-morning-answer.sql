@@ -179,7 +179,8 @@ select is((select jsonb_path_query_array(j, '$.problems[*].company_key') from d)
 select is((select jsonb_path_query_first(j, '$.problems[0]') - 'alerts' - 'display_name' from d),
   jsonb_build_object(
     'company_key', 'blocked', 'owner', 'team-blocked', 'tags', '["dach"]'::jsonb, 'final_status', 'failed',
-    'problem_reasons', '["run_skipped"]'::jsonb, 'warnings', '[]'::jsonb, 'change', 'still_failing',
+    'problem_reasons', '["run_skipped"]'::jsonb, 'warnings', '[]'::jsonb, 'fields_dropped', '[]'::jsonb,
+    'change', 'still_failing',
     'problem_since', '2026-11-16', 'days', 8, 'last_success_date', '2026-11-15',
     'jobs_processed_best', 0, 'baseline_jobs_processed_14d', 50.0,
     'root_cause', jsonb_build_object('category', 'block_403', 'description', 'Forbidden (401/403): the portal refuses us',

@@ -14,7 +14,7 @@
 -- ===========================================================================
 begin;
 set search_path = extensions, public;
-select plan(8);
+select plan(9);
 
 set local ops.now = '2026-11-06 09:00+01';
 
@@ -76,8 +76,23 @@ select results_eq(
   'the field_drop alert says which fields and how far they fell');
 
 select is(
-  jsonb_path_query_first(ops.digest('2026-11-06'), '$.problems[*] ? (@.company_key == "dq82").suggested_action.key'),
-  '"field_drop"'::jsonb, 'the digest suggests the field_drop playbook entry');
+  jsonb_path_query_first(ops.digest('2026-11-06'), '$.problems[*] ? (@.company_key == "dq82")') -> 'suggested_action' ->> 'key'
+    || ' ' || (jsonb_path_query_first(ops.digest('2026-11-06'), '$.problems[*] ? (@.company_key == "dq82")') ->> 'fields_dropped'),
+  'field_drop ["location", "url"]', 'the digest names the dropped fields and suggests the field_drop playbook entry');
+
+-- ops.take_snapshot counts the fields of the postings seen on the date
+insert into ops.sources (key, display_name, adapter, created_at) values ('dq82c', 'DQ c', 'lever', '2026-11-01 01:00+01');
+insert into ops.postings (source_id, external_id, title, normalized_title, location, url, content_hash,
+                          first_seen_date, last_seen_date)
+select s.id, v.ext, 'Engineer', 'engineer', v.loc, v.url, md5(v.ext), '2026-11-05', '2026-11-06'
+from ops.sources s,
+     (values ('a', 'Berlin', null), ('b', 'Hamburg', 'https://example.org/b'), ('c', ' ', null)) v (ext, loc, url)
+where s.key = 'dq82c';
+select results_eq(
+  $$select posting_count, with_title, with_location, with_url
+      from ops.take_snapshot((select id from ops.sources where key = 'dq82c'), '2026-11-06')$$,
+  $$values (3, 3, 2, 1)$$,
+  'take_snapshot: 3 postings seen, all with a title, 2 with a location (a blank one does not count), 1 with a url');
 
 -- the fields come back on Nov 7: the day is successful again
 set local ops.now = '2026-11-07 09:00+01';

@@ -27,6 +27,8 @@ export interface DigestEntry {
   final_status: string;
   problem_reasons: string[];
   warnings: string[];
+  /** Key fields whose share of postings dropped against the source's baseline (data quality). */
+  fields_dropped: string[];
   change: string;
   problem_since: string | null;
   days: number | null;
@@ -78,11 +80,12 @@ export function causeLine(entry: DigestEntry): string {
   const cause = entry.root_cause;
   if (!cause) return entry.problem_reasons.join(", ");
   const through = cause.through_breaker ? ", seen through breaker skips" : "";
+  const fields = entry.fields_dropped.length ? ` (fields: ${entry.fields_dropped.join(", ")})` : "";
   const when = cause.first_seen === cause.last_seen
     ? `on ${cause.first_seen}`
     : `${cause.first_seen} to ${cause.last_seen}`;
   const description = cause.description ? ` (${cause.description})` : "";
-  return `${cause.category}${description} ${when}${through}${cause.message ? `: ${cause.message}` : ""}`;
+  return `${cause.category}${description}${fields} ${when}${through}${cause.message ? `: ${cause.message}` : ""}`;
 }
 
 function streak(entry: DigestEntry): string {
