@@ -11,6 +11,9 @@ import { localKeys } from "./local-keys.ts";
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const LOCAL_DIR = join(ROOT, ".local");
 
+/** The local cluster's bootstrap superuser: on hosted Supabase the platform's own, never the project's. */
+export const BOOTSTRAP_SUPERUSER = "supabase_admin";
+
 function port(name: string, fallback: number): number {
   const raw = process.env[name];
   if (!raw) return fallback;
@@ -26,8 +29,13 @@ export interface StackConfig {
   external: boolean;
   dbPort: number;
   apiPort: number;
-  /** Superuser connection used by scripts, migrations and tests. */
+  /**
+   * The `postgres` role, as hosted Supabase has it: not a superuser (NOSUPERUSER CREATEDB CREATEROLE
+   * BYPASSRLS, member of anon, authenticated and service_role). Migrations, pgTAP, tests and functions use it.
+   */
   dbUrl: string;
+  /** The platform's bootstrap superuser (local cluster only): creates extensions and platform pieces. */
+  adminDbUrl: string;
   /** Base URL of the API gateway: functions live under /functions/v1/<name>. */
   supabaseUrl: string;
   /** A secret API key (`sb_secret_...`): the service role, sent in the `apikey` header. */
@@ -74,6 +82,7 @@ export function stackConfig(): StackConfig {
     dbPort,
     apiPort,
     dbUrl: env.SUPABASE_DB_URL ?? `postgresql://postgres:postgres@127.0.0.1:${dbPort}/postgres`,
+    adminDbUrl: env.SUPABASE_DB_URL ?? `postgresql://${BOOTSTRAP_SUPERUSER}:postgres@127.0.0.1:${dbPort}/postgres`,
     supabaseUrl: (env.SUPABASE_URL ?? `http://127.0.0.1:${apiPort}`).replace(/\/+$/, ""),
     secretKey: env.SUPABASE_SECRET_KEY ?? namedKey(env.SUPABASE_SECRET_KEYS) ?? keys?.secretKey ?? "",
     publishableKey: env.SUPABASE_PUBLISHABLE_KEY ?? namedKey(env.SUPABASE_PUBLISHABLE_KEYS) ?? keys?.publishableKey ?? "",

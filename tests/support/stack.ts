@@ -42,7 +42,8 @@ export const clients = {
 };
 
 /**
- * Superuser connection for arranging and checking state. Close it in afterAll. A test that claims
+ * The project's `postgres` connection (as on hosted Supabase: no superuser, BYPASSRLS) for arranging and
+ * checking state. Close it in afterAll. A test that claims
  * jobs itself passes `wakeWorkers: false`: its enqueues then wake no worker function that could
  * claim them first (the wake-on-enqueue trigger honours the session setting ops.wake_workers).
  */

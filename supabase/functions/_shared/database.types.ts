@@ -460,6 +460,52 @@ export type Database = {
           },
         ];
       };
+      "dispatches": {
+        Row: {
+          "attempts": number;
+          "body": NonNullable<Json>;
+          "created_at": string;
+          "delivered_at": string | null;
+          "function_name": string;
+          "http_status": number | null;
+          "id": number;
+          "last_error": string | null;
+          "next_attempt_at": string | null;
+          "request_id": number | null;
+          "sent_at": string | null;
+          "status": string;
+        };
+        ComputedFields: never;
+        Insert: {
+          "attempts"?: number;
+          "body"?: NonNullable<Json>;
+          "created_at"?: string;
+          "delivered_at"?: string | null;
+          "function_name": string;
+          "http_status"?: number | null;
+          "id"?: never;
+          "last_error"?: string | null;
+          "next_attempt_at"?: string | null;
+          "request_id"?: number | null;
+          "sent_at"?: string | null;
+          "status"?: string;
+        };
+        Update: {
+          "attempts"?: number;
+          "body"?: NonNullable<Json>;
+          "created_at"?: string;
+          "delivered_at"?: string | null;
+          "function_name"?: string;
+          "http_status"?: number | null;
+          "id"?: never;
+          "last_error"?: string | null;
+          "next_attempt_at"?: string | null;
+          "request_id"?: number | null;
+          "sent_at"?: string | null;
+          "status"?: string;
+        };
+        Relationships: [];
+      };
       "error_categories": {
         Row: {
           "built_in": boolean;
@@ -1361,6 +1407,8 @@ export type Database = {
       };
       "schedule_runs": {
         Row: {
+          "delivered_at": string | null;
+          "dispatch_id": number | null;
           "dispatched_via": string | null;
           "fired_at": string;
           "local_date": string;
@@ -1368,18 +1416,30 @@ export type Database = {
         };
         ComputedFields: never;
         Insert: {
+          "delivered_at"?: string | null;
+          "dispatch_id"?: number | null;
           "dispatched_via"?: string | null;
           "fired_at"?: string;
           "local_date": string;
           "schedule": string;
         };
         Update: {
+          "delivered_at"?: string | null;
+          "dispatch_id"?: number | null;
           "dispatched_via"?: string | null;
           "fired_at"?: string;
           "local_date"?: string;
           "schedule"?: string;
         };
-        Relationships: [];
+        Relationships: [
+          {
+            foreignKeyName: "schedule_runs_dispatch_id_fkey";
+            columns: ["dispatch_id"];
+            isOneToOne: false;
+            referencedRelation: "dispatches";
+            referencedColumns: ["id"];
+          },
+        ];
       };
       "scores": {
         Row: {

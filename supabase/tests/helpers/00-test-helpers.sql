@@ -50,6 +50,9 @@ create or replace function tests.as_service() returns void language sql set sear
   select tests.switch_to('service_role', '{"role": "service_role"}')
 $$;
 
+-- The tester (postgres, no superuser) may switch only to roles it is a member of.
+grant looker_export_ro to current_user;
+
 create or replace function tests.as_bi_reader() returns void language sql set search_path = '' as $$
   select tests.switch_to('looker_export_ro', '{}')
 $$;
@@ -113,7 +116,7 @@ begin
 end
 $$;
 
--- A libpq connection string to this database as this cluster's superuser, for
+-- A libpq connection string to this database as the tester (postgres), for
 -- tests that need a second session (dblink). Override with the GUC
 -- tests.dblink_connstr when the database is not the local stack.
 create or replace function tests.dblink_connstr()
