@@ -2423,6 +2423,22 @@ export type Database = {
           },
         ];
       };
+      "scrape_last_24h_v": {
+        Row: {
+          "avg_request_ms": number | null;
+          "block_rate": number | null;
+          "completed": number | null;
+          "fail_rate": number | null;
+          "failed": number | null;
+          "items_found": number | null;
+          "partial": number | null;
+          "requests": number | null;
+          "runs": number | null;
+          "timeout_rate": number | null;
+        };
+        ComputedFields: never;
+        Relationships: [];
+      };
       "silent_failures_v": {
         Row: {
           "active": boolean;

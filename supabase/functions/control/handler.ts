@@ -51,8 +51,7 @@ const rateLimitBody = z.object({
 const toggleBody = z.object({ active: z.boolean() }).strict();
 
 const digestQuery = z.object({ date: z.iso.date().optional() }).strict();
-const alertsQuery = z.object({ state: z.enum(["open", "acknowledged", "snoozed", "all"]).default("open") })
-  .strict();
+const alertsQuery = z.object({ state: z.enum(["open", "acknowledged", "snoozed", "all"]).default("open") }).strict();
 const snoozeBody = z.object({
   until: z.iso.datetime({ offset: true }).optional(),
   until_change: z.literal(true).optional(),
@@ -62,45 +61,28 @@ const snoozeBody = z.object({
 });
 
 export function createControlHandler({ sql, auth, startedAt = Date.now() }: ControlDeps) {
-  const read = <T>(caller: Caller, work: Parameters<typeof asCaller<T>>[2]) =>
-    asCaller(sql, caller.claims, work);
+  const read = <T>(caller: Caller, work: Parameters<typeof asCaller<T>>[2]) => asCaller(sql, caller.claims, work);
 
   const router = new Router<{ caller: Caller }>("control")
     .on("GET", "/status", async ({ caller }) => {
-      return json(
-        await read(caller, async (tx) => {
-          const running = await tx`
+      return json(await read(caller, async (tx) => {
+        const running = await tx`
           select j.id, j.type, s.key as portal, j.started_at, j.progress_done, j.progress_total, j.attempt
             from ops.jobs j left join ops.sources s on s.id = j.source_id
            where j.status = 'running' order by j.started_at`;
-          const [last24h] = await tx`
-          select count(*)::int as runs,
-                 count(*) filter (where status = 'completed')::int as completed,
-                 count(*) filter (where status = 'partial')::int as partial,
-                 count(*) filter (where status = 'failed')::int as failed,
-                 coalesce(sum(requests), 0)::int as requests,
-                 coalesce(sum(items_found), 0)::int as items_found,
-                 round(coalesce(sum(http_failures)::numeric / nullif(sum(requests), 0), 0), 4)::float8 as fail_rate,
-                 round(coalesce(sum(blocked_403 + blocked_429)::numeric / nullif(sum(requests), 0), 0), 4)::float8 as block_rate,
-                 round(coalesce(sum(timeouts)::numeric / nullif(sum(requests), 0), 0), 4)::float8 as timeout_rate,
-                 round(avg(avg_request_ms), 1)::float8 as avg_request_ms
-            from ops.scrape_runs where started_at > ops_private.now() - interval '24 hours'`;
-          const [queue] = await tx`
+        const [last24h] = await tx`select * from ops.scrape_last_24h_v`;
+        const [queue] = await tx`
           select count(*) filter (where status = 'pending')::int as pending,
                  count(*) filter (where status = 'running')::int as running
             from ops.jobs where status in ('pending', 'running')`;
-          const [db] = await tx`select extract(epoch from now() - pg_postmaster_start_time())::int as uptime`;
-          return {
-            uptime: {
-              worker_seconds: Math.round((Date.now() - startedAt) / 1000),
-              database_seconds: db.uptime,
-            },
-            queue,
-            running_jobs: running,
-            last_24h: last24h,
-          };
-        }),
-      );
+        const [db] = await tx`select extract(epoch from now() - pg_postmaster_start_time())::int as uptime`;
+        return {
+          uptime: { worker_seconds: Math.round((Date.now() - startedAt) / 1000), database_seconds: db.uptime },
+          queue,
+          running_jobs: running,
+          last_24h: last24h,
+        };
+      }));
     })
     .on("GET", "/portals", async ({ caller }) => {
       return json({
@@ -119,20 +101,15 @@ export function createControlHandler({ sql, auth, startedAt = Date.now() }: Cont
       if (!body.ok) return body.response;
       const input = validate(rateLimitBody, body.data);
       if (!input.ok) return input.response;
-      return await lever(
-        caller,
-        (tx) => tx`select ops.set_rate_limit(${input.data.portal ?? null}, ${input.data.seconds}) as result`,
-      );
+      return await lever(caller, (tx) =>
+        tx`select ops.set_rate_limit(${input.data.portal ?? null}, ${input.data.seconds}) as result`);
     })
     .on("POST", "/portals/:portal/toggle", async ({ caller, request, params }) => {
       const body = await readJsonBody(request, 16_384);
       if (!body.ok) return body.response;
       const input = validate(toggleBody, body.data);
       if (!input.ok) return input.response;
-      return await lever(
-        caller,
-        (tx) => tx`select ops.set_portal_active(${params.portal}, ${input.data.active}) as result`,
-      );
+      return await lever(caller, (tx) => tx`select ops.set_portal_active(${params.portal}, ${input.data.active}) as result`);
     })
     .on("POST", "/portals/:portal/breaker-reset", async ({ caller, params }) => {
       return await lever(caller, (tx) => tx`select ops.reset_breaker(${params.portal}) as result`);
@@ -140,10 +117,7 @@ export function createControlHandler({ sql, auth, startedAt = Date.now() }: Cont
     .on("GET", "/digest", async ({ caller, url }) => {
       const query = validate(digestQuery, queryObject(url));
       if (!query.ok) return query.response;
-      const [row] = await read(
-        caller,
-        (tx) => tx`select ops.digest(${query.data.date ?? null}::date) as digest`,
-      );
+      const [row] = await read(caller, (tx) => tx`select ops.digest(${query.data.date ?? null}::date) as digest`);
       return json(row.digest);
     })
     .on("GET", "/alerts", async ({ caller, url }) => {
@@ -164,10 +138,7 @@ export function createControlHandler({ sql, auth, startedAt = Date.now() }: Cont
       const input = validate(snoozeBody, body.data);
       if (!input.ok) return input.response;
       const until = input.data.until ?? null;
-      return await lever(
-        caller,
-        (tx) => tx`select ops.snooze_alert(${params.id}, ${until}::timestamptz, ${until === null}) as result`,
-      );
+      return await lever(caller, (tx) => tx`select ops.snooze_alert(${params.id}, ${until}::timestamptz, ${until === null}) as result`);
     })
     .on("GET", "/logs", async ({ caller, url }) => {
       const filters = validate(logFilters, queryObject(url));
@@ -179,11 +150,7 @@ export function createControlHandler({ sql, auth, startedAt = Date.now() }: Cont
           from ops.logs l left join ops.sources s on s.id = l.source_id
          where true
            ${f.job_id ? tx`and l.job_id = ${f.job_id}` : tx``}
-           ${
-          f.run_id
-            ? tx`and l.job_id in (select id from ops.jobs where id = ${f.run_id} or root_id = ${f.run_id})`
-            : tx``
-        }
+           ${f.run_id ? tx`and l.job_id in (select id from ops.jobs where id = ${f.run_id} or root_id = ${f.run_id})` : tx``}
            ${f.portal ? tx`and l.source_id = (select id from ops.sources where key = ${f.portal})` : tx``}
            ${f.level ? tx`and l.level = ${f.level}` : tx``}
            ${f.start ? tx`and l.ts >= ${f.start}::timestamptz` : tx``}
@@ -203,11 +170,7 @@ export function createControlHandler({ sql, auth, startedAt = Date.now() }: Cont
           from ops.errors e left join ops.sources s on s.id = e.source_id
          where true
            ${f.job_id ? tx`and e.job_id = ${f.job_id}` : tx``}
-           ${
-          f.run_id
-            ? tx`and e.job_id in (select id from ops.jobs where id = ${f.run_id} or root_id = ${f.run_id})`
-            : tx``
-        }
+           ${f.run_id ? tx`and e.job_id in (select id from ops.jobs where id = ${f.run_id} or root_id = ${f.run_id})` : tx``}
            ${f.portal ? tx`and e.source_id = (select id from ops.sources where key = ${f.portal})` : tx``}
            ${f.error_type ? tx`and e.category = ${f.error_type}` : tx``}
            ${f.severity ? tx`and e.severity = ${f.severity}` : tx``}

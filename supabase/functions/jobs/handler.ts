@@ -111,8 +111,7 @@ export function createJobsHandler(deps: JobsDeps) {
       if (!body.ok) return body.response;
       const input = validate(cancelBody, body.data);
       if (!input.ok) return input.response;
-      const [job] = await asCaller(sql, caller.claims, (tx) =>
-        tx`select * from ops.request_cancel(${jobId(params.id)}, ${input.data.reason ?? null})`);
+      const job = await asCaller(sql, caller.claims, (tx) => jobsApi(tx).requestCancel(jobId(params.id), input.data.reason));
       // pending: cancelled at once (200); running: the worker stops at its next heartbeat (202)
       return json(await readJob(caller, job.id), job.status === "cancelled" ? 200 : 202);
     })
