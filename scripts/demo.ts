@@ -15,6 +15,7 @@ import { type Company, demoCompanies } from "./fixtures/catalog.ts";
 import { type FixtureServer, startFixtureServer } from "./fixtures/server.ts";
 import { serviceHeaders, stackConfig } from "./lib/config.ts";
 import { startNotifyStandin } from "./notify-standin/server.ts";
+import { signInLink } from "./lib/console.ts";
 import { resetDatabase } from "./lib/database.ts";
 import { morningReport } from "./lib/morning-report.ts";
 import { printSummary, runPipelineLive } from "./lib/pipeline-live.ts";
@@ -39,9 +40,7 @@ const say = (line: string) => console.log(`${elapsed()}  ${line}`);
 function demoCatalog(): Company[] {
   return demoCompanies(42).map((company) => {
     const fault = company.fault;
-    if (fault.kind === "markup_changed") {
-      return { ...company, fault: { ...fault, fromDay: HISTORY_NIGHTS - 2 } };
-    }
+    if (fault.kind === "markup_changed") return { ...company, fault: { ...fault, fromDay: HISTORY_NIGHTS - 2 } };
     if (fault.kind === "volume_drop") return { ...company, fault: { ...fault, fromDay: HISTORY_NIGHTS } };
     return company;
   });
@@ -50,9 +49,7 @@ function demoCatalog(): Company[] {
 function berlinDate(offsetDays: number): string {
   const today = new Date(new Date().toLocaleString("en-US", { timeZone: "Europe/Berlin" }));
   today.setDate(today.getDate() + offsetDays);
-  return `${today.getFullYear()}-${String(today.getMonth() + 1).padStart(2, "0")}-${
-    String(today.getDate()).padStart(2, "0")
-  }`;
+  return `${today.getFullYear()}-${String(today.getMonth() + 1).padStart(2, "0")}-${String(today.getDate()).padStart(2, "0")}`;
 }
 
 async function registerSources(sql: postgres.Sql, fixtures: FixtureServer, day: number) {
@@ -103,9 +100,7 @@ async function main() {
     await registerSources(sql, fixtures, 0);
     const formats = new Set(fixtures.companies.map((c) => c.format));
     const faults = new Set(fixtures.companies.map((c) => c.fault.kind));
-    say(
-      `registered ${fixtures.companies.length} sources: ${formats.size} adapters, ${faults.size} fault profiles`,
-    );
+    say(`registered ${fixtures.companies.length} sources: ${formats.size} adapters, ${faults.size} fault profiles`);
 
     say(`backfilling ${HISTORY_NIGHTS} nights (circuit breakers on each night's simulated clock)`);
     await sql`update ops.settings set value = 'true' where key = 'simulated_night_clock'`;
@@ -114,10 +109,8 @@ async function main() {
       await registerSources(sql, fixtures, day);
       const night = await runPipelineLive(config, { runDate, log: () => {}, pollMs: 150 });
       const t = night.totals;
-      say(
-        `  night ${runDate}: ${night.status.padEnd(9)} ${t.completed} completed, ${t.partial} partial, ` +
-          `${t.failed} failed, ${t.skipped} skipped (${night.durationSeconds.toFixed(1)} s)`,
-      );
+      say(`  night ${runDate}: ${night.status.padEnd(9)} ${t.completed} completed, ${t.partial} partial, ` +
+        `${t.failed} failed, ${t.skipped} skipped (${night.durationSeconds.toFixed(1)} s)`);
     }
 
     await sql`update ops.settings set value = 'false' where key = 'simulated_night_clock'`;
@@ -137,11 +130,9 @@ async function main() {
     });
     const exported = await mirror.json().catch(() => ({}));
     const record = exported.export ?? exported;
-    say(
-      mirror.ok
-        ? `  mirror: ${record.rows_upserted} rows (${record.date_from} to ${record.date_to}) to the ${record.target} target in ${record.duration_ms} ms`
-        : `  mirror export failed (${mirror.status}): ${JSON.stringify(exported)}`,
-    );
+    say(mirror.ok
+      ? `  mirror: ${record.rows_upserted} rows (${record.date_from} to ${record.date_to}) to the ${record.target} target in ${record.duration_ms} ms`
+      : `  mirror export failed (${mirror.status}): ${JSON.stringify(exported)}`);
 
     say("sending the morning digest (stand-in receiver for Slack and a JSON webhook)");
     // registered only now: from 07:50 Berlin on, the ops-notify cron job sends a channel's digest
@@ -150,23 +141,18 @@ async function main() {
     const sent = await sendMorningNotifications(sql);
     const digests = receiver.messages.filter((m) => (m.idempotencyKey ?? "").startsWith("digest:"));
     const alerts = receiver.messages.length - digests.length;
-    say(
-      sent.status === 200
-        ? `  delivered: ${
-          digests.map((m) => `digest to ${m.path} (${JSON.stringify(m.body).length} bytes)`).join(", ")
-        }` +
-          `; ${alerts} critical alert${alerts === 1 ? "" : "s"}`
-        : `  notify failed (${sent.status}): ${JSON.stringify(sent.body)}`,
-    );
+    const delivered = digests.map((m) => `digest to ${m.path} (${JSON.stringify(m.body).length} bytes)`).join(", ");
+    say(sent.status === 200
+      ? `  delivered: ${delivered}; ${alerts} critical alert${alerts === 1 ? "" : "s"}`
+      : `  notify failed (${sent.status}): ${JSON.stringify(sent.body)}`);
 
     console.log(`\n${await morningReport(sql, berlinDate(0))}\n`);
     // the stand-in receiver stops with the demo: its channels would only fail from now on
     await sql`update ops.notification_channels set active = false where name like 'demo-%'`;
-    say(
-      `done. The stack keeps running: npm run report, npm run pipeline, Studio on ${
-        config.dbUrl.replace(/:[^:@/]+@/, ":***@")
-      }; stop with npm run stack:down`,
-    );
+    say(`the console: http://127.0.0.1:${config.consolePort}/ — sign in as`);
+    say(`  viewer:   ${await signInLink(config, "viewer")}`);
+    say(`  operator: ${await signInLink(config, "operator")}`);
+    say(`done. The stack keeps running: npm run report, npm run pipeline, Studio on ${config.dbUrl.replace(/:[^:@/]+@/, ":***@")}; stop with npm run stack:down`);
   } finally {
     await fixtures.close();
     await receiver.close();

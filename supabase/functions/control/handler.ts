@@ -11,6 +11,7 @@ import { json } from "../_shared/http.ts";
 import { LOG_LEVELS, SEVERITIES } from "../_shared/jobs/api.ts";
 import { Router } from "../_shared/router.ts";
 import { queryObject, readJsonBody, validate } from "../_shared/validation.ts";
+import { addReadRoutes } from "./reads.ts";
 
 export interface ControlDeps {
   sql: Sql;
@@ -85,16 +86,17 @@ export function createControlHandler({ sql, auth, startedAt = Date.now() }: Cont
       }));
     })
     .on("GET", "/portals", async ({ caller }) => {
-      return json({
-        portals: await read(caller, (tx) =>
-          tx`
+      return json(await read(caller, async (tx) => ({
+        global_rate_limit_seconds: (await tx`
+          select value::float8 as v from ops.settings where key = 'global_rate_limit_seconds'`)[0]?.v ?? 0,
+        portals: await tx`
           select source_key as portal, display_name, adapter, active, rate_limit_seconds::float8,
                  effective_rate_limit_seconds::float8, breaker_enabled, breaker_state, breaker_opened_at,
                  breaker_retry_at, consecutive_errors, breaker_trip_count, last_success_at, last_error_at,
                  errors_24h::int, errors_7d::int, blocks_24h::int, blocks_7d::int, top_category_7d,
                  last_final_status, portal_state
-            from ops.portal_status_v order by source_key`),
-      });
+            from ops.portal_status_v order by source_key`,
+      })));
     })
     .on("POST", "/rate-limit", async ({ caller, request }) => {
       const body = await readJsonBody(request, 16_384);
@@ -180,6 +182,8 @@ export function createControlHandler({ sql, auth, startedAt = Date.now() }: Cont
          limit ${f.limit}`);
       return json({ errors: rows, count: rows.length, limit: f.limit });
     });
+
+  addReadRoutes(router, sql);
 
   async function lever(caller: Caller, work: Parameters<typeof asCaller<{ result: unknown }[]>>[2]) {
     const denied = requireRole(caller, "operator");

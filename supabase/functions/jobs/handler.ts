@@ -11,7 +11,7 @@ import { Router } from "../_shared/router.ts";
 import { lastEventId, type SseStreamOptions } from "../_shared/sse.ts";
 import { idParam, queryObject, readJsonBody, validate } from "../_shared/validation.ts";
 import { jobsApi, LOG_LEVELS } from "../_shared/jobs/api.ts";
-import { cancelBody, listJobsQuery, logsQuery, type StartJob, startJobSchema } from "./schemas.ts";
+import { cancelBody, jobParamSchemas, listJobsQuery, logsQuery, type StartJob, startJobSchema } from "./schemas.ts";
 import { streamJob } from "./stream.ts";
 import { mintStreamToken, verifyStreamToken } from "./stream-token.ts";
 
@@ -100,6 +100,8 @@ export function createJobsHandler(deps: JobsDeps) {
       const next = jobs.length === q.limit ? jobs[jobs.length - 1].id : null;
       return json({ jobs: jobs.map(present), next_before_id: next });
     })
+    // registered before /:id, which would otherwise take "schemas" for an id
+    .on("GET", "/schemas", () => json({ types: jobParamSchemas() }))
     .on("GET", "/:id", async ({ caller, params }) => {
       const job = await readJob(caller, jobId(params.id));
       return job ? json(job) : errorResponse(404, "not_found", `job ${params.id} not found`);
@@ -129,6 +131,11 @@ export function createJobsHandler(deps: JobsDeps) {
          where job_id = ${id} and id > ${q.after_id} and level in ${tx([...levels])}
          order by id limit ${q.limit}`);
       return json({ logs, next_after_id: logs.length === q.limit ? logs[logs.length - 1].id : null });
+    })
+    .on("GET", "/:id/tree", async ({ caller, params }) => {
+      const id = jobId(params.id);
+      const tree = await asCaller(sql, caller.claims, (tx) => tx`select * from ops.job_tree(${id})`);
+      return tree.length ? json({ tree }) : errorResponse(404, "not_found", `job ${params.id} not found`);
     })
     .on("POST", "/:id/stream-token", async ({ caller, params }) => {
       const id = jobId(params.id);
