@@ -15,12 +15,7 @@ insert into ops.settings (key, value, description) values
 on conflict (key) do nothing;
 
 create or replace function ops.purge_retention(p_batch_size integer default 5000, p_max_batches integer default 20)
-returns jsonb
-language plpgsql
-volatile
-security definer
-set search_path = ''
-as $$
+returns jsonb language plpgsql volatile security definer set search_path = '' as $$
 declare
   v_now timestamptz := ops_private.now();
   v_log_cutoff timestamptz;
@@ -53,11 +48,9 @@ begin
     get diagnostics v_n = row_count;
     n_logs := n_logs + v_n;
     v_batches := v_batches + 1;
-    exit when v_n < p_batch_size;
-    if v_batches >= p_max_batches then
-      v_more := true;
-      exit;
-    end if;
+    -- a full batch at the batch limit: more is left for the next run
+    v_more := v_more or (v_n = p_batch_size and v_batches >= p_max_batches);
+    exit when v_n < p_batch_size or v_batches >= p_max_batches;
   end loop;
 
   -- jobs: whole lineages only (a child goes with its root by cascade)
@@ -79,11 +72,9 @@ begin
     select count(*)::integer into v_n from deleted;
     n_jobs := n_jobs + v_n;
     v_batches := v_batches + 1;
-    exit when v_n < p_batch_size;
-    if v_batches >= p_max_batches then
-      v_more := true;
-      exit;
-    end if;
+    -- a full batch at the batch limit: more is left for the next run
+    v_more := v_more or (v_n = p_batch_size and v_batches >= p_max_batches);
+    exit when v_n < p_batch_size or v_batches >= p_max_batches;
   end loop;
 
   delete from ops.api_idempotency_keys where created_at < v_key_cutoff;

@@ -2,9 +2,9 @@
 -- Data-quality monitoring: "the scraper runs but locations came back empty".
 --
 -- Per source and Berlin date, the share of the postings seen that day (the
--- daily snapshot's posting_count) that carry each key field: title, location,
--- url (ops.snapshots.with_*). The posting records' description and posting
--- date (issue #14) join this list once they are on main. ops.data_quality_v compares each share with the
+-- daily snapshot's posting_count) that carry each key field: title, location
+-- (at least one), description, posted_at (the source's publication date), url
+-- (ops.snapshots.with_*). ops.data_quality_v compares each share with the
 -- source's baseline:
 --   baseline_share  the mean share over the previous 14 dates (date - 14 ..
 --                   date - 1) whose snapshot saw at least one posting; NULL
@@ -44,13 +44,16 @@ select
         <= b.baseline_share * (1 - ops_private.setting_numeric('dq_drop_threshold', 0.5))) is true as is_drop
 from ops.snapshots s
 join ops.sources src on src.id = s.source_id
-cross join lateral (values ('title', s.with_title), ('location', s.with_location), ('url', s.with_url)) f (field, with_field)
+cross join lateral (values
+  ('title', s.with_title), ('location', s.with_location), ('description', s.with_description),
+  ('posted_at', s.with_posted_at), ('url', s.with_url)) f (field, with_field)
 cross join lateral (
   select
     case when count(*) >= ops_private.setting_numeric('drop_min_baseline_days', 3) then avg(x.share) end as baseline_share,
     count(*)::integer as baseline_days
   from (
     select (case f.field when 'title' then p.with_title when 'location' then p.with_location
+                         when 'description' then p.with_description when 'posted_at' then p.with_posted_at
                          else p.with_url end)::double precision / p.posting_count as share
     from ops.snapshots p
     where p.source_id = s.source_id and p.snapshot_date between s.snapshot_date - 14 and s.snapshot_date - 1
@@ -60,7 +63,7 @@ cross join lateral (
 where s.posting_count > 0;
 
 comment on view ops.data_quality_v is
-$$Per source, date and key field (title, location, url): share = postings seen that day with the field / postings seen (ops.snapshots); baseline_share = mean share of the previous 14 dates with postings (NULL below drop_min_baseline_days); is_drop when baseline_share >= dq_min_baseline_share (0.5) and share <= baseline_share * (1 - dq_drop_threshold (0.5)).$$;
+$$Per source, date and key field (title, location, description, posted_at, url): share = postings seen that day with the field / postings seen (ops.snapshots); baseline_share = mean share of the previous 14 dates with postings (NULL below drop_min_baseline_days); is_drop when baseline_share >= dq_min_baseline_share (0.5) and share <= baseline_share * (1 - dq_drop_threshold (0.5)).$$;
 
 revoke all on ops.data_quality_v from public, anon, authenticated, service_role;
 grant select on ops.data_quality_v to authenticated, service_role;

@@ -6,6 +6,8 @@
 -- snapshots of 10 postings seen each day:
 --   with_title 10 every day (share 1.0)
 --   with_location 10 on Nov 1..5 (1.0), 0 on Nov 6   -> baseline 1.0, share 0: a drop (empty)
+--   with_description 2 every day (0.2)                -> baseline 0.2 < 0.5: never monitored
+--   with_posted_at 10 on Nov 1..5, 6 on Nov 6 (0.6)   -> 0.6 > 1.0 x 0.5: no drop
 --   with_url 8 on Nov 1..5 (0.8), 4 on Nov 6 (0.4)    -> 0.4 <= 0.8 x 0.5 = 0.4: a drop (thinner)
 -- Source dq82b: with_url 4 of 10 every day (0.4) and 0 on Nov 6: below the
 -- monitored share 0.5, never a drop; with_location 10, 6 on Nov 6 (0.6 > 0.5): no drop.
@@ -33,9 +35,10 @@ insert into ops.scrape_runs (job_id, source_id, run_date, status, items_found, r
 select id, source_id, run_date, 'completed', 10, 5, started_at, finished_at from j;
 
 insert into ops.snapshots (source_id, snapshot_date, posting_count, new_count, active_count, disappeared_count,
-                           repost_count, with_title, with_location, with_url)
+                           repost_count, with_title, with_location, with_description, with_posted_at, with_url)
 select s.id, d::date, 10, 0, 10, 0, 0, 10,
        case when d::date < '2026-11-06' then 10 when s.key = 'dq82' then 0 else 6 end,
+       2, case when d::date < '2026-11-06' then 10 else 6 end,
        case when s.key = 'dq82b' and d::date < '2026-11-06' then 4 when s.key = 'dq82b' then 0
             when d::date < '2026-11-06' then 8 else 4 end
 from ops.sources s, generate_series('2026-11-01'::date, '2026-11-06', '1 day') d
@@ -44,15 +47,18 @@ where s.key in ('dq82', 'dq82b');
 select results_eq(
   $$select field, round(share::numeric, 2), round(baseline_share::numeric, 2), baseline_days, is_drop
       from ops.data_quality_v where source_key = 'dq82' and run_date = '2026-11-06' order by field$$,
-  $$values ('location', 0.00, 1.00, 5, true),
+  $$values ('description', 0.20, 0.20, 5, false),
+           ('location', 0.00, 1.00, 5, true),
+           ('posted_at', 0.60, 1.00, 5, false),
            ('title', 1.00, 1.00, 5, false),
            ('url', 0.40, 0.80, 5, true)$$,
-  'Nov 6: location (empty) and url (halved) dropped, title did not');
+  'Nov 6: location (empty) and url (halved) dropped; description is below the monitored share; posted_at only fell to 0.6');
 
 select results_eq(
   $$select field, round(share::numeric, 2), round(baseline_share::numeric, 2), is_drop
       from ops.data_quality_v where source_key = 'dq82b' and run_date = '2026-11-06' order by field$$,
-  $$values ('location', 0.60, 1.00, false), ('title', 1.00, 1.00, false), ('url', 0.00, 0.40, false)$$,
+  $$values ('description', 0.20, 0.20, false), ('location', 0.60, 1.00, false), ('posted_at', 0.60, 1.00, false),
+           ('title', 1.00, 1.00, false), ('url', 0.00, 0.40, false)$$,
   'dq82b: a field below the monitored share (url 0.4) never alarms; location fell only to 0.6');
 
 select is(
@@ -82,17 +88,20 @@ select is(
 
 -- ops.take_snapshot counts the fields of the postings seen on the date
 insert into ops.sources (key, display_name, adapter, created_at) values ('dq82c', 'DQ c', 'lever', '2026-11-01 01:00+01');
-insert into ops.postings (source_id, external_id, title, normalized_title, location, url, content_hash,
-                          first_seen_date, last_seen_date)
-select s.id, v.ext, 'Engineer', 'engineer', v.loc, v.url, md5(v.ext), '2026-11-05', '2026-11-06'
+insert into ops.postings (source_id, external_id, title, normalized_title, location, locations, description, posted_at,
+                          url, content_hash, first_seen_date, last_seen_date)
+select s.id, v.ext, 'Engineer', 'engineer', v.loc, v.locs::jsonb, v.descr, v.posted::timestamptz, v.url, md5(v.ext),
+       '2026-11-05', '2026-11-06'
 from ops.sources s,
-     (values ('a', 'Berlin', null), ('b', 'Hamburg', 'https://example.org/b'), ('c', ' ', null)) v (ext, loc, url)
+     (values ('a', 'Berlin', '[{"name": "Berlin", "city": "Berlin", "region": null, "country": "DE"}]', 'Build things', null, null),
+             ('b', 'Hamburg', '[{"name": "Hamburg", "city": "Hamburg", "region": null, "country": "DE"}]', ' ', '2026-11-01', 'https://example.org/b'),
+             ('c', null, '[]', null, null, null)) v (ext, loc, locs, descr, posted, url)
 where s.key = 'dq82c';
 select results_eq(
-  $$select posting_count, with_title, with_location, with_url
+  $$select posting_count, with_title, with_location, with_description, with_posted_at, with_url
       from ops.take_snapshot((select id from ops.sources where key = 'dq82c'), '2026-11-06')$$,
-  $$values (3, 3, 2, 1)$$,
-  'take_snapshot: 3 postings seen, all with a title, 2 with a location (a blank one does not count), 1 with a url');
+  $$values (3, 3, 2, 1, 1, 1)$$,
+  'take_snapshot: 3 postings seen: all with a title, 2 with a location, 1 with a description (a blank one does not count), 1 with a posting date, 1 with a url');
 
 -- the fields come back on Nov 7: the day is successful again
 set local ops.now = '2026-11-07 09:00+01';
@@ -104,8 +113,8 @@ with j as (
 insert into ops.scrape_runs (job_id, source_id, run_date, status, items_found, requests, started_at, finished_at)
 select id, source_id, run_date, 'completed', 10, 5, started_at, finished_at from j;
 insert into ops.snapshots (source_id, snapshot_date, posting_count, new_count, active_count, disappeared_count,
-                           repost_count, with_title, with_location, with_url)
-select id, '2026-11-07', 10, 0, 10, 0, 0, 10, 10, 8 from ops.sources where key = 'dq82';
+                           repost_count, with_title, with_location, with_description, with_posted_at, with_url)
+select id, '2026-11-07', 10, 0, 10, 0, 0, 10, 10, 2, 10, 8 from ops.sources where key = 'dq82';
 select results_eq(
   $$select final_status, change_vs_yesterday from ops.daily_summary_v where company_key = 'dq82' and run_date = '2026-11-07'$$,
   $$values ('success', 'recovered')$$,
