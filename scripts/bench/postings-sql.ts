@@ -180,13 +180,13 @@ async function loadHistory(states: SourceState[], first: Date, days: number) {
      where s.id = any(${ids})`;
   await sql`
     insert into ops.snapshots (source_id, snapshot_date, posting_count, new_count, active_count, disappeared_count, repost_count)
-    select s, d::date, ${POSTINGS}, case when d = ${d0}::date then ${POSTINGS} else ${CHURN} end, ${POSTINGS},
-           case when d = ${d0}::date then 0 else ${CHURN} end, 0
+    select s, d::date, ${POSTINGS}::int, case when d = ${d0}::date then ${POSTINGS}::int else ${CHURN}::int end,
+           ${POSTINGS}::int, case when d = ${d0}::date then 0 else ${CHURN}::int end, 0
       from unnest(${ids}::bigint[]) s, generate_series(${d0}::date, ${lastDay}::date, '1 day') d`;
   await sql`
     insert into ops.scores (source_id, score_date, score, lifespan_score, repost_score, lifespan_weight, repost_weight,
                             lifespan_postings, avg_lifespan_days, new_postings, reposts)
-    select s, d::date, 61.9, 44.44, 100, 0.5714, 0.4286, ${POSTINGS + CHURN * 89}, 50, ${CHURN * 90}, 0
+    select s, d::date, 61.9, 44.44, 100, 0.5714, 0.4286, ${POSTINGS + CHURN * 89}::int, 50, ${CHURN * 90}::int, 0
       from unnest(${ids}::bigint[]) s, generate_series(${d0}::date, ${lastDay}::date, '1 day') d`;
   await sql`vacuum analyze ops.postings`;
   await sql`vacuum analyze ops.snapshots`;

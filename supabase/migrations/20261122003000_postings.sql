@@ -12,7 +12,10 @@
 -- Write pattern: every nightly run touches every listed posting (last_seen,
 -- last_seen_date, last_job_id). None of these columns is indexed, and the table
 -- keeps free space per page (fillfactor 85), so that these updates are HOT
--- updates (no index writes, no GIN trigram inserts).
+-- updates (no index writes, no GIN trigram inserts). Rows stay narrow: above
+-- 256 bytes (toast_tuple_target) the description, locations and raw record go
+-- to the TOAST table, and a sighting that does not change the content keeps
+-- their stored values (ops.upsert_postings), so nothing of them is written again.
 -- ===========================================================================
 
 -- ---------------------------------------------------------------------------
@@ -105,7 +108,7 @@ create table ops.postings (
   check ((salary_currency is null) = (salary_period is null)),
   check ((salary_currency is null) = (salary_min is null and salary_max is null)),
   check (salary_min <= salary_max)
-) with (fillfactor = 85);
+) with (fillfactor = 85, toast_tuple_target = 256);
 
 comment on table ops.postings is
   'Job postings per source, unique by (source_id, external_id). Written only by ops.upsert_postings, '

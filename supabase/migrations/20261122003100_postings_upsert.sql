@@ -143,7 +143,10 @@ begin
                nullif(btrim(e ->> 'url'), '') as url,
                coalesce(nullif(e ->> 'content_hash', ''),
                         md5(concat_ws(chr(31), btrim(e ->> 'title'), e ->> 'location', e ->> 'department', e ->> 'url',
-                                      e ->> 'description')))
+                                      e ->> 'description', e ->> 'locations', e ->> 'workplace_type',
+                                      e ->> 'employment_type', e ->> 'salary_min', e ->> 'salary_max',
+                                      e ->> 'salary_currency', e ->> 'salary_period', e ->> 'posted_at',
+                                      e ->> 'valid_through', e ->> 'raw')))
                  as content_hash,
                coalesce(nullif(e -> 'raw', 'null'::jsonb), '{}'::jsonb) as raw,
                nullif(e ->> 'description', '') as description,
@@ -192,26 +195,67 @@ begin
            upsert_postings.job_id, upsert_postings.job_id
       from input i
     on conflict (source_id, external_id) do update set
-      -- content: the latest run date wins (a late backfill of an older night does not overwrite)
-      title = case when excluded.last_seen_date >= p.last_seen_date then excluded.title else p.title end,
-      normalized_title = case when excluded.last_seen_date >= p.last_seen_date then excluded.normalized_title else p.normalized_title end,
-      location = case when excluded.last_seen_date >= p.last_seen_date then excluded.location else p.location end,
-      normalized_location = case when excluded.last_seen_date >= p.last_seen_date then excluded.normalized_location else p.normalized_location end,
-      department = case when excluded.last_seen_date >= p.last_seen_date then excluded.department else p.department end,
-      url = case when excluded.last_seen_date >= p.last_seen_date then excluded.url else p.url end,
-      content_hash = case when excluded.last_seen_date >= p.last_seen_date then excluded.content_hash else p.content_hash end,
-      raw = case when excluded.last_seen_date >= p.last_seen_date then excluded.raw else p.raw end,
-      description = case when excluded.last_seen_date >= p.last_seen_date then excluded.description else p.description end,
-      description_truncated = case when excluded.last_seen_date >= p.last_seen_date then excluded.description_truncated else p.description_truncated end,
-      locations = case when excluded.last_seen_date >= p.last_seen_date then excluded.locations else p.locations end,
-      workplace_type = case when excluded.last_seen_date >= p.last_seen_date then excluded.workplace_type else p.workplace_type end,
-      employment_type = case when excluded.last_seen_date >= p.last_seen_date then excluded.employment_type else p.employment_type end,
-      salary_min = case when excluded.last_seen_date >= p.last_seen_date then excluded.salary_min else p.salary_min end,
-      salary_max = case when excluded.last_seen_date >= p.last_seen_date then excluded.salary_max else p.salary_max end,
-      salary_currency = case when excluded.last_seen_date >= p.last_seen_date then excluded.salary_currency else p.salary_currency end,
-      salary_period = case when excluded.last_seen_date >= p.last_seen_date then excluded.salary_period else p.salary_period end,
-      posted_at = case when excluded.last_seen_date >= p.last_seen_date then excluded.posted_at else p.posted_at end,
-      valid_through = case when excluded.last_seen_date >= p.last_seen_date then excluded.valid_through else p.valid_through end,
+      -- content: only from a sighting at least as recent as the stored one (a late backfill of an older
+      -- night does not overwrite) whose content differs (the case expression below; content_hash covers every field,
+      -- the normalized forms may be sent on their own). Unchanged content keeps the stored values, so
+      -- a nightly sighting rewrites no description: its TOAST value is kept, not stored again.
+      title = case when excluded.last_seen_date >= p.last_seen_date
+                  and (excluded.content_hash, excluded.normalized_title, excluded.normalized_location)
+                      is distinct from (p.content_hash, p.normalized_title, p.normalized_location) then excluded.title else p.title end,
+      normalized_title = case when excluded.last_seen_date >= p.last_seen_date
+                  and (excluded.content_hash, excluded.normalized_title, excluded.normalized_location)
+                      is distinct from (p.content_hash, p.normalized_title, p.normalized_location) then excluded.normalized_title else p.normalized_title end,
+      location = case when excluded.last_seen_date >= p.last_seen_date
+                  and (excluded.content_hash, excluded.normalized_title, excluded.normalized_location)
+                      is distinct from (p.content_hash, p.normalized_title, p.normalized_location) then excluded.location else p.location end,
+      normalized_location = case when excluded.last_seen_date >= p.last_seen_date
+                  and (excluded.content_hash, excluded.normalized_title, excluded.normalized_location)
+                      is distinct from (p.content_hash, p.normalized_title, p.normalized_location) then excluded.normalized_location else p.normalized_location end,
+      department = case when excluded.last_seen_date >= p.last_seen_date
+                  and (excluded.content_hash, excluded.normalized_title, excluded.normalized_location)
+                      is distinct from (p.content_hash, p.normalized_title, p.normalized_location) then excluded.department else p.department end,
+      url = case when excluded.last_seen_date >= p.last_seen_date
+                  and (excluded.content_hash, excluded.normalized_title, excluded.normalized_location)
+                      is distinct from (p.content_hash, p.normalized_title, p.normalized_location) then excluded.url else p.url end,
+      content_hash = case when excluded.last_seen_date >= p.last_seen_date
+                  and (excluded.content_hash, excluded.normalized_title, excluded.normalized_location)
+                      is distinct from (p.content_hash, p.normalized_title, p.normalized_location) then excluded.content_hash else p.content_hash end,
+      raw = case when excluded.last_seen_date >= p.last_seen_date
+                  and (excluded.content_hash, excluded.normalized_title, excluded.normalized_location)
+                      is distinct from (p.content_hash, p.normalized_title, p.normalized_location) then excluded.raw else p.raw end,
+      description = case when excluded.last_seen_date >= p.last_seen_date
+                  and (excluded.content_hash, excluded.normalized_title, excluded.normalized_location)
+                      is distinct from (p.content_hash, p.normalized_title, p.normalized_location) then excluded.description else p.description end,
+      description_truncated = case when excluded.last_seen_date >= p.last_seen_date
+                  and (excluded.content_hash, excluded.normalized_title, excluded.normalized_location)
+                      is distinct from (p.content_hash, p.normalized_title, p.normalized_location) then excluded.description_truncated else p.description_truncated end,
+      locations = case when excluded.last_seen_date >= p.last_seen_date
+                  and (excluded.content_hash, excluded.normalized_title, excluded.normalized_location)
+                      is distinct from (p.content_hash, p.normalized_title, p.normalized_location) then excluded.locations else p.locations end,
+      workplace_type = case when excluded.last_seen_date >= p.last_seen_date
+                  and (excluded.content_hash, excluded.normalized_title, excluded.normalized_location)
+                      is distinct from (p.content_hash, p.normalized_title, p.normalized_location) then excluded.workplace_type else p.workplace_type end,
+      employment_type = case when excluded.last_seen_date >= p.last_seen_date
+                  and (excluded.content_hash, excluded.normalized_title, excluded.normalized_location)
+                      is distinct from (p.content_hash, p.normalized_title, p.normalized_location) then excluded.employment_type else p.employment_type end,
+      salary_min = case when excluded.last_seen_date >= p.last_seen_date
+                  and (excluded.content_hash, excluded.normalized_title, excluded.normalized_location)
+                      is distinct from (p.content_hash, p.normalized_title, p.normalized_location) then excluded.salary_min else p.salary_min end,
+      salary_max = case when excluded.last_seen_date >= p.last_seen_date
+                  and (excluded.content_hash, excluded.normalized_title, excluded.normalized_location)
+                      is distinct from (p.content_hash, p.normalized_title, p.normalized_location) then excluded.salary_max else p.salary_max end,
+      salary_currency = case when excluded.last_seen_date >= p.last_seen_date
+                  and (excluded.content_hash, excluded.normalized_title, excluded.normalized_location)
+                      is distinct from (p.content_hash, p.normalized_title, p.normalized_location) then excluded.salary_currency else p.salary_currency end,
+      salary_period = case when excluded.last_seen_date >= p.last_seen_date
+                  and (excluded.content_hash, excluded.normalized_title, excluded.normalized_location)
+                      is distinct from (p.content_hash, p.normalized_title, p.normalized_location) then excluded.salary_period else p.salary_period end,
+      posted_at = case when excluded.last_seen_date >= p.last_seen_date
+                  and (excluded.content_hash, excluded.normalized_title, excluded.normalized_location)
+                      is distinct from (p.content_hash, p.normalized_title, p.normalized_location) then excluded.posted_at else p.posted_at end,
+      valid_through = case when excluded.last_seen_date >= p.last_seen_date
+                  and (excluded.content_hash, excluded.normalized_title, excluded.normalized_location)
+                      is distinct from (p.content_hash, p.normalized_title, p.normalized_location) then excluded.valid_through else p.valid_through end,
       last_job_id = case when excluded.last_seen_date >= p.last_seen_date then excluded.last_job_id else p.last_job_id end,
       -- sightings
       first_seen = least(p.first_seen, excluded.first_seen),
@@ -258,7 +302,7 @@ comment on function ops.upsert_postings(bigint, jsonb) is
   'description?, description_truncated?, locations?, workplace_type?, employment_type?, salary_min?, salary_max?, '
   'salary_currency?, salary_period?, posted_at?, valid_through?} (see the column comments of ops.postings); '
   'a missing normalized value is ops_private.normalize_text of the plain one, a missing content_hash is md5 of '
-  'title, location, department, url and description. Bad input raises 22023 naming the first bad element and writes nothing. '
+  'every other field of the element. Bad input raises 22023 naming the first bad element and writes nothing. '
   'Returns {found, new, updated, unchanged, source_id, run_date}, classified in the same statement against the rows '
   'as they were before it: found = distinct external ids in the batch (a duplicate counts once, the last wins); '
   'new = not stored before; updated = content (content_hash, title, location, department, url or their normalized '

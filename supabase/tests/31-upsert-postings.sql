@@ -47,8 +47,8 @@ select is((select normalized_title from ops.postings where external_id = 'c'), '
   'the scraper''s normalized title is kept');
 select is((select normalized_location from ops.postings where external_id = 'c'), '', 'no location: empty normalized location');
 select ok((select content_hash = md5(concat_ws(chr(31), 'Senior Software Engineer (m/w/d)', 'Berlin, Germany', 'Engineering',
-                                               'https://acme.example/jobs/a')) from ops.postings where external_id = 'a'),
-  'without a content hash: md5 of title, location, department and url');
+                                               'https://acme.example/jobs/a', '{"id": "a"}')) from ops.postings where external_id = 'a'),
+  'without a content hash: md5 of the fields sent (title, location, department, url, raw; absent ones left out)');
 select results_eq(
   $$select first_seen_date, last_seen_date, first_job_id, last_job_id, active, raw from ops.postings where external_id = 'a'$$,
   $$select '2026-03-01'::date, '2026-03-01'::date, d1, d1, true, '{"id": "a"}'::jsonb from j$$,
