@@ -1332,7 +1332,7 @@ export type Database = {
           "title": string;
           "updated_at"?: string;
           "url"?: string | null;
-          "url_key"?: never;
+          "url_key"?: string | null;
           "valid_through"?: string | null;
           "workplace_type"?: string | null;
         };
@@ -1372,7 +1372,7 @@ export type Database = {
           "title"?: string;
           "updated_at"?: string;
           "url"?: string | null;
-          "url_key"?: never;
+          "url_key"?: string | null;
           "valid_through"?: string | null;
           "workplace_type"?: string | null;
         };
