@@ -11,6 +11,7 @@
 // makes on hosted Supabase (see ops.dispatch).
 import { parse as parseToml } from "smol-toml";
 import { listenForDispatch } from "./dispatch.ts";
+import { errorResponse } from "../../supabase/functions/_shared/http.ts";
 import { verifyGatewayJwt } from "../../supabase/functions/_shared/jwt.ts";
 
 type Handler = (request: Request, info?: Deno.ServeHandlerInfo) => Response | Promise<Response>;
@@ -86,11 +87,12 @@ Deno.serve({ hostname: "127.0.0.1", port, onListen: () => {} }, async (request, 
   if (url.pathname === "/_server/health") return json(200, { functions: [...functions.keys()] });
   const match = url.pathname.match(/^\/functions\/v1\/([^/]+)(\/.*)?$/);
   const entry = match ? functions.get(match[1]) : undefined;
-  if (!match || !entry) return json(404, { code: "NOT_FOUND", message: "Requested function was not found" });
+  // The gateway's own answers use the API's error shape, so a client handles one shape everywhere.
+  if (!match || !entry) return errorResponse(404, "not_found", "Requested function was not found");
 
   if (entry.verifyJwt && request.method !== "OPTIONS") {
     const failure = await verifyGatewayJwt(request.headers.get("authorization"), jwtSecret);
-    if (failure) return json(401, { code: 401, message: failure });
+    if (failure) return errorResponse(401, "unauthorized", failure);
   }
   const forwarded = new URL(`/${match[1]}${match[2] ?? ""}${url.search}`, url.origin);
   const started = performance.now();
@@ -100,7 +102,7 @@ Deno.serve({ hostname: "127.0.0.1", port, onListen: () => {} }, async (request, 
     return response;
   } catch (error) {
     console.error(`${request.method} ${url.pathname} crashed:`, error);
-    return json(500, { code: "WORKER_ERROR", message: "Function exited due to an error" });
+    return errorResponse(500, "internal_error", "Function exited due to an error");
   }
 });
 

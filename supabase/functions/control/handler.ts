@@ -6,11 +6,10 @@ import { z } from "zod";
 import { apiHandler } from "../_shared/api.ts";
 import { type Caller, requireRole } from "../_shared/auth.ts";
 import { asCaller, type Sql } from "../_shared/db.ts";
-import { sqlErrorResponse } from "../_shared/db-errors.ts";
 import { json } from "../_shared/http.ts";
 import { LOG_LEVELS } from "../_shared/jobs/api.ts";
 import { Router } from "../_shared/router.ts";
-import { queryObject, readJsonBody, validate } from "../_shared/validation.ts";
+import { countText, idText, instant, parseBody, parseQuery } from "../_shared/validation.ts";
 
 export interface ControlDeps {
   sql: Sql;
@@ -20,32 +19,32 @@ export interface ControlDeps {
 }
 
 const SEVERITIES = ["low", "medium", "high", "critical"] as const;
-const isoDate = z.iso.datetime({ offset: true }).or(z.iso.date());
-const limit = z.coerce.number().int().min(1).max(1000).default(100);
+const limit = countText(1, 1000).default(100);
+const portal = z.string().min(1).max(63);
 
 const logFilters = z.object({
-  job_id: z.coerce.number().int().positive().optional(),
-  run_id: z.coerce.number().int().positive().optional(),
-  portal: z.string().min(1).optional(),
+  job_id: idText.optional(),
+  run_id: idText.optional(),
+  portal: portal.optional(),
   level: z.enum(LOG_LEVELS).optional(),
-  start: isoDate.optional(),
-  end: isoDate.optional(),
+  start: instant.optional(),
+  end: instant.optional(),
   limit,
 }).strict();
 
 const errorFilters = z.object({
-  job_id: z.coerce.number().int().positive().optional(),
-  run_id: z.coerce.number().int().positive().optional(),
-  portal: z.string().min(1).optional(),
-  error_type: z.string().min(1).optional(),
+  job_id: idText.optional(),
+  run_id: idText.optional(),
+  portal: portal.optional(),
+  error_type: z.string().min(1).max(63).optional(),
   severity: z.enum(SEVERITIES).optional(),
-  start: isoDate.optional(),
-  end: isoDate.optional(),
+  start: instant.optional(),
+  end: instant.optional(),
   limit,
 }).strict();
 
 const rateLimitBody = z.object({
-  portal: z.string().min(1).nullable().optional(),
+  portal: portal.nullable().optional(),
   seconds: z.number().min(0).max(3600),
 }).strict();
 
@@ -99,27 +98,24 @@ export function createControlHandler({ sql, jwtSecret, startedAt = Date.now() }:
       });
     })
     .on("POST", "/rate-limit", async ({ caller, request }) => {
-      const body = await readJsonBody(request, 16_384);
-      if (!body.ok) return body.response;
-      const input = validate(rateLimitBody, body.data);
-      if (!input.ok) return input.response;
-      return await lever(caller, (tx) =>
-        tx`select ops.set_rate_limit(${input.data.portal ?? null}, ${input.data.seconds}) as result`);
+      const denied = requireRole(caller, "operator");
+      if (denied) return denied;
+      const input = await parseBody(request, rateLimitBody);
+      return await lever(caller, (tx) => tx`select ops.set_rate_limit(${input.portal ?? null}, ${input.seconds}) as result`);
     })
     .on("POST", "/portals/:portal/toggle", async ({ caller, request, params }) => {
-      const body = await readJsonBody(request, 16_384);
-      if (!body.ok) return body.response;
-      const input = validate(toggleBody, body.data);
-      if (!input.ok) return input.response;
-      return await lever(caller, (tx) => tx`select ops.set_portal_active(${params.portal}, ${input.data.active}) as result`);
+      const denied = requireRole(caller, "operator");
+      if (denied) return denied;
+      const input = await parseBody(request, toggleBody);
+      return await lever(caller, (tx) => tx`select ops.set_portal_active(${params.portal}, ${input.active}) as result`);
     })
     .on("POST", "/portals/:portal/breaker-reset", async ({ caller, params }) => {
+      const denied = requireRole(caller, "operator");
+      if (denied) return denied;
       return await lever(caller, (tx) => tx`select ops.reset_breaker(${params.portal}) as result`);
     })
     .on("GET", "/logs", async ({ caller, url }) => {
-      const filters = validate(logFilters, queryObject(url));
-      if (!filters.ok) return filters.response;
-      const f = filters.data;
+      const f = parseQuery(url, logFilters);
       const rows = await read(caller, (tx) =>
         tx`
         select l.id, l.job_id, l.ts, l.level, s.key as portal, l.message, l.context
@@ -136,9 +132,7 @@ export function createControlHandler({ sql, jwtSecret, startedAt = Date.now() }:
       return json({ logs: rows, count: rows.length, limit: f.limit });
     })
     .on("GET", "/errors", async ({ caller, url }) => {
-      const filters = validate(errorFilters, queryObject(url));
-      if (!filters.ok) return filters.response;
-      const f = filters.data;
+      const f = parseQuery(url, errorFilters);
       const rows = await read(caller, (tx) =>
         tx`
         select e.id, e.category as error_type, e.severity, s.key as portal, e.job_id, e.http_status, e.url,
@@ -157,17 +151,10 @@ export function createControlHandler({ sql, jwtSecret, startedAt = Date.now() }:
       return json({ errors: rows, count: rows.length, limit: f.limit });
     });
 
+  /** A lever, as the caller (the SQL function checks the operator role and writes the audit log). */
   async function lever(caller: Caller, work: Parameters<typeof asCaller<{ result: unknown }[]>>[2]) {
-    const denied = requireRole(caller, "operator");
-    if (denied) return denied;
-    try {
-      const [row] = await asCaller(sql, caller.claims, work);
-      return json(row.result);
-    } catch (error) {
-      const mapped = sqlErrorResponse(error);
-      if (mapped) return mapped;
-      throw error;
-    }
+    const [row] = await asCaller(sql, caller.claims, work);
+    return json(row.result);
   }
 
   return apiHandler({ router, jwtSecret });

@@ -2,7 +2,7 @@
 // stream their logs, cancel them. verify_jwt is off for this function because
 // EventSource cannot send headers: every route authenticates here instead
 // (Authorization header, or a short-lived stream token in ?token=).
-import { apiHandler, HttpError } from "../_shared/api.ts";
+import { apiHandler } from "../_shared/api.ts";
 import { authenticate, bearerToken, type Caller, requireRole } from "../_shared/auth.ts";
 import { asCaller, type Sql, type TransactionSql } from "../_shared/db.ts";
 import { errorResponse, json } from "../_shared/http.ts";
@@ -10,9 +10,9 @@ import type { JobEvents } from "../_shared/job-events.ts";
 import { startPipelineRun } from "../_shared/pipeline-start.ts";
 import { Router } from "../_shared/router.ts";
 import { lastEventId, type SseStreamOptions } from "../_shared/sse.ts";
-import { queryObject, readJsonBody, validate } from "../_shared/validation.ts";
+import { idText, parseBody, parseInput, parseQuery } from "../_shared/validation.ts";
 import { LOG_LEVELS } from "../_shared/jobs/api.ts";
-import { cancelBody, listJobsQuery, logsQuery, type StartJob, startJobSchema } from "./schemas.ts";
+import { cancelBody, listJobsQuery, logsQuery, type StartJob, startJobSchema, streamQuery } from "./schemas.ts";
 import { streamJob } from "./stream.ts";
 import { mintStreamToken, verifyStreamToken } from "./stream-token.ts";
 
@@ -86,16 +86,10 @@ export function createJobsHandler(deps: JobsDeps) {
     .on("POST", "/", async ({ caller, request }) => {
       const denied = requireRole(caller, "operator");
       if (denied) return denied;
-      const body = await readJsonBody(request, 65_536);
-      if (!body.ok) return body.response;
-      const input = validate(startJobSchema, body.data);
-      if (!input.ok) return input.response;
-      return await start(caller, input.data);
+      return await start(caller, await parseBody(request, startJobSchema, 65_536));
     })
     .on("GET", "/", async ({ caller, url }) => {
-      const query = validate(listJobsQuery, queryObject(url));
-      if (!query.ok) return query.response;
-      const q = query.data;
+      const q = parseQuery(url, listJobsQuery);
       const jobs = await asCaller(sql, caller.claims, (tx) =>
         tx`
         select ${jobColumns(tx)}
@@ -117,20 +111,16 @@ export function createJobsHandler(deps: JobsDeps) {
     .on("DELETE", "/:id", async ({ caller, params, request }) => {
       const denied = requireRole(caller, "operator");
       if (denied) return denied;
-      const body = await readJsonBody(request, 16_384);
-      if (!body.ok) return body.response;
-      const input = validate(cancelBody, body.data);
-      if (!input.ok) return input.response;
+      const id = jobId(params.id);
+      const input = await parseBody(request, cancelBody);
       const [job] = await asCaller(sql, caller.claims, (tx) =>
-        tx`select * from ops.request_cancel(${jobId(params.id)}, ${input.data.reason ?? null})`);
+        tx`select * from ops.request_cancel(${id}, ${input.reason ?? null})`);
       // pending: cancelled at once (200); running: the worker stops at its next heartbeat (202)
       return json(await readJob(caller, job.id), job.status === "cancelled" ? 200 : 202);
     })
     .on("GET", "/:id/logs", async ({ caller, params, url }) => {
-      const query = validate(logsQuery, queryObject(url));
-      if (!query.ok) return query.response;
-      const q = query.data;
       const id = jobId(params.id);
+      const q = parseQuery(url, logsQuery);
       const levels = q.level ? LOG_LEVELS.slice(LOG_LEVELS.indexOf(q.level)) : LOG_LEVELS;
       if (!(await visible(caller, id))) return errorResponse(404, "not_found", `job ${params.id} not found`);
       if (q.format === "text") return textLogs(caller, id, [...levels]);
@@ -148,10 +138,12 @@ export function createJobsHandler(deps: JobsDeps) {
       // relative to <project url>/functions/v1
       return json({ ...minted, stream_path: `/jobs/${id}/stream?token=${minted.token}` }, 201);
     })
-    .on("GET", "/:id/stream", async ({ caller, params, request }) => {
+    .on("GET", "/:id/stream", async ({ caller, params, request, url }) => {
       const id = jobId(params.id);
+      parseQuery(url, streamQuery);
+      const after = lastEventId(request);
       if (!(await visible(caller, id))) return errorResponse(404, "not_found", `job ${params.id} not found`);
-      return streamJob(deps.stream ? { ...deps, options: deps.stream } : deps, id, lastEventId(request));
+      return streamJob(deps.stream ? { ...deps, options: deps.stream } : deps, id, after);
     });
 
   function textLogs(caller: Caller, id: number, levels: string[]): Response {
@@ -181,18 +173,16 @@ export function createJobsHandler(deps: JobsDeps) {
     const url = new URL(request.url);
     const streamToken = url.searchParams.get("token");
     if (!streamToken || !url.pathname.endsWith("/stream")) return await authenticate(bearerToken(request), jwtSecret);
-    const verified = await verifyStreamToken(streamToken, Number(url.pathname.split("/").at(-2)), jwtSecret);
+    const forJob = idText.safeParse(url.pathname.split("/").at(-2));
+    if (!forJob.success) return errorResponse(401, "unauthorized", "token is not for this job's stream");
+    const verified = await verifyStreamToken(streamToken, forJob.data, jwtSecret);
     return typeof verified === "string" ? errorResponse(401, "unauthorized", verified) : verified;
   }
 
   return apiHandler({ router, jwtSecret, authenticateRequest });
 }
 
+/** A job id in the path: canonical positive decimal text or 400. */
 function jobId(raw: string): number {
-  const id = Number(raw);
-  if (!Number.isSafeInteger(id) || id <= 0) {
-    const message = `job id must be a positive integer, got ${raw}`;
-    throw new HttpError(400, "invalid_input", message, { fields: { id: [message] } });
-  }
-  return id;
+  return parseInput(idText, raw, "id");
 }

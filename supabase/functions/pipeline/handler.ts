@@ -12,7 +12,7 @@ import { asCaller, type Sql } from "../_shared/db.ts";
 import { json } from "../_shared/http.ts";
 import { startPipelineRun } from "../_shared/pipeline-start.ts";
 import { Router } from "../_shared/router.ts";
-import { readJsonBody, validate } from "../_shared/validation.ts";
+import { calendarDate, parseBody } from "../_shared/validation.ts";
 
 export interface PipelineDeps {
   sql: Sql;
@@ -26,17 +26,18 @@ export interface PipelineDeps {
 }
 
 const runBody = z.object({
-  run_date: z.iso.date().optional(),
-  sources: z.array(z.string().min(1)).min(1).max(5000).optional(),
+  /** Europe/Berlin date the run is for; bounds (backfill window .. tomorrow) are checked in SQL. */
+  run_date: calendarDate.optional(),
+  sources: z.array(z.string().min(1).max(63)).min(1).max(5000).optional(),
 }).strict();
 
 const dispatchBody = z.union([
   z.object({
     action: z.enum(["run", "work"]),
     trigger: z.string().max(40).optional(),
-    pipeline_id: z.number().int().optional(),
-    schedule: z.string().optional(),
-    local_date: z.iso.date().optional(),
+    pipeline_id: z.number().int().positive().optional(),
+    schedule: z.string().max(60).optional(),
+    local_date: calendarDate.optional(),
   }).strict(),
   // a job started through the jobs function (phase jobs, backfills)
   z.object({ job_id: z.number().int().positive(), type: z.string().max(40) }).strict(),
@@ -53,21 +54,15 @@ export function createPipelineHandler(deps: PipelineDeps) {
     .on("POST", "/run", async ({ caller, request }) => {
       const denied = requireRole(caller, "operator");
       if (denied) return denied;
-      const body = await readJsonBody(request, 262_144);
-      if (!body.ok) return body.response;
-      const input = validate(runBody, body.data);
-      if (!input.ok) return input.response;
-      return json(await startRun(caller.actor, "manual", input.data.run_date, input.data.sources), 201);
+      const input = await parseBody(request, runBody, 262_144);
+      return json(await startRun(caller.actor, "manual", input.run_date, input.sources), 201);
     })
     .on("POST", "/", async ({ caller, request }) => {
       const denied = requireRole(caller, "service");
       if (denied) return denied;
-      const body = await readJsonBody(request, 16_384);
-      if (!body.ok) return body.response;
-      const input = validate(dispatchBody, body.data);
-      if (!input.ok) return input.response;
-      if ("action" in input.data && input.data.action === "run") {
-        return json(await startRun("schedule", input.data.trigger ?? "schedule", input.data.local_date), 201);
+      const input = await parseBody(request, dispatchBody);
+      if ("action" in input && input.action === "run") {
+        return json(await startRun("schedule", input.trigger ?? "schedule", input.local_date), 201);
       }
       deps.background(deps.work());
       return json({ accepted: true }, 202);

@@ -69,7 +69,7 @@ export function createReportHandler({ sql, jwtSecret }: ReportDeps) {
       let jobId: number | undefined;
       if (rawId !== undefined) {
         if (!/^[1-9][0-9]{0,15}$/.test(rawId)) {
-          throw new HttpError(400, "invalid_request", "the job id must be a positive integer", {
+          throw new HttpError(400, "invalid_input", "the job id must be a positive integer", {
             fields: { job_id: ["must be a positive integer"] },
           });
         }
@@ -81,16 +81,13 @@ export function createReportHandler({ sql, jwtSecret }: ReportDeps) {
       }
 
       const body = await readJsonBody(request, MAX_BODY_BYTES);
-      if (!body.ok) return body.response;
       const value = body.data as Record<string, unknown>;
       if (action === "logs" && Array.isArray(value?.lines) && value.lines.length > MAX_LOG_LINES) {
         throw new HttpError(
           413,
           "payload_too_large",
           `${value.lines.length} lines in one batch; at most ${MAX_LOG_LINES}`,
-          {
-            limit_lines: MAX_LOG_LINES,
-          },
+          { details: { limit_lines: MAX_LOG_LINES } },
         );
       }
 
@@ -108,7 +105,7 @@ export function createReportHandler({ sql, jwtSecret }: ReportDeps) {
               >`select id from ops.sources where key = ${input.source_key}`;
               if (!source) {
                 throw new HttpError(404, "not_found", `unknown source ${input.source_key}`, {
-                  entity: "source",
+                  details: { entity: "source" },
                 });
               }
               sourceId = source.id;
@@ -178,7 +175,7 @@ export function createReportHandler({ sql, jwtSecret }: ReportDeps) {
         return json(answer.body, answer.status);
       }
       if (key.length > 200) {
-        throw new HttpError(400, "invalid_request", "the Idempotency-Key is longer than 200 characters", {
+        throw new HttpError(400, "invalid_input", "the Idempotency-Key is longer than 200 characters", {
           fields: { "Idempotency-Key": ["at most 200 characters"] },
         });
       }
@@ -210,9 +207,9 @@ export function createReportHandler({ sql, jwtSecret }: ReportDeps) {
 }
 
 function toResponse(error: unknown): Response {
-  if (error instanceof HttpError) return errorResponse(error.status, error.code, error.message, error.details);
+  if (error instanceof HttpError) return errorResponse(error.status, error.code, error.message, error.extra);
   const mapped = sqlErrorResponse(error);
   if (mapped) return mapped;
   console.error("report failed:", error);
-  return errorResponse(500, "internal", "internal error");
+  return errorResponse(500, "internal_error", "internal error");
 }
