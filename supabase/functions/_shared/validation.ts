@@ -194,10 +194,14 @@ const inYears = (iso: string) => {
 };
 
 /** A calendar date YYYY-MM-DD that exists (no 2026-02-30), in the years 2000 to 2099. */
-export const calendarDate = z.iso.date()
-  .refine((d) => inYears(d) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), {
-    message: `must be an existing date YYYY-MM-DD in the years ${FIRST_YEAR} to ${LAST_YEAR}`,
-  });
+export const calendarDate = z.string().refine((d) => {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(d) || !inYears(d)) return false;
+  const at = Date.parse(`${d}T00:00:00Z`);
+  return !Number.isNaN(at) && new Date(at).toISOString().startsWith(d);
+}, { message: `must be an existing date YYYY-MM-DD in the years ${FIRST_YEAR} to ${LAST_YEAR}` });
+
+/** For routes that take no query parameters: any parameter is a 400, not silently ignored. */
+export const noQuery = z.object({}).strict();
 
 /** An instant (ISO 8601 with offset) or a date, in the years 2000 to 2099. */
 export const instant = z.union([z.iso.datetime({ offset: true }), z.iso.date()])

@@ -9,7 +9,7 @@ import { asCaller, type Sql } from "../_shared/db.ts";
 import { json } from "../_shared/http.ts";
 import { LOG_LEVELS } from "../_shared/jobs/api.ts";
 import { Router } from "../_shared/router.ts";
-import { countText, idText, instant, parseBody, parseQuery } from "../_shared/validation.ts";
+import { countText, idText, instant, parseBody } from "../_shared/validation.ts";
 
 export interface ControlDeps {
   sql: Sql;
@@ -114,8 +114,7 @@ export function createControlHandler({ sql, jwtSecret, startedAt = Date.now() }:
       if (denied) return denied;
       return await lever(caller, (tx) => tx`select ops.reset_breaker(${params.portal}) as result`);
     })
-    .on("GET", "/logs", async ({ caller, url }) => {
-      const f = parseQuery(url, logFilters);
+    .on("GET", "/logs", async ({ caller, query: f }) => {
       const rows = await read(caller, (tx) =>
         tx`
         select l.id, l.job_id, l.ts, l.level, s.key as portal, l.message, l.context
@@ -130,9 +129,8 @@ export function createControlHandler({ sql, jwtSecret, startedAt = Date.now() }:
          order by l.ts desc, l.id desc
          limit ${f.limit}`);
       return json({ logs: rows, count: rows.length, limit: f.limit });
-    })
-    .on("GET", "/errors", async ({ caller, url }) => {
-      const f = parseQuery(url, errorFilters);
+    }, logFilters)
+    .on("GET", "/errors", async ({ caller, query: f }) => {
       const rows = await read(caller, (tx) =>
         tx`
         select e.id, e.category as error_type, e.severity, s.key as portal, e.job_id, e.http_status, e.url,
@@ -149,7 +147,7 @@ export function createControlHandler({ sql, jwtSecret, startedAt = Date.now() }:
          order by e.last_occurrence desc, e.id desc
          limit ${f.limit}`);
       return json({ errors: rows, count: rows.length, limit: f.limit });
-    });
+    }, errorFilters);
 
   /** A lever, as the caller (the SQL function checks the operator role and writes the audit log). */
   async function lever(caller: Caller, work: Parameters<typeof asCaller<{ result: unknown }[]>>[2]) {

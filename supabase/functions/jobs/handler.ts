@@ -10,7 +10,7 @@ import type { JobEvents } from "../_shared/job-events.ts";
 import { startPipelineRun } from "../_shared/pipeline-start.ts";
 import { Router } from "../_shared/router.ts";
 import { lastEventId, type SseStreamOptions } from "../_shared/sse.ts";
-import { idText, parseBody, parseInput, parseQuery } from "../_shared/validation.ts";
+import { idText, parseBody, parseInput } from "../_shared/validation.ts";
 import { LOG_LEVELS } from "../_shared/jobs/api.ts";
 import { cancelBody, listJobsQuery, logsQuery, type StartJob, startJobSchema, streamQuery } from "./schemas.ts";
 import { streamJob } from "./stream.ts";
@@ -88,8 +88,7 @@ export function createJobsHandler(deps: JobsDeps) {
       if (denied) return denied;
       return await start(caller, await parseBody(request, startJobSchema, 65_536));
     })
-    .on("GET", "/", async ({ caller, url }) => {
-      const q = parseQuery(url, listJobsQuery);
+    .on("GET", "/", async ({ caller, query: q }) => {
       const jobs = await asCaller(sql, caller.claims, (tx) =>
         tx`
         select ${jobColumns(tx)}
@@ -103,7 +102,7 @@ export function createJobsHandler(deps: JobsDeps) {
          order by j.id desc limit ${q.limit}`);
       const next = jobs.length === q.limit ? jobs[jobs.length - 1].id : null;
       return json({ jobs: jobs.map(present), next_before_id: next });
-    })
+    }, listJobsQuery)
     .on("GET", "/:id", async ({ caller, params }) => {
       const job = await readJob(caller, jobId(params.id));
       return job ? json(job) : errorResponse(404, "not_found", `job ${params.id} not found`);
@@ -118,9 +117,8 @@ export function createJobsHandler(deps: JobsDeps) {
       // pending: cancelled at once (200); running: the worker stops at its next heartbeat (202)
       return json(await readJob(caller, job.id), job.status === "cancelled" ? 200 : 202);
     })
-    .on("GET", "/:id/logs", async ({ caller, params, url }) => {
+    .on("GET", "/:id/logs", async ({ caller, params, query: q }) => {
       const id = jobId(params.id);
-      const q = parseQuery(url, logsQuery);
       const levels = q.level ? LOG_LEVELS.slice(LOG_LEVELS.indexOf(q.level)) : LOG_LEVELS;
       if (!(await visible(caller, id))) return errorResponse(404, "not_found", `job ${params.id} not found`);
       if (q.format === "text") return textLogs(caller, id, [...levels]);
@@ -130,7 +128,7 @@ export function createJobsHandler(deps: JobsDeps) {
          where job_id = ${id} and id > ${q.after_id} and level in ${tx([...levels])}
          order by id limit ${q.limit}`);
       return json({ logs, next_after_id: logs.length === q.limit ? logs[logs.length - 1].id : null });
-    })
+    }, logsQuery)
     .on("POST", "/:id/stream-token", async ({ caller, params }) => {
       const id = jobId(params.id);
       if (!(await visible(caller, id))) return errorResponse(404, "not_found", `job ${params.id} not found`);
@@ -138,13 +136,12 @@ export function createJobsHandler(deps: JobsDeps) {
       // relative to <project url>/functions/v1
       return json({ ...minted, stream_path: `/jobs/${id}/stream?token=${minted.token}` }, 201);
     })
-    .on("GET", "/:id/stream", async ({ caller, params, request, url }) => {
+    .on("GET", "/:id/stream", async ({ caller, params, request }) => {
       const id = jobId(params.id);
-      parseQuery(url, streamQuery);
       const after = lastEventId(request);
       if (!(await visible(caller, id))) return errorResponse(404, "not_found", `job ${params.id} not found`);
       return streamJob(deps.stream ? { ...deps, options: deps.stream } : deps, id, after);
-    });
+    }, streamQuery);
 
   function textLogs(caller: Caller, id: number, levels: string[]): Response {
     const encoder = new TextEncoder();

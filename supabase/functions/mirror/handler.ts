@@ -16,7 +16,7 @@ import { runExport } from "../_shared/mirror/export.ts";
 import { MirrorRowError } from "../_shared/mirror/normalize.ts";
 import type { MirrorTargetSource } from "../_shared/mirror/target.ts";
 import { Router } from "../_shared/router.ts";
-import { calendarDate, countText, parseInput, parseQuery, readJsonBody } from "../_shared/validation.ts";
+import { calendarDate, countText, parseInput, readJsonBody } from "../_shared/validation.ts";
 
 export interface MirrorDeps {
   sql: Sql;
@@ -112,8 +112,7 @@ export function createMirrorHandler(deps: MirrorDeps) {
     });
 
   for (const path of ["/", "/status"]) {
-    router.on("GET", path, async ({ caller, url }) => {
-      const query = parseQuery(url, statusQuery);
+    router.on("GET", path, async ({ caller, query }) => {
       // As the caller: RLS and grants decide (viewers read ops.mirror_runs and the freshness view).
       const { freshness, exports } = await asCaller(sql, caller.claims, async (tx) => {
         const [freshness] = await tx`select to_jsonb(f) as row from ops.mirror_freshness_v f`;
@@ -122,7 +121,7 @@ export function createMirrorHandler(deps: MirrorDeps) {
         return { freshness: freshness?.row ?? null, exports: exports.map((e) => e.row) };
       });
       return json({ target: targets.kind, destination: targets.describe, freshness, exports });
-    });
+    }, statusQuery);
   }
 
   return apiHandler({ router, jwtSecret });

@@ -2,6 +2,7 @@
 // checked before these schemas (see handler.ts).
 import { z } from "zod";
 import { LOG_LEVELS, SCRAPE_COUNTERS, TERMINAL_STATUSES } from "../_shared/jobs/api.ts";
+import { calendarDate } from "../_shared/validation.ts";
 
 export const MAX_LOG_LINES = 5000;
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -27,7 +28,7 @@ export const startSchema = z.strictObject({
   type: z.enum(["scrape", "external"]).optional(),
   worker: z.string().min(1).max(200).optional(),
   params: jsonObject.optional(),
-  run_date: z.iso.date().optional(),
+  run_date: calendarDate.optional(),
   parent_id: z.int().positive().optional(),
 }).refine((body) => body.type !== "scrape" || body.source_key, {
   message: "a scrape run needs a source_key",
