@@ -2508,6 +2508,44 @@ export type Database = {
           "severity": string;
         }[];
       };
+      "report_finish": {
+        Args: {
+          "p_error"?: string;
+          "p_error_category"?: string;
+          "p_job_id": number;
+          "p_result"?: Json;
+          "p_status": string;
+          "p_totals"?: Json;
+        };
+        Returns: Json;
+      };
+      "report_heartbeat": {
+        Args: {
+          "p_cursor"?: Json;
+          "p_job_id": number;
+          "p_progress_done"?: number;
+          "p_progress_total"?: number;
+          "p_totals"?: Json;
+        };
+        Returns: {
+          "cancel_requested": boolean;
+          "owned": boolean;
+          "status": string;
+        }[];
+      };
+      "report_run": { Args: { "p_job_id": number }; Returns: Json };
+      "report_start": {
+        Args: {
+          "p_created_by"?: string;
+          "p_params"?: Json;
+          "p_parent_id"?: number;
+          "p_run_date"?: string;
+          "p_source_key"?: string;
+          "p_type"?: string;
+          "p_worker": string;
+        };
+        Returns: Json;
+      };
       "request_cancel": {
         Args: { "p_job_id": number; "p_reason"?: string };
         Returns: {

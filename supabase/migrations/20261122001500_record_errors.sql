@@ -117,14 +117,14 @@ begin
   -- validation pass: nothing is written when any event is bad
   begin
     select case
-        when e.message is null or length(e.message) = 0 then format('errors[%s].message', e.ord - 1)
+        when e.message is null or length(e.message) = 0 then format('errors.%s.message', e.ord - 1)
         when e.category is not null
           and not exists (select 1 from ops.error_categories c where c.category = e.category)
-          then format('errors[%s].category', e.ord - 1)
+          then format('errors.%s.category', e.ord - 1)
         when e.severity is not null and e.severity not in ('low', 'medium', 'high', 'critical')
-          then format('errors[%s].severity', e.ord - 1)
+          then format('errors.%s.severity', e.ord - 1)
         when e.http_status is not null and e.http_status not between 100 and 599
-          then format('errors[%s].http_status', e.ord - 1)
+          then format('errors.%s.http_status', e.ord - 1)
       end
     into v_bad
     from rows from (jsonb_to_recordset(p_errors)
@@ -141,8 +141,11 @@ begin
       jsonb_build_object('code', 'invalid_argument', 'field', 'errors', 'reason', sqlerrm));
   end;
   if v_bad is not null then
+    -- an unknown category names the allowed ones, so a reporter can correct itself
     perform ops_private.api_error('P0400', format('invalid %s', v_bad),
-      jsonb_build_object('code', 'invalid_argument', 'field', v_bad));
+      jsonb_build_object('code', 'invalid_argument', 'field', v_bad) || case when v_bad like '%.category'
+        then jsonb_build_object('allowed', (select jsonb_agg(c.category order by c.category) from ops.error_categories c))
+        else '{}'::jsonb end);
   end if;
 
   -- one statement: classify, count per UTC hour, upsert one row per (source, fingerprint)

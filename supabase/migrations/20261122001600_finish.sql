@@ -123,7 +123,8 @@ begin
   end if;
   if v_category is not null and not exists (select 1 from ops.error_categories c where c.category = v_category) then
     perform ops_private.api_error('P0400', format('unknown error category %s', v_category),
-      jsonb_build_object('code', 'invalid_argument', 'field', 'error_category'));
+      jsonb_build_object('code', 'invalid_argument', 'field', 'error_category',
+        'allowed', (select jsonb_agg(c.category order by c.category) from ops.error_categories c)));
   end if;
 
   v_job := ops_private.job_or_404(p_job_id, true);

@@ -4,9 +4,8 @@
 -- schedule, backfills and Studio all meet it):
 --   - not after tomorrow (a run for a date that has not begun is a mistake;
 --     tomorrow is allowed for a run started just before midnight elsewhere);
---   - not more than 400 days back (the backfill window: the monitoring views
---     and the mirror look at most 400 days back, so an older night would
---     never be read).
+--   - not more than 365 days back (the backfill window: a year of nights;
+--     the monitoring views compare days within it).
 -- A date outside the window is P0400 naming the field (400 at the API); a
 -- backfill checks both ends of its range.
 -- ===========================================================================
@@ -17,11 +16,11 @@ language sql
 stable
 set search_path = ''
 as $$
-  select ops_private.berlin_date(ops_private.now()) - 400, ops_private.berlin_date(ops_private.now()) + 1
+  select ops_private.berlin_date(ops_private.now()) - 365, ops_private.berlin_date(ops_private.now()) + 1
 $$;
 
 comment on function ops_private.run_date_window() is
-  'Dates a pipeline run or backfill may be for: 400 days back (the backfill window) to tomorrow, Europe/Berlin.';
+  'Dates a job (pipeline run, backfill, reported run) may be for: 365 days back (the backfill window) to tomorrow, Europe/Berlin.';
 
 create or replace function ops_private.check_run_date(p_date date, p_field text)
 returns void
@@ -35,7 +34,7 @@ begin
   select * into w from ops_private.run_date_window();
   if p_date is not null and (p_date < w.earliest or p_date > w.latest) then
     perform ops_private.api_error('P0400',
-      format('%s %s is outside the run-date window %s .. %s (400 days back to tomorrow, Europe/Berlin)',
+      format('%s %s is outside the run-date window %s .. %s (365 days back to tomorrow, Europe/Berlin)',
              p_field, p_date, w.earliest, w.latest),
       jsonb_build_object('code', 'invalid_argument', 'field', p_field, 'earliest', w.earliest, 'latest', w.latest));
   end if;

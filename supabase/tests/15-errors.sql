@@ -67,9 +67,9 @@ select is(
 
 -- validation: nothing written on a bad batch
 select is(tests.error_of(format($$select ops.record_errors(%s, '[{"message": "ok"}, {"http_status": 500}]')$$, (select id from j))) ->> 'field',
-  'errors[1].message', 'a missing message is P0400 naming the event');
+  'errors.1.message', 'a missing message is P0400 naming the event');
 select is(tests.error_of(format($$select ops.record_errors(%s, '[{"message": "x", "category": "made_up"}]')$$, (select id from j))) ->> 'field',
-  'errors[0].category', 'an unknown category is P0400');
+  'errors.0.category', 'an unknown category is P0400');
 select is((select sum(count)::int from ops.errors where job_id = (select id from j)), 5, 'rejected batches wrote nothing');
 select is(tests.error_of($$select ops.record_errors(999999, '[]')$$) ->> 'sqlstate', 'P0404', 'an unknown job is P0404');
 

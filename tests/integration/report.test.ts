@@ -18,6 +18,8 @@ const userToken = (opsRole?: string) =>
   }, config.jwtSecret);
 const operator = userToken("operator");
 const run = `vt${Date.now().toString(36)}`;
+/** Today in Europe/Berlin, as the database computes run dates. */
+const today = new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Berlin" }).format(new Date());
 
 async function post(
   path: string,
@@ -81,14 +83,15 @@ describe("access", () => {
       realtime: { transport: class {} as never },
     });
     const { data, error } = await client.functions.invoke("report/jobs", {
-      body: { source_key: sourceKey, worker: `${run}-op`, run_date: "2026-11-22" },
+      body: { source_key: sourceKey, worker: `${run}-op`, run_date: today },
     });
     expect(error).toBeNull();
     expect(data.job).toMatchObject({
       type: "scrape",
       status: "running",
-      locked_by: `${run}-op`,
-      run_date: "2026-11-22",
+      worker: `${run}-op`,
+      source_key: sourceKey,
+      run_date: today,
     });
     expect(data.job.created_by).toBe("00000000-0000-4000-8000-0000000000aa");
     expect(await count("select count(*) as n from ops.scrape_runs where job_id = $1", data.job.id)).toBe(1);
@@ -255,16 +258,15 @@ describe("POST /report/jobs/:id/errors, heartbeat, finish", () => {
     const started = await post("/jobs", { source_key: sourceKey, worker: `${run}-hb` });
     const id = started.body.job.id;
     const beat = await post(`/jobs/${id}/heartbeat`, {
-      worker: `${run}-hb`,
       progress: { done: 3, total: 10 },
       cursor: { page: 4 },
-      metrics: { requests: 7, blocked_403: 1 },
+      totals: { requests: 7, blocked_403: 1 },
     });
     expect(beat.body).toEqual({ cancel_requested: false, status: "running", owned: true });
     const [run_] = await sql`select requests, blocked_403 from ops.scrape_runs where job_id = ${id}`;
     expect(run_).toEqual({ requests: 7, blocked_403: 1 });
-    expect((await post(`/jobs/${id}/heartbeat`, { metrics: { requests: -1 } })).status).toBe(400);
-    expect((await post(`/jobs/${id}/heartbeat`, { metrics: { bogus: 1 } })).status).toBe(400);
+    expect((await post(`/jobs/${id}/heartbeat`, { totals: { requests: -1 } })).status).toBe(400);
+    expect((await post(`/jobs/${id}/heartbeat`, { totals: { bogus: 1 } })).status).toBe(400);
     await sql`select ops.request_cancel(${id}, 'stop please')`;
     expect((await post(`/jobs/${id}/heartbeat`, {})).body.cancel_requested).toBe(true);
   });
@@ -276,17 +278,14 @@ describe("POST /report/jobs/:id/errors, heartbeat, finish", () => {
       status: "partial",
       result: { pages: 4 },
       error: "page 5 timed out",
-      metrics: { requests: 10, timeouts: 1 },
+      totals: { requests: 10, timeouts: 1 },
     };
     const first = await post(`/jobs/${id}/finish`, finish);
     expect(first.status).toBe(200);
     expect(first.body.job).toMatchObject({ status: "partial", error_category: "network_timeout" });
-    expect(first.body.scrape_run).toMatchObject({
-      status: "partial",
-      requests: 10,
-      timeouts: 1,
-      timeout_rate: 0.1,
-    });
+    expect(first.body.counters).toMatchObject({ requests: 10, timeouts: 1 });
+    const [stored] = await sql`select status, timeout_rate::float8 from ops.scrape_runs where job_id = ${id}`;
+    expect(stored).toEqual({ status: "partial", timeout_rate: 0.1 });
     const replay = await post(`/jobs/${id}/finish`, finish);
     expect(replay.status).toBe(200);
     expect(replay.body).toEqual(first.body);
@@ -297,5 +296,121 @@ describe("POST /report/jobs/:id/errors, heartbeat, finish", () => {
     const bad = await post(`/jobs/${id}/finish`, { status: "done" });
     expect(bad.status).toBe(400);
     expect(Object.keys(bad.body.error.fields)).toEqual(["status"]);
+  });
+});
+
+describe("report API semantics", () => {
+  async function get(path: string) {
+    const response = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${config.serviceRoleKey}` } });
+    return { status: response.status, body: await response.json() };
+  }
+  const berlinDay = (offsetDays: number) =>
+    new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Berlin" }).format(new Date(Date.now() + offsetDays * 86_400_000));
+
+  it("counters are running totals: the same totals twice count once, a lower total is a 400 naming it", async () => {
+    const id = (await post("/jobs", { source_key: sourceKey, worker: `${run}-tot` })).body.job.id;
+    for (let i = 0; i < 2; i++) {
+      expect((await post(`/jobs/${id}/heartbeat`, { totals: { requests: 5, items_found: 2 } })).status).toBe(200);
+    }
+    expect((await post(`/jobs/${id}/heartbeat`, { totals: { requests: 8 } })).status).toBe(200);
+    const down = await post(`/jobs/${id}/heartbeat`, { totals: { requests: 3, items_found: 1 } });
+    expect(down.status).toBe(400);
+    expect(down.body.error.code).toBe("counters_decreased");
+    expect(Object.keys(down.body.error.fields).sort()).toEqual(["totals.items_found", "totals.requests"]);
+    const finished = await post(`/jobs/${id}/finish`, { status: "completed", totals: { requests: 9, items_found: 2 } });
+    expect(finished.body.counters).toMatchObject({ requests: 9, items_found: 2 });
+    // the old field name is refused with the reason, not silently added
+    const legacy = await post(`/jobs/${id}/heartbeat`, { metrics: { requests: 1 } });
+    expect(legacy.status).toBe(400);
+    expect(legacy.body.error.fields.metrics[0]).toMatch(/running totals/);
+  });
+
+  it("a repeated finish with other totals is a 409; with the same totals it answers like the first", async () => {
+    const id = (await post("/jobs", { source_key: sourceKey, worker: `${run}-rf` })).body.job.id;
+    const body = { status: "completed", totals: { requests: 4, items_found: 4 } };
+    const first = await post(`/jobs/${id}/finish`, body);
+    expect((await post(`/jobs/${id}/finish`, body)).body).toEqual(first.body);
+    const other = await post(`/jobs/${id}/finish`, { ...body, totals: { requests: 5 } });
+    expect(other.status).toBe(409);
+    expect(other.body.error).toMatchObject({ code: "job_finished", details: { status: "completed" } });
+  });
+
+  it("the worker is named once at start: heartbeat and finish never conflict with it", async () => {
+    const id = (await post("/jobs", { source_key: sourceKey, worker: `${run}-named` })).body.job.id;
+    expect((await post(`/jobs/${id}/heartbeat`, {})).body.owned).toBe(true);
+    const named = await post(`/jobs/${id}/finish`, { status: "completed", worker: "someone-else" });
+    expect(named.status).toBe(400);
+    expect(named.body.error.fields.worker[0]).toMatch(/set once at start/);
+    const done = await post(`/jobs/${id}/finish`, { status: "completed" });
+    expect(done.status).toBe(200);
+    expect(done.body.job).toMatchObject({ status: "completed", worker: `${run}-named` });
+  });
+
+  it("a paused source is a 409 source_paused and starts nothing", async () => {
+    await sql`update ops.sources set active = false where key = ${sourceKey}`;
+    try {
+      const before = await count("select count(*) as n from ops.jobs where locked_by like $1", `${run}%`);
+      const paused = await post("/jobs", { source_key: sourceKey, worker: `${run}-p` });
+      expect(paused.status).toBe(409);
+      expect(paused.body.error).toMatchObject({ code: "source_paused", details: { source_key: sourceKey } });
+      expect(await count("select count(*) as n from ops.jobs where locked_by like $1", `${run}%`)).toBe(before);
+    } finally {
+      await sql`update ops.sources set active = true where key = ${sourceKey}`;
+    }
+  });
+
+  it("run dates are bounded: tomorrow (Berlin) is fine, the day after is a 400 naming run_date", async () => {
+    expect((await post("/jobs", { source_key: sourceKey, worker: `${run}-d1`, run_date: berlinDay(1) })).status)
+      .toBe(201);
+    const later = await post("/jobs", { source_key: sourceKey, worker: `${run}-d2`, run_date: berlinDay(3) });
+    expect(later.status).toBe(400);
+    expect(Object.keys(later.body.error.fields)).toEqual(["run_date"]);
+    expect(later.body.error.details).toMatchObject({ latest: berlinDay(1) });
+    expect((await post("/jobs", { source_key: sourceKey, worker: `${run}-d3`, run_date: "2019-01-01" })).status)
+      .toBe(400);
+  });
+
+  it("GET /report/jobs/:id reads a run back: status, counters, errors, log count", async () => {
+    const id = (await post("/jobs", { source_key: sourceKey, worker: `${run}-get` })).body.job.id;
+    await post(`/jobs/${id}/logs`, { lines: [{ level: "INFO", message: "a" }, { level: "WARNING", message: "b" }] });
+    await post(`/jobs/${id}/errors`, { errors: [{ message: "HTTP 403 on /jobs", http_status: 403, url: "https://x.example/jobs" }] });
+    await post(`/jobs/${id}/heartbeat`, { totals: { requests: 3, blocked_403: 1 }, progress: { done: 1, total: 3 } });
+    const read = await get(`/jobs/${id}`);
+    expect(read.status).toBe(200);
+    expect(read.body.job).toMatchObject({ id, status: "running", source_key: sourceKey, progress: { done: 1, total: 3 } });
+    expect(read.body.counters).toMatchObject({ requests: 3, blocked_403: 1, items_found: 0 });
+    expect(read.body.errors).toEqual([expect.objectContaining({ category: "block_403", severity: "high", count: 1 })]);
+    expect(read.body.log_count).toBe(2);
+    expect((await get("/jobs/987654321")).status).toBe(404);
+  });
+
+  it("categories are discoverable; an unknown one is a 400 naming the allowed values, writing nothing", async () => {
+    const listed = await get("/categories");
+    expect(listed.status).toBe(200);
+    const names = listed.body.categories.map((c: { category: string }) => c.category);
+    expect(names).toEqual(expect.arrayContaining(["block_403", "block_429", "captcha", "network_timeout"]));
+    const id = (await post("/jobs", { source_key: sourceKey, worker: `${run}-cat` })).body.job.id;
+    const bad = await post(`/jobs/${id}/errors`, { errors: [{ message: "x", category: "weird_thing" }] });
+    expect(bad.status).toBe(400);
+    expect(Object.keys(bad.body.error.fields)).toEqual(["errors.0.category"]);
+    expect(bad.body.error.details.allowed).toEqual(names.slice().sort());
+    const badFinish = await post(`/jobs/${id}/finish`, { status: "failed", error: "x", error_category: "weird_thing" });
+    expect(badFinish.status).toBe(400);
+    expect(Object.keys(badFinish.body.error.fields)).toEqual(["error_category"]);
+    expect((await get(`/jobs/${id}`)).body.job.status).toBe("running");
+    // a known category without a severity gets the taxonomy's default
+    const typed = await post(`/jobs/${id}/errors`, { errors: [{ message: "slow page", category: "network_timeout" }] });
+    expect(typed.body.errors[0]).toMatchObject({ category: "network_timeout", severity: "medium" });
+  });
+
+  it("a reported run whose heartbeats stop is ended by the sweeper, never handed to another worker", async () => {
+    const id = (await post("/jobs", { source_key: sourceKey, worker: `${run}-lost` })).body.job.id;
+    await sql`update ops.jobs set heartbeat_at = heartbeat_at - interval '2 hours' where id = ${id}`;
+    await sql`select ops.sweep()`;
+    const read = await get(`/jobs/${id}`);
+    expect(read.body.job).toMatchObject({ status: "failed", error_category: "lost_worker" });
+    const late = await post(`/jobs/${id}/finish`, { status: "completed" });
+    expect(late.status).toBe(409);
+    expect(late.body.error.details).toMatchObject({ status: "failed" });
   });
 });

@@ -4,10 +4,9 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { HttpError } from "../../supabase/functions/_shared/api.ts";
 import { parseSqlError } from "../../supabase/functions/_shared/db-errors.ts";
+import { calendarDate, idText } from "../../supabase/functions/_shared/fields.ts";
 import {
-  calendarDate,
   fieldErrors,
-  idText,
   jsonTextErrors,
   MAX_JSON_DEPTH,
   readJsonBody,

@@ -1,7 +1,8 @@
 // SQL errors mapped to HTTP, in one place for every function: the contract
 // between the SQL write API (see supabase/migrations/20261122001000_job_api_foundations.sql)
 // and the API. MESSAGE is a sentence; DETAIL, when JSON, carries a `code`, the
-// failing `field` and the facts, returned as `fields` and `details`. PostgreSQL's
+// failing `field` (or several as `fields`: {path: [messages]}) and the facts,
+// returned as `fields` and `details`. PostgreSQL's
 // own errors that client input can cause (bad text or values, limits, checks)
 // are 4xx by class, so no handler maps them itself and none becomes a 500.
 // SQLSTATE classes: https://www.postgresql.org/docs/15/errcodes-appendix.html
@@ -77,7 +78,7 @@ export function parseSqlError(error: unknown): SqlApiError | null {
       // a DETAIL that is not JSON stays out of the answer
     }
   }
-  const { code, field, ...facts } = detail;
+  const { code, field, fields, ...facts } = detail;
   const message = e.message ?? mapped.code;
   // A project code names a specific case (job_type_busy, not_found); SQL's generic 'invalid_argument'
   // is this API's invalid_input.
@@ -87,14 +88,40 @@ export function parseSqlError(error: unknown): SqlApiError | null {
     status: mapped.status,
     code: known ? code as ErrorCode : mapped.code,
     message,
-    fields: typeof field === "string" ? { [field]: [message] } : {},
+    fields: fields && typeof fields === "object"
+      ? fields as Record<string, string[]>
+      : typeof field === "string"
+      ? { [field]: [message] }
+      : {},
     details: facts,
   };
 }
 
-/** The HTTP answer for a known SQL error, or null (let it be a 500). */
+/**
+ * The HTTP answer for a known SQL error, or null (let it be a 500). The failing
+ * field(s) a DETAIL names (`field`, or `fields` as `{path: [messages]}`) become
+ * the answer's `fields`, like a 400 from input validation; other facts are `details`.
+ */
 export function sqlErrorResponse(error: unknown): Response | null {
   const parsed = parseSqlError(error);
   if (!parsed) return null;
   return errorResponse(parsed.status, parsed.code, parsed.message, { fields: parsed.fields, details: parsed.details });
+}
+
+// Connection loss, restarts, overload, serialization failures and deadlocks:
+// the request did not take effect (its transaction rolled back) and a retry may succeed.
+const TRANSIENT_SQLSTATE = /^(08|53|57P0[1-3]|40001|40P01|55P03)/;
+const TRANSIENT_CLIENT = new Set([
+  "CONNECTION_CLOSED",
+  "CONNECTION_ENDED",
+  "CONNECTION_DESTROYED",
+  "CONNECT_TIMEOUT",
+  "ECONNREFUSED",
+  "ECONNRESET",
+]);
+
+/** Whether a postgres.js error is one a client may simply retry. */
+export function isTransientDbError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" && (TRANSIENT_SQLSTATE.test(code) || TRANSIENT_CLIENT.has(code));
 }

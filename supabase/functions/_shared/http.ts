@@ -28,10 +28,12 @@ export const ERROR_CODES = {
   job_not_owned: 409,
   source_paused: 409,
   conflict: 409,
+  counters_decreased: 400, // report API: a running total went down (`fields` names the counters)
   payload_too_large: 413,
   idempotency_key_reused: 422, // an Idempotency-Key sent again with a different request
   invalid_rows: 422, // mirror: a row violates the export schema (`details.issues`)
-  internal_error: 500,
+  internal_error: 500, // `details.retry` says whether repeating the request is safe
+  database_unavailable: 503, // transient: retry after Retry-After
   export_failed: 502,
 } as const;
 

@@ -2,7 +2,7 @@
 // function's wall clock, so that the client reconnects with Last-Event-ID.
 import { invalidInput } from "./api.ts";
 import { corsHeaders } from "./http.ts";
-import { idText } from "./validation.ts";
+import { idText } from "./fields.ts";
 
 export interface SseEvent {
   /** Becomes the browser's last event id: only set it on events that advance the resume cursor. */

@@ -4,6 +4,7 @@
 // every route rejects the same bad input the same way and writes nothing.
 import { z } from "zod";
 import { HttpError, invalidInput } from "./api.ts";
+import { idText } from "./fields.ts";
 
 /** Nesting deeper than this is refused: PostgreSQL's jsonb parser runs out of stack (54001) long before. */
 export const MAX_JSON_DEPTH = 64;
@@ -15,13 +16,16 @@ export const MAX_JSON_DEPTH = 64;
  */
 export function unstorableText(text: string): string | null {
   if (text.includes("\u0000")) return "contains U+0000 (NUL), which cannot be stored";
-  if (!text.isWellFormed()) return "contains a lone UTF-16 surrogate, which is not valid Unicode";
+  if (LONE_SURROGATE.test(text)) return "contains a lone UTF-16 surrogate, which is not valid Unicode";
   return null;
 }
 
+/** String.prototype.isWellFormed, spelled out (the project's TypeScript lib predates ES2024). */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
 /** A path for messages: `params.sources.2`, `body` for the whole value. */
 function fieldName(path: PropertyKey[]): string {
-  return path.length ? path.map((part) => String(part).toWellFormed().replaceAll("\u0000", "\uFFFD")).join(".") : "body";
+  return path.length ? path.map((part) => String(part).replace(new RegExp(LONE_SURROGATE, "g"), "\uFFFD").replaceAll("\u0000", "\uFFFD")).join(".") : "body";
 }
 
 /** The failing fields of a JSON value: unstorable strings or keys, too deep. Iterative: depth is the attack. */
@@ -170,41 +174,10 @@ export function parseQuery<S extends z.ZodType>(url: URL, schema: S): z.infer<S>
   return parseInput(schema, query, "query");
 }
 
-// ---------------------------------------------------------------------------
-// Shared field types. Ids and counts in the URL are canonical decimal text:
-// no sign, no leading zero, no hex or exponent, no spaces, not empty.
-// ---------------------------------------------------------------------------
-
-/** A row id (a job id in a path, a paging cursor): a positive decimal integer below 10^15. */
-export const idText = z.string()
-  .regex(/^[1-9][0-9]{0,14}$/, "must be a positive decimal integer (digits only)")
-  .transform(Number);
-
-/** A positive integer in the query string (limits): canonical decimal text, then range-checked. */
-export const countText = (min: number, max: number) =>
-  z.string().regex(/^(0|[1-9][0-9]{0,8})$/, "must be a decimal integer (digits only)")
-    .transform(Number).pipe(z.number().int().min(min).max(max));
-
-/** Earliest and latest calendar year any date input may name. */
-const FIRST_YEAR = 2000;
-const LAST_YEAR = 2099;
-const inYears = (iso: string) => {
-  const year = Number(iso.slice(0, 4));
-  return year >= FIRST_YEAR && year <= LAST_YEAR;
-};
-
-/** A calendar date YYYY-MM-DD that exists (no 2026-02-30), in the years 2000 to 2099. */
-export const calendarDate = z.string().refine((d) => {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(d) || !inYears(d)) return false;
-  const at = Date.parse(`${d}T00:00:00Z`);
-  return !Number.isNaN(at) && new Date(at).toISOString().startsWith(d);
-}, { message: `must be an existing date YYYY-MM-DD in the years ${FIRST_YEAR} to ${LAST_YEAR}` });
+/** A row id in a path segment, else a 400 naming `field`. */
+export function idParam(raw: string, field = "id"): number {
+  return parseInput(idText, raw, field);
+}
 
 /** For routes that take no query parameters: any parameter is a 400, not silently ignored. */
 export const noQuery = z.object({}).strict();
-
-/** An instant (ISO 8601 with offset) or a date, in the years 2000 to 2099. */
-export const instant = z.union([z.iso.datetime({ offset: true }), z.iso.date()])
-  .refine((t) => inYears(t) && !Number.isNaN(Date.parse(t)), {
-    message: `must be an existing ISO 8601 date or time in the years ${FIRST_YEAR} to ${LAST_YEAR}`,
-  });

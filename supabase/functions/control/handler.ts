@@ -9,7 +9,8 @@ import { asCaller, type Sql } from "../_shared/db.ts";
 import { json } from "../_shared/http.ts";
 import { LOG_LEVELS } from "../_shared/jobs/api.ts";
 import { Router } from "../_shared/router.ts";
-import { countText, idText, instant, parseBody } from "../_shared/validation.ts";
+import { countText, idText, instant } from "../_shared/fields.ts";
+import { parseBody } from "../_shared/validation.ts";
 
 export interface ControlDeps {
   sql: Sql;

@@ -10,7 +10,8 @@ import type { JobEvents } from "../_shared/job-events.ts";
 import { startPipelineRun } from "../_shared/pipeline-start.ts";
 import { Router } from "../_shared/router.ts";
 import { lastEventId, type SseStreamOptions } from "../_shared/sse.ts";
-import { idText, parseBody, parseInput } from "../_shared/validation.ts";
+import { idText } from "../_shared/fields.ts";
+import { idParam, parseBody } from "../_shared/validation.ts";
 import { LOG_LEVELS } from "../_shared/jobs/api.ts";
 import { cancelBody, listJobsQuery, logsQuery, type StartJob, startJobSchema, streamQuery } from "./schemas.ts";
 import { streamJob } from "./stream.ts";
@@ -179,7 +180,4 @@ export function createJobsHandler(deps: JobsDeps) {
   return apiHandler({ router, jwtSecret, authenticateRequest });
 }
 
-/** A job id in the path: canonical positive decimal text or 400. */
-function jobId(raw: string): number {
-  return parseInput(idText, raw, "id");
-}
+const jobId = (raw: string) => idParam(raw);

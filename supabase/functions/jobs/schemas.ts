@@ -1,7 +1,7 @@
 // The job types an operator can start by hand, with typed parameters.
 import { z } from "zod";
 import { JOB_STATUSES, LOG_LEVELS } from "../_shared/jobs/api.ts";
-import { calendarDate as isoDate, countText, idText } from "../_shared/validation.ts";
+import { calendarDate as isoDate, countText, idText } from "../_shared/fields.ts";
 
 /** Manual backfills cover at most this many days, so that one job fits its timeout. */
 export const MAX_BACKFILL_DAYS = 62;

@@ -16,7 +16,8 @@ import { runExport } from "../_shared/mirror/export.ts";
 import { MirrorRowError } from "../_shared/mirror/normalize.ts";
 import type { MirrorTargetSource } from "../_shared/mirror/target.ts";
 import { Router } from "../_shared/router.ts";
-import { calendarDate, countText, parseInput, readJsonBody } from "../_shared/validation.ts";
+import { calendarDate, countText } from "../_shared/fields.ts";
+import { parseInput, readJsonBody } from "../_shared/validation.ts";
 
 export interface MirrorDeps {
   sql: Sql;

@@ -12,7 +12,8 @@ import { asCaller, type Sql } from "../_shared/db.ts";
 import { json } from "../_shared/http.ts";
 import { startPipelineRun } from "../_shared/pipeline-start.ts";
 import { Router } from "../_shared/router.ts";
-import { calendarDate, parseBody } from "../_shared/validation.ts";
+import { calendarDate } from "../_shared/fields.ts";
+import { parseBody } from "../_shared/validation.ts";
 
 export interface PipelineDeps {
   sql: Sql;

@@ -12,15 +12,8 @@ export type AppendLogsAnswer = Ops["Functions"]["append_logs"]["Returns"][number
 export type RecordedError = Ops["Functions"]["record_errors"]["Returns"][number];
 export type { Json };
 
-export const LOG_LEVELS = ["DEBUG", "INFO", "SUCCESS", "WARNING", "ERROR", "CRITICAL"] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
-export const TERMINAL_STATUSES = ["completed", "partial", "failed", "cancelled", "skipped"] as const;
-export type TerminalStatus = (typeof TERMINAL_STATUSES)[number];
-export const JOB_STATUSES = ["pending", "running", ...TERMINAL_STATUSES] as const;
-
-export function isTerminal(status: string): status is TerminalStatus {
-  return (TERMINAL_STATUSES as readonly string[]).includes(status);
-}
+export { isTerminal, JOB_STATUSES, LOG_LEVELS, type LogLevel, SCRAPE_COUNTERS, TERMINAL_STATUSES, type TerminalStatus } from "./vocabulary.ts";
+import type { LogLevel, SCRAPE_COUNTERS, TerminalStatus } from "./vocabulary.ts";
 
 export interface LogLine {
   level: LogLevel;
@@ -42,22 +35,6 @@ export interface ErrorEvent {
   occurred_at?: string;
 }
 
-export const SCRAPE_COUNTERS = [
-  "links_checked",
-  "links_ok",
-  "links_failed",
-  "items_found",
-  "items_new",
-  "items_updated",
-  "items_rejected",
-  "requests",
-  "http_failures",
-  "blocked_403",
-  "blocked_429",
-  "timeouts",
-  "captchas",
-  "breaker_trips",
-] as const;
 /** Increments of a scrape run's metrics; counters add up, portal_stats deep-sums, breaker_triggered ORs. */
 export type ScrapeMetrics = Partial<Record<(typeof SCRAPE_COUNTERS)[number], number>> & {
   request_time_ms_total?: number;

@@ -1,5 +1,5 @@
 -- ===========================================================================
--- 45 input bounds: the run-date window (400 days back to tomorrow, Berlin),
+-- 46 input bounds: the run-date window (365 days back to tomorrow, Berlin),
 -- unknown pipeline sources, and log ids of a job drawn under its log lock.
 -- Clock: 2026-11-22 08:30 Berlin (ops.now).
 -- ===========================================================================
@@ -11,15 +11,15 @@ set local ops.now = '2026-11-22 08:30:00+01';
 insert into ops.sources (key, display_name, adapter) values ('w-a', 'A', 'greenhouse');
 
 select results_eq($$select earliest, latest from ops_private.run_date_window()$$,
-  $$values ('2025-10-18'::date, '2026-11-23'::date)$$, 'the window: 400 days back to tomorrow (Berlin)');
+  $$values ('2025-11-22'::date, '2026-11-23'::date)$$, 'the window: 365 days back to tomorrow (Berlin)');
 
 -- ---------------------------------------------------------------------------
 -- pipelines, backfills and any job with a run date
 -- ---------------------------------------------------------------------------
 select throws_ok($$select ops.start_pipeline('2026-11-24', 'test')$$, 'P0400', null,
   'a run for the day after tomorrow is a P0400');
-select throws_ok($$select ops.start_pipeline('2025-10-17', 'test')$$, 'P0400', null,
-  'a run 401 days back is a P0400');
+select throws_ok($$select ops.start_pipeline('2025-11-21', 'test')$$, 'P0400', null,
+  'a run 366 days back is a P0400');
 select is((select count(*)::int from ops.jobs where type = 'pipeline'), 0, 'a refused run wrote no job');
 select is(tests.error_of($$select ops.start_pipeline('2030-01-01', 'test')$$) ->> 'field', 'run_date',
   'the error names the field');
