@@ -114,6 +114,17 @@ export async function clusterUp(config: StackConfig): Promise<"started" | "runni
   return "started";
 }
 
+/**
+ * A crash and recovery: `pg_ctl restart -m immediate` kills every server process without a checkpoint,
+ * then starts again and replays the WAL. What a commit acknowledged must still be there (durability test).
+ */
+export function clusterCrashRestart(config: StackConfig): void {
+  pg("pg_ctl", [
+    "restart", "-D", DATA_DIR, "-m", "immediate", "-w", "-t", "120", "-l", POSTGRES_LOG,
+    "-o", `-p ${config.dbPort} ${DURABILITY}`,
+  ]);
+}
+
 export function clusterDown(): "stopped" | "not running" {
   if (!serverRunning()) return "not running";
   pg("pg_ctl", ["stop", "-D", DATA_DIR, "-m", "fast", "-w", "-t", "60"]);

@@ -81,6 +81,17 @@ function signal(pid: number, name: NodeJS.Signals) {
 }
 
 /** Stops the server and waits until its process is gone, so its port is free again. */
+/**
+ * A crash: SIGKILL to the server's process group, no chance to finish anything. Resolves when its
+ * port is closed (the exit closed its sockets; the parent may reap the process later).
+ */
+export async function functionsServerCrash(config: StackConfig): Promise<void> {
+  const pid = runningPid();
+  if (!pid) return;
+  signal(pid, "SIGKILL");
+  while (await isPortOpen(config.apiPort)) await new Promise((r) => setTimeout(r, 20));
+}
+
 export async function functionsServerDown(): Promise<"stopped" | "not running"> {
   const pid = runningPid();
   if (!pid) return "not running";
