@@ -100,7 +100,7 @@ function send(probe: Probe): Promise<{ status: number | null; sentBytes: number;
     // a server that neither answers nor reads would hang the probe: that is a failure, not a wait
     setTimeout(() => {
       req.destroy();
-      finish(status ? "answered; the server read no more of the body (TCP backpressure) for 120 s" : "no answer within 120 s");
+      finish(status ? "answered; the server read no more of the body (TCP backpressure)" : "no answer in time");
     }, ignoreAnswer ? 30_000 : 120_000).unref();
     const pump = () => {
       while (!done && sent < bodyMb * MB) {
