@@ -220,10 +220,21 @@ beforeAll(async () => {
   bodyCases("report", `/report/jobs/${jobId}/logs`, operator, { lines: [{ level: "INFO", message: "m" }] }, {
     lines: ["x", [{ level: "NOPE", message: "m" }], [{ level: "INFO" }], [{ level: "INFO", message: "\u0000" }], [{ level: "INFO", message: "m", context: { "\u0000": 1 } }], [{ level: "INFO", message: "m", ts: "0000-01-01T00:00:00Z" }]],
   });
-  bodyCases("report", `/report/jobs/${jobId}/heartbeat`, operator, { worker: "w" }, {
-    worker: ["", 1],
-    progress: [{ done: -1 }, { done: "1" }],
+  bodyCases("report", `/report/jobs/${jobId}/heartbeat`, operator, { progress: { done: 1 } }, {
+    progress: [{ done: -1 }, { done: "1" }, { done: 1.5 }, { done: 2 ** 31 }],
+    totals: ["x", { requests: -1 }, { bogus: 1 }],
+    worker: ["w"],
   });
+  bodyCases("report", `/report/jobs/${jobId}/errors`, operator, { errors: [{ message: "m" }] }, {
+    errors: [[], "x", [{ message: "" }], [{ message: "m", http_status: 99 }], [{ message: "m", occurred_at: "0000-01-01T00:00:00Z" }], [{ message: "m", category: "nope" }]],
+  });
+  bodyCases("report", `/report/jobs/${jobId}/finish`, operator, { status: "completed" }, {
+    status: ["done", "running", 1, null],
+    error_category: ["nope", 1],
+    error: [1, "x".repeat(10_001)],
+  });
+  queryCases("report", "/report/categories", viewer, {});
+  pathCases("report", "GET", "/report/jobs/:id", operator);
   for (const segment of [...BAD_ESCAPES, ...NON_CANONICAL_IDS.filter(Boolean)]) {
     cases.push({ name: `report POST /report/jobs/${segment}/logs`, fn: "report", method: "POST", path: `/report/jobs/${segment}/logs`, token: operator, body: JSON.stringify({ lines: [] }) });
   }

@@ -16,17 +16,18 @@ const run = Date.now().toString(36);
 const LANES = 4;
 const BATCHES_PER_LANE = 50;
 const LINES = 20;
+// No connection is held across a crash (a dead idle connection fails its next write): one before, one after.
 let sql = superuserSql();
 let jobId: number;
 
 beforeAll(async () => {
   [{ id: jobId }] = await sql`select id from ops.enqueue(p_type => 'external', p_created_by => 'durability-test')`;
+  await sql.end();
 });
 
 afterAll(async () => {
   await functionsServerUp(config);
-  await sql.end();
-  sql = superuserSql(); // connections of before a crash are gone
+  sql = superuserSql();
   await sql`delete from ops.logs where job_id = ${jobId}`;
   await sql`delete from ops.jobs where id = ${jobId}`;
   await sql.end();
@@ -90,11 +91,11 @@ describe("acknowledged means durable", () => {
     await Promise.all([...lanes, breaker]);
     expect(chaos).toHaveLength(plan.length);
 
-    await sql.end();
-    sql = superuserSql(); // connections of before a crash are gone
-    const rows = await sql`
+    const check = superuserSql();
+    const rows = await check`
       select split_part(message, '-l', 1) as batch, count(*)::int as lines
         from ops.logs where job_id = ${jobId} and message like ${`${run}-b%`} group by 1`;
+    await check.end();
     const stored = new Map(rows.map((r) => [r.batch as string, r.lines as number]));
     const lost = [];
     const duplicated = [];

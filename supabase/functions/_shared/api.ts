@@ -63,6 +63,10 @@ export function apiHandler(
   return async (request: Request): Promise<Response> => {
     const cors = preflight(request);
     if (cors) return cors;
+    return await answer(request);
+  };
+
+  async function answer(request: Request): Promise<Response> {
     try {
       const caller = authenticateRequest
         ? await authenticateRequest(request)
@@ -74,5 +78,5 @@ export function apiHandler(
     } catch (error) {
       return errorToResponse(error, request, router.functionName, idempotent(request));
     }
-  };
+  }
 }

@@ -4,22 +4,31 @@ import { describe, expect, it } from "vitest";
 import type { Clock } from "../../../supabase/functions/_shared/scrape/clock.ts";
 import { PortalPacer } from "../../../supabase/functions/_shared/scrape/pacing.ts";
 
-/** A virtual clock whose timers fire `lateMs` late, as on a loaded machine. */
-function lateClock(lateMs: number): Clock & { starts: number[] } {
+/**
+ * A virtual clock whose timers fire late by varying amounts, as on a loaded machine: the n-th sleep
+ * that begins at t ends at t + ms + late(n) (timers run in real time order, so concurrent sleeps
+ * overlap as real ones do).
+ */
+function lateClock(late: (n: number) => number): Clock {
   let now = 1_000;
+  let sleeps = 0;
   return {
-    starts: [],
     now: () => now,
     sleep: (ms) => {
-      now += ms + lateMs;
-      return Promise.resolve();
+      const end = now + ms + late(sleeps++);
+      return new Promise((resolve) =>
+        setTimeout(() => {
+          now = Math.max(now, end);
+          resolve();
+        }, ms)
+      );
     },
   };
 }
 
 describe("PortalPacer", () => {
   it("a timer that fires late widens the gap; the next request never starts early to catch up", async () => {
-    const clock = lateClock(12);
+    const clock = lateClock((n) => (n % 2 === 0 ? 12 : 0));
     const pacer = new PortalPacer({ provider: () => Promise.resolve(50), clock });
     const starts: number[] = [];
     await Promise.all(Array.from({ length: 6 }, async () => {
@@ -27,12 +36,12 @@ describe("PortalPacer", () => {
       starts.push(clock.now());
     }));
     const gaps = starts.slice(1).map((t, i) => t - starts[i]);
-    // planned slots (start + 50 k) would have given gaps of 50 - 12 = 38 ms after each late wake-up
+    // planned slots (start + 50 k) would give a gap of 50 - 12 = 38 ms after each late wake-up
     expect(Math.min(...gaps)).toBeGreaterThanOrEqual(50);
   });
 
   it("queues concurrent callers in arrival order and lets an aborted one go without blocking the rest", async () => {
-    const clock = lateClock(0);
+    const clock = lateClock(() => 0);
     const pacer = new PortalPacer({ provider: () => Promise.resolve(10), clock });
     const order: number[] = [];
     const aborted = AbortSignal.abort();

@@ -153,7 +153,15 @@ export async function runJob<P = Record<string, unknown>>(
     critical: line("CRITICAL"),
   };
 
-  const beat = async (cursor?: Json) => {
+  // Heartbeats go one at a time, and the end of the job waits for the last one: a heartbeat carries
+  // the metrics taken since the previous one, and one still in flight when the job finishes would
+  // reach a finished job and be refused, losing the requests it counted.
+  let lastBeat: Promise<void> = Promise.resolve();
+  const beat = (cursor?: Json): Promise<void> => {
+    lastBeat = lastBeat.catch(() => {}).then(() => beatNow(cursor));
+    return lastBeat;
+  };
+  const beatNow = async (cursor?: Json) => {
     const metrics = takeMetrics();
     const progress = pendingProgress;
     pendingProgress = undefined;
@@ -224,6 +232,8 @@ export async function runJob<P = Record<string, unknown>>(
   } finally {
     clearInterval(heartbeatTimer);
     if (timeoutTimer !== undefined) clearTimeout(timeoutTimer);
+    // a failed heartbeat put its metrics back: they go with the finish
+    await lastBeat.catch(() => {});
   }
 
   // The end is always reported: finish, continue later, or (lost) just the logs.

@@ -48,10 +48,11 @@ export class PortalPacer {
     const ours = new Promise<void>((resolve) => (started = resolve));
     this.#queue.set(portal, ours);
     try {
+      // The limit in force when the request was asked for: a gap is the old limit or the new one,
+      // never something in between because the limit changed while the request waited.
+      const interval = await this.interval(portal);
       await previous;
       signal?.throwIfAborted();
-      // read after our turn came, so a changed limit applies to the very next request
-      const interval = await this.interval(portal);
       const earliest = (this.#lastStart.get(portal) ?? -Infinity) + interval;
       const now = this.#clock.now();
       if (earliest > now) await this.#clock.sleep(earliest - now, signal);
