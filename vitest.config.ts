@@ -1,8 +1,15 @@
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
+  resolve: {
+    // the Crawlee reporter imports the client by its package name, as a published package does
+    alias: {
+      "@scrape-ops/report-client": fileURLToPath(new URL("./clients/report-client/src/index.ts", import.meta.url)),
+    },
+  },
   test: {
-    include: ["tests/**/*.test.ts"],
+    include: ["tests/**/*.test.ts", "clients/*/test/**/*.test.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // Integration tests share one database and one functions server.

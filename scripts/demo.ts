@@ -10,7 +10,7 @@
 import postgres from "postgres";
 import { type Company, demoCompanies } from "./fixtures/catalog.ts";
 import { type FixtureServer, startFixtureServer } from "./fixtures/server.ts";
-import { stackConfig } from "./lib/config.ts";
+import { serviceHeaders, stackConfig } from "./lib/config.ts";
 import { resetDatabase } from "./lib/database.ts";
 import { morningReport } from "./lib/morning-report.ts";
 import { printSummary, runPipelineLive } from "./lib/pipeline-live.ts";
@@ -92,7 +92,7 @@ async function main() {
     say("exporting the mirror");
     const mirror = await fetch(`${config.supabaseUrl}/functions/v1/mirror`, {
       method: "POST",
-      headers: { authorization: `Bearer ${config.serviceRoleKey}`, "content-type": "application/json" },
+      headers: { ...serviceHeaders(config), "content-type": "application/json" },
       body: JSON.stringify({ action: "export", days: HISTORY_NIGHTS + 1 }),
     });
     const exported = await mirror.json().catch(() => ({}));

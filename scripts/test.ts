@@ -2,7 +2,8 @@
 // Stages run in order; each prints one summary line (its output in full only
 // when it fails); the last line is `N passed, N failed` over all stages' tests.
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { copyFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import postgres from "postgres";
 import { LOCAL_DIR, ROOT, stackConfig, stackEnv } from "./lib/config.ts";
@@ -27,9 +28,9 @@ const config = stackConfig();
 const env = { ...process.env, ...stackEnv(config) };
 const BIN = join(ROOT, "node_modules", ".bin");
 
-function run(command: string, args: string[], extraEnv: Record<string, string> = {}) {
+function run(command: string, args: string[], extraEnv: Record<string, string> = {}, cwd = ROOT) {
   const result = spawnSync(command, args, {
-    cwd: ROOT,
+    cwd,
     encoding: "utf8",
     env: { ...env, ...extraEnv },
     maxBuffer: 256 * 1024 * 1024,
@@ -84,7 +85,7 @@ const stages: Stage[] = [
       return {
         passed: 0,
         failed: 1,
-        output: "types/database.ts differs from the types generated from the migrations: run `npm run types:gen`",
+        output: "supabase/functions/_shared/database.types.ts differs from the types generated from the migrations: run `npm run types:gen`",
       };
     },
   },
@@ -157,6 +158,40 @@ const stages: Stage[] = [
         }
       }
       return { passed, failed, output: outputs.join("\n") };
+    },
+  },
+  {
+    // `supabase functions deploy` bundles each function with supabase/functions/deno.json as its import
+    // map, not the repository root's (Supabase docs "Managing dependencies", guides/functions/dependencies).
+    // Prove that supabase/ alone is enough: copy it into an empty folder, type-check every function there
+    // with only that configuration (npm packages come from the registry, not from node_modules) and load
+    // each one (its index.ts runs and calls Deno.serve).
+    name: "bundle",
+    run: () => {
+      const dir = mkdtempSync(join(tmpdir(), "scrape-ops-bundle-"));
+      try {
+        cpSync(join(ROOT, "supabase"), join(dir, "supabase"), {
+          recursive: true,
+          filter: (source) => !/[/\\]\.(temp|branches)$/.test(source),
+        });
+        copyFileSync(join(ROOT, "scripts", "functions-server", "load.ts"), join(dir, "load.ts"));
+        const functionsDir = join(dir, "supabase", "functions");
+        const config = join(functionsDir, "deno.json");
+        const names = functionNames();
+        const deno = join(BIN, "deno");
+        const check = run(deno, ["check", "--quiet", "--config", config, ...names.map((n) => join(functionsDir, n, "index.ts"))], {}, dir);
+        if (check.status !== 0) return { passed: 0, failed: names.length, output: `deno check:\n${check.output}` };
+        const load = run(deno, ["run", "--allow-all", "--config", config, join(dir, "load.ts"), `${functionsDir}/`], {}, dir);
+        const loaded: string[] = load.status === 0 ? JSON.parse(load.output.trim().split("\n").at(-1)!).loaded : [];
+        const missing = names.filter((name) => !loaded.includes(name));
+        return {
+          passed: names.length + loaded.length,
+          failed: missing.length,
+          output: missing.length ? `not loaded: ${missing.join(", ")}\n${load.output}` : undefined,
+        };
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     },
   },
   {

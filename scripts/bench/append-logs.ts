@@ -6,7 +6,7 @@
 // Targets (issue 3): sql >= 50,000 lines/s and >= 50% of copy; http >= 20,000 lines/s.
 // Everything the benchmark writes is deleted at the end.
 import postgres from "postgres";
-import { stackConfig } from "../lib/config.ts";
+import { serviceHeaders, stackConfig } from "../lib/config.ts";
 
 const config = stackConfig();
 const LINES = Number(process.env.BENCH_LINES ?? 200_000);
@@ -81,7 +81,7 @@ async function benchHttp(jobId: number, concurrency: number): Promise<number> {
       next++;
       const response = await fetch(url, {
         method: "POST",
-        headers: { authorization: `Bearer ${config.serviceRoleKey}`, "content-type": "application/json" },
+        headers: { ...serviceHeaders(config), "content-type": "application/json" },
         body,
       });
       if (response.status !== 200) throw new Error(`HTTP ${response.status}: ${await response.text()}`);

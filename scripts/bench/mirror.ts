@@ -16,7 +16,8 @@
 import postgres from "postgres";
 import { BigQueryStandIn } from "../bigquery-standin/server.ts";
 import { createTestServiceAccount } from "../bigquery-standin/service-account.ts";
-import { stackConfig } from "../lib/config.ts";
+import { serviceHeaders, stackConfig, stackEnv } from "../lib/config.ts";
+import { authFromEnv } from "../../supabase/functions/_shared/auth.ts";
 import { connectDb, pgTypes } from "../../supabase/functions/_shared/db.ts";
 import { localMirrorDbUrl } from "../../supabase/functions/_shared/mirror/local-target.ts";
 import { mirrorTargetFromEnv } from "../../supabase/functions/_shared/mirror/target.ts";
@@ -96,7 +97,7 @@ async function localExports() {
     const t0 = performance.now();
     const response = await fetch(`${config.supabaseUrl}/functions/v1/mirror`, {
       method: "POST",
-      headers: { "content-type": "application/json", authorization: `Bearer ${config.serviceRoleKey}` },
+      headers: { "content-type": "application/json", ...serviceHeaders(config) },
       body: JSON.stringify({ action: "export", days }),
     });
     const body = await response.json();
@@ -132,7 +133,7 @@ async function bigQueryExports() {
     }, { bigQuery: { pollIntervalMs: 0 } });
     const handler = createMirrorHandler({
       sql: fnSql,
-      jwtSecret: config.jwtSecret,
+      auth: authFromEnv(stackEnv(config)),
       targets,
       work: async () => {},
       background: () => {},
@@ -150,7 +151,7 @@ async function bigQueryExports() {
       const response = await handler(
         new Request("http://127.0.0.1/mirror", {
           method: "POST",
-          headers: { "content-type": "application/json", authorization: `Bearer ${config.serviceRoleKey}` },
+          headers: { "content-type": "application/json", ...serviceHeaders(config) },
           body: JSON.stringify({ action: "export", days }),
         }),
       );

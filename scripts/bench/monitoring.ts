@@ -140,7 +140,7 @@ async function generate(): Promise<Record<string, number>> {
       insert into ops.errors (source_id, fingerprint, category, severity, http_status, url, message, count, first_seen, last_occurrence)
       select s.id, md5(c.category || f), c.category, 'medium', c.status, 'https://example.test/jobs/' || f,
              c.category || ' error variant ' || f, 1 + (s.id * f) % 50,
-             ops_private.monitoring_now() - interval '90 days', ops_private.monitoring_now() - make_interval(hours => ((s.id + f) % 200)::int)
+             ops_private.now() - interval '90 days', ops_private.now() - make_interval(hours => ((s.id + f) % 200)::int)
       from ops.sources s
       cross join generate_series(1, 5) as f
       cross join (values ('block_429', 429), ('network_timeout', null::int)) as c(category, status)`));

@@ -11,7 +11,8 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { request } from "node:http";
 import postgres from "postgres";
-import { LOCAL_DIR, signJwt, stackConfig } from "../lib/config.ts";
+import { LOCAL_DIR, serviceHeaders, stackConfig } from "../lib/config.ts";
+import { mintUserToken } from "../lib/tokens.ts";
 import { envInt } from "./env.ts";
 
 const config = stackConfig();
@@ -19,13 +20,8 @@ const bodyMb = envInt("BODY_MB", 300);
 const limitMb = envInt("LIMIT_MB", 16);
 /** Keep sending after the answer, as a client that does not read it would (until the server closes). */
 const ignoreAnswer = process.env.IGNORE_ANSWER === "1";
-const user = (opsRole: string) =>
-  signJwt({
-    role: "authenticated",
-    sub: "00000000-0000-4000-8000-0000000000b2",
-    app_metadata: { ops_role: opsRole },
-    exp: Math.floor(Date.now() / 1000) + 3600,
-  }, config.jwtSecret);
+const user = (role: "viewer" | "operator") =>
+  mintUserToken({ role, sub: "00000000-0000-4000-8000-0000000000b2" }, config);
 
 const serverPid = Number(readFileSync(join(LOCAL_DIR, "functions-server.pid"), "utf8"));
 
@@ -51,17 +47,19 @@ function serverRss(): number {
 interface Probe {
   name: string;
   path: string;
-  token: string | null;
+  /** The caller's headers (a user's bearer token, the service's secret key), none for anon. */
+  headers: Record<string, string>;
 }
 
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 const sql = postgres(config.dbUrl, { max: 1, onnotice: () => {} });
 const [job] = await sql`select id from ops.enqueue(p_type => 'external', p_created_by => 'bench:oversize')`;
 const probes: Probe[] = [
-  { name: "operator, pipeline run (limit 256 KB)", path: "/pipeline/run", token: user("operator") },
-  { name: "service role, report log batch (limit 1 MB)", path: `/report/jobs/${job.id}/logs`, token: config.serviceRoleKey },
-  { name: "operator, start a job (limit 64 KB)", path: "/jobs", token: user("operator") },
-  { name: "viewer, rate-limit lever (403 before the body)", path: "/control/rate-limit", token: user("viewer") },
-  { name: "no token, jobs (401 before the body)", path: "/jobs", token: null },
+  { name: "operator, pipeline run (limit 256 KB)", path: "/pipeline/run", headers: bearer(await user("operator")) },
+  { name: "service, report log batch (limit 1 MB)", path: `/report/jobs/${job.id}/logs`, headers: serviceHeaders(config) },
+  { name: "operator, start a job (limit 64 KB)", path: "/jobs", headers: bearer(await user("operator")) },
+  { name: "viewer, rate-limit lever (403 before the body)", path: "/control/rate-limit", headers: bearer(await user("viewer")) },
+  { name: "no credentials, jobs (401 before the body)", path: "/jobs", headers: {} },
 ];
 
 const chunk = Buffer.alloc(64 * 1024, 0x20); // spaces: valid JSON whitespace, however much of it
@@ -78,8 +76,7 @@ function send(probe: Probe): Promise<{ status: number | null; sentBytes: number;
       done = true;
       resolve({ status, sentBytes: sent, ms: Math.round(performance.now() - started), ended });
     };
-    const headers: Record<string, string> = { "content-type": "application/json", "transfer-encoding": "chunked" };
-    if (probe.token) headers.authorization = `Bearer ${probe.token}`;
+    const headers = { ...probe.headers, "content-type": "application/json", "transfer-encoding": "chunked" };
     const req = request({
       host: "127.0.0.1",
       port: config.apiPort,

@@ -2,7 +2,7 @@
 //
 // BENCH_SOURCES (200) companies x BENCH_POSTINGS (100) postings on the fixture sites, every
 // format round-robin, no faults, rate_limit_seconds 0. Starts the run with POST /pipeline/run
-// (the pipeline function dispatches the scrape workers), follows the root job until it is
+// (the new scrape jobs wake their workers from SQL), follows the root job until it is
 // terminal, then prints JSON: wall time, the root's per-phase times (result.phases), jobs,
 // postings (stored and expected from the fixtures' ground truth), the scrape success rate.
 // Target: wall time <= 60 s on a 2-core machine.
@@ -15,14 +15,14 @@
 // Where the time goes (2 cores, local stack): about 10-17 s in all, the scrape phase 7-12 s of it.
 // The machine is CPU-bound, not waiting: during a run Postgres uses ~8.5 CPU-s, the functions server
 // (one Deno process) ~6.5 CPU-s, the fixture sites ~2.4 CPU-s. So more scrape workers help little
-// (PIPELINE_SCRAPE_WORKERS 1: scrape ~12-13.5 s; 4: 8-11.5 s; 8: 7-9 s) and budgets or per-host
+// (ops.job_types.wake_fanout of scrape 1: scrape ~12-13.5 s; 4: 8-11.5 s; 8: 7-9 s) and budgets or per-host
 // limits do not matter here; the repost phase (pg_trgm over all postings) takes 0.7-2.4 s.
 import postgres from "postgres";
 import { defineCompanies, FORMATS, postingsOn } from "../fixtures/catalog.ts";
 import { startFixtureServer } from "../fixtures/server.ts";
-import { stackConfig } from "../lib/config.ts";
+import { serviceHeaders, stackConfig } from "../lib/config.ts";
 import { envInt } from "./env.ts";
-import { isTerminal } from "../../supabase/functions/_shared/jobs/api.ts";
+import { isTerminal, PIPELINE_PHASES } from "../../supabase/functions/_shared/jobs/api.ts";
 import { pgTypes } from "../../supabase/functions/_shared/db.ts";
 
 
@@ -34,7 +34,6 @@ const TARGET_S = 60;
 /** The fixture day served: day 0 lists exactly BENCH_POSTINGS per company; later days add, drop and repost. */
 const DAY = Number(process.env.BENCH_DAY ?? 0);
 const RUN_DATE = "2026-09-05";
-const PHASES = ["scrape", "snapshot", "lifespan", "repost", "score"];
 
 const config = stackConfig();
 const sql = postgres(config.dbUrl, { max: 2, onnotice: () => {}, types: pgTypes });
@@ -74,7 +73,7 @@ async function main() {
   const started = performance.now();
   const response = await fetch(`${config.supabaseUrl}/functions/v1/pipeline/run`, {
     method: "POST",
-    headers: { authorization: `Bearer ${config.serviceRoleKey}`, "content-type": "application/json" },
+    headers: { ...serviceHeaders(config), "content-type": "application/json" },
     body: JSON.stringify({ run_date: RUN_DATE, sources: companies.map((c) => c.key) }),
   });
   const run = await response.json();
@@ -119,7 +118,7 @@ async function main() {
   const totals = root.result?.totals ?? {};
   const rootPhases = (root.result?.phases ?? {}) as Record<string, Record<string, unknown>>;
   const phases = Object.fromEntries(
-    PHASES.filter((type) => rootPhases[type]).map((type) => {
+    PIPELINE_PHASES.filter((type) => rootPhases[type]).map((type) => {
       const p = rootPhases[type];
       return [type, { jobs: p.jobs, completed: p.completed, failed: p.failed, skipped: p.skipped, seconds: p.seconds }];
     }),

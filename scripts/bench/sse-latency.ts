@@ -4,19 +4,15 @@
 // includes the insert and commit: an upper bound of commit-to-receive.
 //   npm run bench:sse   (env: STREAMS=20 LINES_PER_STREAM=50)
 import postgres from "postgres";
-import { signJwt, stackConfig } from "../lib/config.ts";
+import { stackConfig } from "../lib/config.ts";
+import { mintUserToken } from "../lib/tokens.ts";
 import { openSse } from "../../tests/support/sse.ts";
 
 const config = stackConfig();
 const streams = Number(process.env.STREAMS ?? 20);
 const linesPerStream = Number(process.env.LINES_PER_STREAM ?? 50);
 const sql = postgres(config.dbUrl, { max: streams, onnotice: () => {} });
-const viewer = signJwt({
-  role: "authenticated",
-  sub: "00000000-0000-4000-8000-0000000000b1",
-  app_metadata: { ops_role: "viewer" },
-  exp: Math.floor(Date.now() / 1000) + 3600,
-}, config.jwtSecret);
+const viewer = await mintUserToken({ role: "viewer", sub: "00000000-0000-4000-8000-0000000000b1" }, config);
 
 function percentile(sorted: number[], p: number) {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];

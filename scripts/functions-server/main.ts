@@ -3,23 +3,27 @@
 // Supabase's gateway and edge runtime do when hosted:
 //   - each function's index.ts calls Deno.serve(handler); we capture that handler;
 //   - the request path seen by the function starts at /<name> (gateway prefix stripped);
-//   - a JWT signed with the project's secret is required unless config.toml says
-//     verify_jwt = false for that function;
-//   - handlers read SUPABASE_URL, SUPABASE_DB_URL, SUPABASE_ANON_KEY and
-//     SUPABASE_SERVICE_ROLE_KEY from the environment (the launcher sets them).
+//   - a valid JWT is required unless config.toml says verify_jwt = false for
+//     that function (the gateway check: it understands JWTs only);
+//   - handlers read SUPABASE_URL, SUPABASE_DB_URL, SUPABASE_JWKS,
+//     SUPABASE_PUBLISHABLE_KEYS and SUPABASE_SECRET_KEYS from the environment
+//     in hosted shapes (the launcher sets them);
+//   - Auth's public signing keys are served at /auth/v1/.well-known/jwks.json
+//     (and /auth/v1/jwks), the paths hosted Auth publishes them at.
 // It also turns `pg_notify('ops_dispatch', ...)` into the HTTP call that pg_net
 // makes on hosted Supabase (see ops.dispatch).
 import { parse as parseToml } from "smol-toml";
 import { listenForDispatch } from "./dispatch.ts";
+import { type Handler, loadHandlers } from "./load.ts";
+import { authFromEnv, bearerToken, parseNamedKeys } from "../../supabase/functions/_shared/auth.ts";
 import { errorResponse } from "../../supabase/functions/_shared/http.ts";
-import { verifyGatewayJwt } from "../../supabase/functions/_shared/jwt.ts";
 
-type Handler = (request: Request, info?: Deno.ServeHandlerInfo) => Response | Promise<Response>;
 
 const root = new URL("../../", import.meta.url);
 const functionsDir = new URL("supabase/functions/", root);
 const port = Number(Deno.env.get("FUNCTIONS_PORT") ?? "54321");
-const jwtSecret = Deno.env.get("SUPABASE_JWT_SECRET") ?? "";
+const gateway = authFromEnv(Deno.env.toObject());
+const jwks = Deno.env.get("SUPABASE_JWKS") ?? '{"keys":[]}';
 
 interface FunctionEntry {
   handler: Handler;
@@ -35,49 +39,24 @@ async function readVerifyJwt(): Promise<Record<string, boolean>> {
   );
 }
 
-// The edge runtime's background-task API, so handlers can use it unchanged.
-const edgeRuntime = {
-  waitUntil(promise: Promise<unknown>) {
-    promise.catch((error) => console.error("waitUntil task failed:", error));
-  },
-};
-Object.defineProperty(globalThis, "EdgeRuntime", { value: edgeRuntime, configurable: true });
-
 async function loadFunctions(): Promise<Map<string, FunctionEntry>> {
   const verifyJwt = await readVerifyJwt();
-  const entries = new Map<string, FunctionEntry>();
-  const names: string[] = [];
-  for await (const entry of Deno.readDir(functionsDir)) {
-    if (!entry.isDirectory || entry.name.startsWith("_")) continue;
-    try {
-      await Deno.stat(new URL(`${entry.name}/index.ts`, functionsDir));
-      names.push(entry.name);
-    } catch {
-      // a folder without index.ts is not a function
-    }
-  }
-  const realServe = Deno.serve;
-  for (const name of names.sort()) {
-    let captured: Handler | undefined;
-    Object.defineProperty(Deno, "serve", {
-      configurable: true,
-      writable: true,
-      value: (...args: unknown[]) => {
-        const last = args[args.length - 1];
-        captured = (typeof last === "function" ? last : (last as { handler: Handler }).handler) as Handler;
-        return { finished: Promise.resolve(), shutdown: () => Promise.resolve(), ref() {}, unref() {} };
-      },
-    });
-    await import(new URL(`${name}/index.ts`, functionsDir).href);
-    if (!captured) throw new Error(`supabase/functions/${name}/index.ts did not call Deno.serve`);
-    entries.set(name, { handler: captured, verifyJwt: verifyJwt[name] ?? true });
-  }
-  Object.defineProperty(Deno, "serve", { configurable: true, writable: true, value: realServe });
-  return entries;
+  const handlers = await loadHandlers(functionsDir);
+  return new Map([...handlers].map(([name, handler]) => [name, { handler, verifyJwt: verifyJwt[name] ?? true }]));
 }
 
-function json(status: number, body: unknown): Response {
-  return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
+function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json", ...headers } });
+}
+
+/** The gateway's verify_jwt check: null when the bearer is a valid JWT, else the 401 to answer. */
+async function gatewayCheck(request: Request): Promise<Response | null> {
+  const token = bearerToken(request);
+  const verified = token
+    ? await gateway.verifyJwt(token).catch(() => ({ ok: false as const, reason: "keys_unavailable", message: "signing keys unavailable" }))
+    : { ok: false as const, reason: "missing_credentials", message: "Missing authorization header" };
+  if (verified.ok) return null;
+  return errorResponse(401, "unauthorized", verified.message, { details: { reason: verified.reason } });
 }
 
 const functions = await loadFunctions();
@@ -85,14 +64,17 @@ const functions = await loadFunctions();
 Deno.serve({ hostname: "127.0.0.1", port, onListen: () => {} }, async (request, info) => {
   const url = new URL(request.url);
   if (url.pathname === "/_server/health") return json(200, { functions: [...functions.keys()] });
+  if (url.pathname === "/auth/v1/.well-known/jwks.json" || url.pathname === "/auth/v1/jwks") {
+    return new Response(jwks, { headers: { "content-type": "application/json", "cache-control": "public, max-age=600" } });
+  }
   const match = url.pathname.match(/^\/functions\/v1\/([^/]+)(\/.*)?$/);
   const entry = match ? functions.get(match[1]) : undefined;
   // The gateway's own answers use the API's error shape, so a client handles one shape everywhere.
   if (!match || !entry) return errorResponse(404, "not_found", "Requested function was not found");
 
   if (entry.verifyJwt && request.method !== "OPTIONS") {
-    const failure = await verifyGatewayJwt(request.headers.get("authorization"), jwtSecret);
-    if (failure) return errorResponse(401, "unauthorized", failure);
+    const refused = await gatewayCheck(request);
+    if (refused) return refused;
   }
   const forwarded = new URL(`/${match[1]}${match[2] ?? ""}${url.search}`, url.origin);
   const started = performance.now();
@@ -109,7 +91,7 @@ Deno.serve({ hostname: "127.0.0.1", port, onListen: () => {} }, async (request, 
 console.log(`functions server on http://127.0.0.1:${port}/functions/v1/ serving ${[...functions.keys()].join(", ")}`);
 
 const dbUrl = Deno.env.get("SUPABASE_DB_URL");
-const serviceRoleKey = Deno.env.get("SUPABASE_SERVICE_ROLE_KEY");
-if (dbUrl && serviceRoleKey) {
-  await listenForDispatch({ dbUrl, functionsUrl: `http://127.0.0.1:${port}/functions/v1`, serviceRoleKey });
+const [secretKey] = parseNamedKeys(Deno.env.get("SUPABASE_SECRET_KEYS"));
+if (dbUrl && secretKey) {
+  await listenForDispatch({ dbUrl, functionsUrl: `http://127.0.0.1:${port}/functions/v1`, secretKey });
 }

@@ -3,7 +3,8 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { accessSync, chmodSync, chownSync, constants, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { LOCAL_DIR, type StackConfig } from "./config.ts";
+import postgres from "postgres";
+import { BOOTSTRAP_SUPERUSER, LOCAL_DIR, type StackConfig } from "./config.ts";
 import { assertPortFree, isPortOpen } from "./ports.ts";
 
 const PG_BIN = "/usr/lib/postgresql/15/bin";
@@ -11,6 +12,13 @@ const CLUSTER_DIR = join(LOCAL_DIR, "pg");
 const DATA_DIR = join(CLUSTER_DIR, "data");
 const SOCKET_DIR = join(CLUSTER_DIR, "run");
 export const POSTGRES_LOG = join(CLUSTER_DIR, "postgres.log");
+/**
+ * Marks a cluster made with the hosted role model: initdb's bootstrap superuser is supabase_admin and
+ * `postgres` is an ordinary role. Clusters made before (postgres as the superuser) are re-created: the
+ * bootstrap superuser can never lose its superuser attribute.
+ */
+const LAYOUT_FILE = join(CLUSTER_DIR, "layout");
+const LAYOUT = "bootstrap superuser supabase_admin, postgres without superuser\n";
 
 // initdb and postgres refuse to run as root: as root we run them as the Debian `postgres` user.
 const asRoot = process.getuid?.() === 0;
@@ -55,7 +63,7 @@ function initCluster() {
   writeFileSync(pwfile, "postgres\n", { mode: 0o600 });
   if (asRoot) chownSync(pwfile, postgresUser().uid, postgresUser().gid);
   pg("initdb", [
-    "-D", DATA_DIR, "-U", "postgres", `--pwfile=${pwfile}`, "--auth=scram-sha-256",
+    "-D", DATA_DIR, "-U", BOOTSTRAP_SUPERUSER, `--pwfile=${pwfile}`, "--auth=scram-sha-256",
     "--encoding=UTF8", "--locale=C.UTF-8",
   ]);
   rmSync(pwfile);
@@ -77,6 +85,23 @@ function initCluster() {
     "full_page_writes = off",
   ];
   writeFileSync(join(DATA_DIR, "postgresql.conf"), `\n${settings.join("\n")}\n`, { flag: "a" });
+  writeFileSync(LAYOUT_FILE, LAYOUT);
+}
+
+/**
+ * The project's `postgres` role as hosted Supabase has it (supabase/postgres, migrations/db/migrations/
+ * 10000000000000_demote-postgres.sql): NOSUPERUSER CREATEDB CREATEROLE LOGIN REPLICATION BYPASSRLS.
+ * Memberships and extensions come with the platform bootstrap (supabase/platform/local-bootstrap.sql).
+ */
+async function ensureProjectRole(config: StackConfig): Promise<void> {
+  const admin = postgres(config.adminDbUrl, { onnotice: () => {}, max: 1 });
+  try {
+    const [role] = await admin`select rolsuper from pg_roles where rolname = 'postgres'`;
+    const attributes = "nosuperuser createdb createrole login replication bypassrls password 'postgres'";
+    await admin.unsafe(`${role ? "alter" : "create"} role postgres ${attributes}`);
+  } finally {
+    await admin.end();
+  }
 }
 
 function serverRunning(): boolean {
@@ -94,6 +119,7 @@ const DURABILITY = "-c synchronous_commit=on";
 /** Creates (first time) and starts the cluster; a no-op when it already runs. */
 export async function clusterUp(config: StackConfig): Promise<"started" | "running"> {
   ensureOwnedDirectories();
+  if (serverRunning() && !existsSync(LAYOUT_FILE)) clusterDown(); // made before the hosted role model
   if (serverRunning()) {
     if (!(await isPortOpen(config.dbPort))) {
       throw new Error(`the local cluster runs but not on port ${config.dbPort}: run npm run stack:down first`);
@@ -101,6 +127,10 @@ export async function clusterUp(config: StackConfig): Promise<"started" | "runni
     return "running";
   }
   await assertPortFree(config.dbPort, "SCRAPE_OPS_DB_PORT");
+  if (existsSync(join(DATA_DIR, "PG_VERSION")) && !existsSync(LAYOUT_FILE)) {
+    console.log("  postgres: re-creating the local cluster with the hosted role model (postgres is no superuser)");
+    rmSync(DATA_DIR, { recursive: true, force: true });
+  }
   if (!existsSync(join(DATA_DIR, "PG_VERSION"))) initCluster();
   // pg_ctl reported no server: a postmaster.pid left behind by a crash or a killed machine is stale.
   rmSync(join(DATA_DIR, "postmaster.pid"), { force: true });
@@ -111,6 +141,7 @@ export async function clusterUp(config: StackConfig): Promise<"started" | "runni
     const tail = existsSync(POSTGRES_LOG) ? readFileSync(POSTGRES_LOG, "utf8").split("\n").slice(-15).join("\n") : "";
     throw new Error(`PostgreSQL did not start:\n${result.stderr}\n${tail}`);
   }
+  await ensureProjectRole(config);
   return "started";
 }
 

@@ -3,15 +3,16 @@
 //
 // Defaults describe the project-owned local stack. Setting SUPABASE_DB_URL (and
 // SUPABASE_URL plus keys) points everything at an existing Supabase instead.
-import { createHmac } from "node:crypto";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import type { JWK } from "jose";
+import { localKeys } from "./local-keys.ts";
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const LOCAL_DIR = join(ROOT, ".local");
 
-/** Supabase's well-known local JWT secret: fine for a loopback-only stack, never for a hosted one. */
-const LOCAL_JWT_SECRET = "super-secret-jwt-token-with-at-least-32-characters-long";
+/** The local cluster's bootstrap superuser: on hosted Supabase the platform's own, never the project's. */
+export const BOOTSTRAP_SUPERUSER = "supabase_admin";
 
 function port(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -23,59 +24,90 @@ function port(name: string, fallback: number): number {
   return value;
 }
 
-function base64url(input: Buffer | string): string {
-  return Buffer.from(input).toString("base64url");
-}
-
-/** Signs an HS256 JWT, as Supabase's local stack does for its anon and service_role keys. */
-export function signJwt(payload: Record<string, unknown>, secret: string): string {
-  const header = base64url(JSON.stringify({ alg: "HS256", typ: "JWT" }));
-  const body = base64url(JSON.stringify(payload));
-  const signature = createHmac("sha256", secret).update(`${header}.${body}`).digest("base64url");
-  return `${header}.${body}.${signature}`;
-}
-
 export interface StackConfig {
   /** true when the environment points at an existing Supabase: no local cluster or server is managed. */
   external: boolean;
   dbPort: number;
   apiPort: number;
-  /** Superuser connection used by scripts, migrations and tests. */
+  /**
+   * The `postgres` role, as hosted Supabase has it: not a superuser (NOSUPERUSER CREATEDB CREATEROLE
+   * BYPASSRLS, member of anon, authenticated and service_role). Migrations, pgTAP, tests and functions use it.
+   */
   dbUrl: string;
+  /** The platform's bootstrap superuser (local cluster only): creates extensions and platform pieces. */
+  adminDbUrl: string;
   /** Base URL of the API gateway: functions live under /functions/v1/<name>. */
   supabaseUrl: string;
-  jwtSecret: string;
-  anonKey: string;
-  serviceRoleKey: string;
+  /** A secret API key (`sb_secret_...`): the service role, sent in the `apikey` header. */
+  secretKey: string;
+  /** A publishable key (`sb_publishable_...`): what a browser sends as `apikey`. */
+  publishableKey: string;
+  /** The project's public signing keys (served at /auth/v1/.well-known/jwks.json locally). */
+  jwks: { keys: JWK[] } | null;
+  /** Private key that signs user tokens (local stack, or OPS_SIGNING_KEY); null when only Auth can sign. */
+  signingKey: JWK | null;
+  /** OPS_STREAM_TOKEN_SECRET of the functions. */
+  streamTokenSecret: string;
+}
+
+function namedKey(env: string | undefined): string | undefined {
+  if (!env) return undefined;
+  try {
+    const value = JSON.parse(env);
+    return typeof value === "object" && value ? Object.values(value).find((v) => typeof v === "string") as string : env;
+  } catch {
+    return env;
+  }
+}
+
+function jsonEnv<T>(name: string): T | undefined {
+  const raw = process.env[name];
+  if (!raw) return undefined;
+  try {
+    return JSON.parse(raw) as T;
+  } catch {
+    throw new Error(`${name} is not valid JSON`);
+  }
 }
 
 export function stackConfig(): StackConfig {
   const dbPort = port("SCRAPE_OPS_DB_PORT", 54322);
   const apiPort = port("SCRAPE_OPS_API_PORT", 54321);
-  const jwtSecret = process.env.SUPABASE_JWT_SECRET ?? LOCAL_JWT_SECRET;
-  const expiresAt = 1983812996; // the same far-future expiry as Supabase's local keys
   const external = Boolean(process.env.SUPABASE_DB_URL);
+  // Test runs and child processes get SUPABASE_DB_URL too, yet use the keys of this checkout's stack.
+  const keys = localKeys(LOCAL_DIR, !external);
+  const env = process.env;
   return {
     external,
     dbPort,
     apiPort,
-    dbUrl: process.env.SUPABASE_DB_URL ?? `postgresql://postgres:postgres@127.0.0.1:${dbPort}/postgres`,
-    supabaseUrl: process.env.SUPABASE_URL ?? `http://127.0.0.1:${apiPort}`,
-    jwtSecret,
-    anonKey: process.env.SUPABASE_ANON_KEY ??
-      signJwt({ iss: "supabase-demo", role: "anon", exp: expiresAt }, jwtSecret),
-    serviceRoleKey: process.env.SUPABASE_SERVICE_ROLE_KEY ??
-      signJwt({ iss: "supabase-demo", role: "service_role", exp: expiresAt }, jwtSecret),
+    dbUrl: env.SUPABASE_DB_URL ?? `postgresql://postgres:postgres@127.0.0.1:${dbPort}/postgres`,
+    adminDbUrl: env.SUPABASE_DB_URL ?? `postgresql://${BOOTSTRAP_SUPERUSER}:postgres@127.0.0.1:${dbPort}/postgres`,
+    supabaseUrl: (env.SUPABASE_URL ?? `http://127.0.0.1:${apiPort}`).replace(/\/+$/, ""),
+    secretKey: env.SUPABASE_SECRET_KEY ?? namedKey(env.SUPABASE_SECRET_KEYS) ?? keys?.secretKey ?? "",
+    publishableKey: env.SUPABASE_PUBLISHABLE_KEY ?? namedKey(env.SUPABASE_PUBLISHABLE_KEYS) ?? keys?.publishableKey ?? "",
+    jwks: jsonEnv<{ keys: JWK[] }>("SUPABASE_JWKS") ?? keys?.jwks ?? null,
+    signingKey: jsonEnv<JWK>("OPS_SIGNING_KEY") ?? keys?.signingKey ?? null,
+    streamTokenSecret: env.OPS_STREAM_TOKEN_SECRET ?? keys?.streamTokenSecret ?? "",
   };
 }
 
-/** Environment handed to child processes (functions server, CLI) so they see the same stack. */
+/** Headers of a service caller: the secret key in `apikey` (new keys are not JWTs: never a bearer). */
+export function serviceHeaders(config: StackConfig = stackConfig()): Record<string, string> {
+  return { apikey: config.secretKey };
+}
+
+/**
+ * Environment handed to child processes (functions server, CLI, tests) so they see the same stack,
+ * in the shapes hosted functions get (Supabase docs "Environment Variables", guides/functions/secrets).
+ */
 export function stackEnv(config: StackConfig = stackConfig()): Record<string, string> {
   return {
     SUPABASE_URL: config.supabaseUrl,
     SUPABASE_DB_URL: config.dbUrl,
-    SUPABASE_ANON_KEY: config.anonKey,
-    SUPABASE_SERVICE_ROLE_KEY: config.serviceRoleKey,
-    SUPABASE_JWT_SECRET: config.jwtSecret,
+    SUPABASE_JWKS: JSON.stringify(config.jwks ?? { keys: [] }),
+    SUPABASE_PUBLISHABLE_KEYS: JSON.stringify({ default: config.publishableKey }),
+    SUPABASE_SECRET_KEYS: JSON.stringify({ default: config.secretKey }),
+    OPS_STREAM_TOKEN_SECRET: config.streamTokenSecret,
   };
 }

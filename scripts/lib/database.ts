@@ -25,10 +25,11 @@ function withDatabase(dbUrl: string, database: string): string {
 
 /** Drops and recreates the `postgres` database of the local cluster: the only way to also drop roles' grants, cron jobs and extensions left by earlier migrations. */
 async function recreateLocalDatabase(config: StackConfig): Promise<void> {
-  const admin = postgres(withDatabase(config.dbUrl, "template1"), { onnotice: () => {}, max: 1 });
+  const admin = postgres(withDatabase(config.adminDbUrl, "template1"), { onnotice: () => {}, max: 1 });
   try {
     await admin.unsafe("drop database if exists postgres with (force)");
-    await admin.unsafe("create database postgres");
+    // owned by the project's role, as on hosted Supabase: migrations create their schemas as postgres
+    await admin.unsafe("create database postgres owner postgres");
   } finally {
     await admin.end();
   }
@@ -39,14 +40,16 @@ async function recreateLocalDatabase(config: StackConfig): Promise<void> {
  * the local cluster's database, only created when missing on an existing Supabase.
  */
 async function prepareMirrorDatabase(config: StackConfig): Promise<void> {
-  const admin = postgres(withDatabase(config.dbUrl, config.external ? "postgres" : "template1"), {
+  const admin = postgres(withDatabase(config.adminDbUrl, config.external ? "postgres" : "template1"), {
     onnotice: () => {},
     max: 1,
   });
   try {
     if (!config.external) await admin.unsafe(`drop database if exists ${LOCAL_MIRROR_DATABASE} with (force)`);
     const [exists] = await admin`select 1 from pg_database where datname = ${LOCAL_MIRROR_DATABASE}`;
-    if (!exists) await admin.unsafe(`create database ${LOCAL_MIRROR_DATABASE}`);
+    if (!exists) {
+      await admin.unsafe(`create database ${LOCAL_MIRROR_DATABASE}${config.external ? "" : " owner postgres"}`);
+    }
   } catch (error) {
     if (!config.external) throw error;
     console.warn(
@@ -74,7 +77,7 @@ export async function resetDatabase(config: StackConfig): Promise<void> {
   }
   await recreateLocalDatabase(config);
   await prepareMirrorDatabase(config);
-  runSqlFile(config.dbUrl, PLATFORM_BOOTSTRAP);
+  runSqlFile(config.adminDbUrl, PLATFORM_BOOTSTRAP);
   const push = supabaseCli(["db", "push", `--remote=${config.dbUrl}`, "--yes", "--include-seed"], {
     quiet: true,
   });

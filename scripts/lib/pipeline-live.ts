@@ -2,7 +2,7 @@
 // the jobs function until it ends, printing each phase and each source as they
 // finish. Shared by `npm run pipeline` and `npm run demo`.
 import { isTerminal } from "../../supabase/functions/_shared/jobs/api.ts";
-import type { StackConfig } from "./config.ts";
+import { serviceHeaders, type StackConfig } from "./config.ts";
 
 export interface PipelineSummary {
   id: number;
@@ -30,7 +30,7 @@ const MARK: Record<string, string> = { completed: "✔", partial: "◐", failed:
 async function api(config: StackConfig, path: string, init: RequestInit = {}) {
   const response = await fetch(`${config.supabaseUrl}/functions/v1/${path}`, {
     ...init,
-    headers: { authorization: `Bearer ${config.serviceRoleKey}`, "content-type": "application/json" },
+    headers: { ...serviceHeaders(config), "content-type": "application/json" },
   });
   const body = await response.json();
   return { status: response.status, body };

@@ -9,7 +9,8 @@ import { functionsServerDown, functionsServerStatus, functionsServerUp } from ".
 import { generateTypes } from "./supabase-cli.ts";
 import { assertPortFree } from "./ports.ts";
 
-export const TYPES_FILE = join(ROOT, "types", "database.ts");
+// Inside supabase/functions so that the functions deploy without anything from outside supabase/.
+export const TYPES_FILE = join(ROOT, "supabase", "functions", "_shared", "database.types.ts");
 
 function step(message: string) {
   console.log(`  ${message}`);

@@ -31,6 +31,30 @@ alter default privileges in schema ops revoke execute on functions from public;
 alter default privileges in schema ops_private revoke execute on functions from public;
 
 -- ---------------------------------------------------------------------------
+-- The one clock: every function, view and column default of the project reads
+-- the time from ops_private.now(), which is now() unless the GUC `ops.now`
+-- holds a timestamp. Tests freeze the whole system with
+-- `set local ops.now = '2026-11-22 02:00+00'`; production never sets it. (The
+-- transaction start time, exactly like now(): all rows of one call share one
+-- timestamp.) supabase/tests/02-one-clock.sql fails when a function or view
+-- calls now() itself.
+-- ---------------------------------------------------------------------------
+create or replace function ops_private.now()
+returns timestamptz
+language sql
+stable
+set search_path = ''
+as $$
+  select coalesce(nullif(pg_catalog.current_setting('ops.now', true), '')::timestamptz, pg_catalog.now())
+$$;
+
+comment on function ops_private.now() is
+  'now(), unless the GUC ops.now holds a timestamp: the one clock (tests freeze it with set local ops.now = ...).';
+
+revoke all on function ops_private.now() from public;
+grant execute on function ops_private.now() to authenticated, service_role;
+
+-- ---------------------------------------------------------------------------
 -- ops_private.ops_role(): the caller's ops role, or null
 -- ---------------------------------------------------------------------------
 create or replace function ops_private.ops_role()
@@ -72,3 +96,30 @@ $$;
 revoke all on function ops_private.ops_role(), ops_private.is_viewer(), ops_private.is_operator() from public;
 grant execute on function ops_private.ops_role(), ops_private.is_viewer(), ops_private.is_operator()
   to authenticated, service_role;
+
+-- ---------------------------------------------------------------------------
+-- The access rule of most ops tables, in one place: row level security on; no
+-- API role writes them (writes go through SECURITY DEFINER functions); the
+-- service role and signed-in viewers (operators included) read, through a
+-- policy named <table>_read. Each table's migration calls it right after the
+-- table; a table with other rules (ops.sources, ops.settings, ...) states them
+-- there instead.
+-- ---------------------------------------------------------------------------
+create or replace procedure ops_private.viewers_read(variadic p_tables regclass[])
+language plpgsql
+set search_path = ''
+as $$
+declare
+  t regclass;
+begin
+  foreach t in array p_tables loop
+    execute format('alter table %s enable row level security', t);
+    execute format('revoke all on %s from public, anon, authenticated, service_role', t);
+    execute format('grant select on %s to authenticated, service_role', t);
+    execute format('create policy %I on %s for select to authenticated using ((select ops_private.is_viewer()))',
+      (select c.relname from pg_catalog.pg_class c where c.oid = t) || '_read', t);
+  end loop;
+end
+$$;
+
+revoke all on procedure ops_private.viewers_read(regclass[]) from public;

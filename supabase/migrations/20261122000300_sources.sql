@@ -2,6 +2,27 @@
 -- Sources and settings: what is scraped, how politely, and the global knobs.
 -- Rate limits and circuit breaker state are read live by running scrapers,
 -- so a change in Studio or through the control API takes effect at once.
+--
+-- Every rule on ops.sources, and where it lives (the concern that needs it
+-- defines it; supabase/tests/01-sources.sql fails when this list is
+-- incomplete):
+--   columns      here; breaker_failures, breaker_probe_at, request_timeout_seconds,
+--                max_retries: 20261122006500_scrape_worker.sql
+--   grants       here: viewers read, the service role reads and writes
+--                (registration, the scraper's breaker bookkeeping);
+--                20261122005000_control.sql: operators UPDATE rate_limit_seconds,
+--                active, breaker_state, breaker_opened_at, consecutive_errors,
+--                updated_at (the control levers, and Studio);
+--                20261122006500_scrape_worker.sql: operators UPDATE
+--                request_timeout_seconds, max_retries;
+--                20261122002300_daily_summary.sql: the BI role reads id, key,
+--                active, created_at
+--   policies     sources_read (here), sources_operator_update (control),
+--                sources_read_bi (daily_summary)
+--   triggers     sources_audit (control: every change by a person is audited),
+--                sources_skip_pending_when_paused (pipeline),
+--                sources_drop_thresholds_changed (daily_source_stats),
+--                sources_breaker_closed (scrape_worker)
 -- ===========================================================================
 
 -- ---------------------------------------------------------------------------
@@ -42,8 +63,12 @@ create table ops.sources (
   drop_relative_threshold numeric(4, 3) not null default 0.5 check (drop_relative_threshold between 0 and 1),
   drop_zscore_threshold numeric(6, 3) not null default 3 check (drop_zscore_threshold > 0),
 
-  created_at timestamptz not null default now(),
-  updated_at timestamptz not null default now(),
+  -- who looks after it: notifications are routed by owner and tags
+  owner text check (length(owner) between 1 and 200),
+  tags text[] not null default '{}',
+
+  created_at timestamptz not null default ops_private.now(),
+  updated_at timestamptz not null default ops_private.now(),
   check (slo_alert_success_rate <= slo_success_rate)
 );
 
@@ -51,6 +76,8 @@ comment on table ops.sources is 'Companies, portals and job boards that are scra
 comment on column ops.sources.rate_limit_seconds is 'Minimum seconds between two requests to this portal; read live by running scrapes.';
 comment on column ops.sources.breaker_state is 'closed: requests flow; open: no requests until breaker_opened_at + cooldown; half_open: one probe request decides.';
 comment on column ops.sources.slo_alert_success_rate is 'Success rate below which the SLO is breached; between it and slo_success_rate the SLO is in warning.';
+comment on column ops.sources.owner is 'The team or person who looks after this source; notification channels route by it.';
+comment on column ops.sources.tags is 'Free labels (region, customer, ...); notification channels route by them.';
 comment on column ops.sources.drop_min_baseline is 'Baseline volume below which no drop is reported, so that tiny sources do not alarm.';
 
 -- ---------------------------------------------------------------------------
@@ -60,7 +87,7 @@ create table ops.settings (
   key text primary key check (key ~ '^[a-z0-9_]{1,60}$'),
   value jsonb not null,
   description text not null,
-  updated_at timestamptz not null default now()
+  updated_at timestamptz not null default ops_private.now()
 );
 
 comment on table ops.settings is 'Global settings; edit in Studio or through the control API.';

@@ -17,11 +17,14 @@ create table ops.job_types (
   max_attempts integer not null default 3 check (max_attempts between 1 and 20),
   -- a running job whose heartbeat is older than this is considered lost
   lease_seconds integer not null default 60 check (lease_seconds between 5 and 3600),
-  -- edge function that executes jobs of this type (woken by ops.dispatch)
-  worker_function text
+  -- edge function that executes jobs of this type (woken from SQL when a job becomes
+  -- runnable: 20261126100000_wake_workers_and_manual_starts.sql)
+  worker_function text,
+  -- at most this many workers are woken per transaction that makes jobs of this type runnable
+  wake_fanout integer not null default 1 check (wake_fanout between 1 and 32)
 );
 
-comment on table ops.job_types is 'Policy per job type: exclusivity, timeout, attempts, lease, worker function.';
+comment on table ops.job_types is 'Policy per job type: exclusivity, timeout, attempts, lease, worker function and how many of its workers a wake-up starts.';
 
 insert into ops.job_types (type, description, exclusive, timeout_seconds, max_attempts, lease_seconds, worker_function) values
   ('pipeline', 'Nightly pipeline run: parent of all phase jobs', true, 3600, 1, 120, 'pipeline'),
@@ -34,6 +37,10 @@ insert into ops.job_types (type, description, exclusive, timeout_seconds, max_at
   ('backfill', 'Re-run scrapes for a date range', true, 3600, 1, 120, 'pipeline'),
   ('external', 'A run reported by a scraper outside Supabase', false, 3600, 1, 300, null);
 
+-- a pipeline's scrape jobs fan out to 4 workers (each claims until none is left): on 2 cores
+-- more help little (scripts/bench/pipeline.ts)
+update ops.job_types set wake_fanout = 4 where type = 'scrape';
+
 -- ---------------------------------------------------------------------------
 -- ops.jobs
 -- ---------------------------------------------------------------------------
@@ -44,7 +51,7 @@ create table ops.jobs (
   status text not null default 'pending'
     check (status in ('pending', 'running', 'completed', 'partial', 'failed', 'cancelled', 'skipped')),
   priority integer not null default 0,
-  run_after timestamptz not null default now(),
+  run_after timestamptz not null default ops_private.now(),
 
   attempt integer not null default 0 check (attempt >= 0),
   max_attempts integer not null default 3 check (max_attempts >= 1),
@@ -72,10 +79,10 @@ create table ops.jobs (
   error_category text,
 
   created_by text,
-  created_at timestamptz not null default now(),
+  created_at timestamptz not null default ops_private.now(),
   started_at timestamptz,
   finished_at timestamptz,
-  updated_at timestamptz not null default now(),
+  updated_at timestamptz not null default ops_private.now(),
 
   check ((status in ('completed', 'partial', 'failed', 'cancelled', 'skipped')) = (finished_at is not null))
 );
@@ -98,16 +105,4 @@ create index jobs_finished_idx on ops.jobs (finished_at) where finished_at is no
 -- ---------------------------------------------------------------------------
 -- Row level security: viewers read; writes go through SQL functions
 -- ---------------------------------------------------------------------------
-alter table ops.job_types enable row level security;
-alter table ops.jobs enable row level security;
-
-revoke all on ops.job_types, ops.jobs from public, anon, authenticated, service_role;
-grant select on ops.job_types, ops.jobs to authenticated, service_role;
-
-create policy job_types_read on ops.job_types
-  for select to authenticated
-  using ((select ops_private.is_viewer()));
-
-create policy jobs_read on ops.jobs
-  for select to authenticated
-  using ((select ops_private.is_viewer()));
+call ops_private.viewers_read('ops.job_types', 'ops.jobs');

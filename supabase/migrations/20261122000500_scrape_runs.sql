@@ -33,7 +33,7 @@ create table ops.scrape_runs (
   breaker_trips integer not null default 0 check (breaker_trips >= 0),
   portal_stats jsonb not null default '{}'::jsonb check (jsonb_typeof(portal_stats) = 'object'),
 
-  started_at timestamptz not null default now(),
+  started_at timestamptz not null default ops_private.now(),
   finished_at timestamptz
 );
 
@@ -43,10 +43,4 @@ comment on column ops.scrape_runs.http_failures is 'Requests that failed for any
 create index scrape_runs_source_date_idx on ops.scrape_runs (source_id, run_date);
 create index scrape_runs_date_idx on ops.scrape_runs (run_date);
 
-alter table ops.scrape_runs enable row level security;
-revoke all on ops.scrape_runs from public, anon, authenticated, service_role;
-grant select on ops.scrape_runs to authenticated, service_role;
-
-create policy scrape_runs_read on ops.scrape_runs
-  for select to authenticated
-  using ((select ops_private.is_viewer()));
+call ops_private.viewers_read('ops.scrape_runs');

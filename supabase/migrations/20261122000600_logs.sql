@@ -16,7 +16,7 @@ create table ops.logs (
   id bigint generated always as identity primary key,
   job_id bigint not null,
   source_id bigint,
-  ts timestamptz not null default now(),
+  ts timestamptz not null default ops_private.now(),
   level text not null check (level in ('DEBUG', 'INFO', 'SUCCESS', 'WARNING', 'ERROR', 'CRITICAL')),
   message text not null,
   context jsonb
@@ -48,10 +48,4 @@ create index logs_source_ts_idx on ops.logs (source_id, ts);
 create index logs_ts_idx on ops.logs using brin (ts) with (pages_per_range = 32);
 create index logs_problem_idx on ops.logs (level, ts) where level in ('WARNING', 'ERROR', 'CRITICAL');
 
-alter table ops.logs enable row level security;
-revoke all on ops.logs from public, anon, authenticated, service_role;
-grant select on ops.logs to authenticated, service_role;
-
-create policy logs_read on ops.logs
-  for select to authenticated
-  using ((select ops_private.is_viewer()));
+call ops_private.viewers_read('ops.logs');

@@ -91,8 +91,8 @@ create table ops.errors (
   message text not null,
   details jsonb,
   count integer not null default 1 check (count >= 1),
-  first_seen timestamptz not null default now(),
-  last_occurrence timestamptz not null default now(),
+  first_seen timestamptz not null default ops_private.now(),
+  last_occurrence timestamptz not null default ops_private.now(),
   unique nulls not distinct (source_id, fingerprint)
 );
 
@@ -119,21 +119,4 @@ create index error_hourly_source_idx on ops.error_hourly (source_id, hour);
 -- ---------------------------------------------------------------------------
 -- Row level security
 -- ---------------------------------------------------------------------------
-alter table ops.error_categories enable row level security;
-alter table ops.classification_rules enable row level security;
-alter table ops.errors enable row level security;
-alter table ops.error_hourly enable row level security;
-
-revoke all on ops.error_categories, ops.classification_rules, ops.errors, ops.error_hourly
-  from public, anon, authenticated, service_role;
-grant select on ops.error_categories, ops.classification_rules, ops.errors, ops.error_hourly
-  to authenticated, service_role;
-
-create policy error_categories_read on ops.error_categories
-  for select to authenticated using ((select ops_private.is_viewer()));
-create policy classification_rules_read on ops.classification_rules
-  for select to authenticated using ((select ops_private.is_viewer()));
-create policy errors_read on ops.errors
-  for select to authenticated using ((select ops_private.is_viewer()));
-create policy error_hourly_read on ops.error_hourly
-  for select to authenticated using ((select ops_private.is_viewer()));
+call ops_private.viewers_read('ops.error_categories', 'ops.classification_rules', 'ops.errors', 'ops.error_hourly');

@@ -5,7 +5,7 @@
 
 create table ops.audit_log (
   id bigint generated always as identity primary key,
-  at timestamptz not null default now(),
+  at timestamptz not null default ops_private.now(),
   actor text not null,
   actor_role text not null,
   action text not null,
@@ -16,9 +16,4 @@ create table ops.audit_log (
 
 create index audit_log_at_idx on ops.audit_log (at desc);
 
-alter table ops.audit_log enable row level security;
-revoke all on ops.audit_log from public, anon, authenticated, service_role;
-grant select on ops.audit_log to authenticated, service_role;
-
-create policy audit_log_read on ops.audit_log
-  for select to authenticated using ((select ops_private.is_viewer()));
+call ops_private.viewers_read('ops.audit_log');

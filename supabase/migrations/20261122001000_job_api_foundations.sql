@@ -25,27 +25,9 @@
 --     {"code": "<name above>"} plus the facts (e.g. the running job's id,
 --     type and started_at for P0409), so callers never parse the message.
 --
---   * Clock: every function reads the time from ops_private.now(), which is
---     now() unless the transaction-local GUC `ops.now` holds a timestamp.
---     Tests freeze the clock with `set local ops.now = '2026-11-22 02:00+00'`.
---     Production never sets it. (The transaction start time is the default,
---     exactly like now(): all rows of one call share one timestamp.)
+--   * Clock: every function reads the time from ops_private.now() (defined
+--     with the schemas in 20261122000200_ops_schema.sql).
 -- ===========================================================================
-
--- ---------------------------------------------------------------------------
--- The clock
--- ---------------------------------------------------------------------------
-create or replace function ops_private.now()
-returns timestamptz
-language sql
-stable
-set search_path = ''
-as $$
-  select coalesce(nullif(pg_catalog.current_setting('ops.now', true), '')::timestamptz, pg_catalog.now())
-$$;
-
-comment on function ops_private.now() is
-  'now(), unless the GUC ops.now holds a timestamp (tests freeze the clock with set local ops.now = ...).';
 
 -- ---------------------------------------------------------------------------
 -- Raising API errors: SQLSTATE + human message + JSON detail
@@ -94,7 +76,10 @@ $$;
 revoke all on function ops_private.job_or_404(bigint, boolean) from public, anon, authenticated;
 
 -- ---------------------------------------------------------------------------
--- Who is calling: for audit rows and created_by
+-- Who acted: the one definition for audit rows of every kind and created_by.
+-- actor: the JWT's email, else its subject, else its role (service_role), else
+-- the database role (pg_cron, migrations, psql). actor_role: the ops role
+-- (operator, viewer, service), 'database:<role>' without JWT claims, else none.
 -- ---------------------------------------------------------------------------
 create or replace function ops_private.actor()
 returns text
@@ -103,9 +88,33 @@ stable
 set search_path = ''
 as $$
   select coalesce(
-    auth.jwt() ->> 'sub',
-    case when auth.role() = 'service_role' then 'service_role' end,
+    nullif(auth.jwt() ->> 'email', ''),
+    nullif(auth.jwt() ->> 'sub', ''),
+    nullif(auth.role(), ''),
     session_user::text)
+$$;
+
+create or replace function ops_private.actor_role()
+returns text
+language sql
+stable
+set search_path = ''
+as $$
+  select coalesce(ops_private.ops_role(),
+    case when coalesce(auth.role(), '') = '' then 'database:' || session_user else 'none' end)
+$$;
+
+-- ops_private.audit: one row of ops.audit_log by the current actor
+create or replace function ops_private.audit(
+  p_action text, p_target text, p_before jsonb, p_after jsonb, p_at timestamptz default null)
+returns void
+language sql
+volatile
+set search_path = ''
+as $$
+  insert into ops.audit_log (at, actor, actor_role, action, target, before, after)
+  values (coalesce(p_at, ops_private.now()), ops_private.actor(), ops_private.actor_role(), p_action, p_target,
+          p_before, p_after)
 $$;
 
 -- Rejects signed-in callers without the operator role (and anon). Callers with
@@ -201,8 +210,8 @@ create index jobs_running_timeout_idx on ops.jobs (timeout_at) where status = 'r
 -- Privileges of the helpers
 -- ---------------------------------------------------------------------------
 revoke all on function
-  ops_private.now(), ops_private.api_error(text, text, jsonb), ops_private.actor(),
+  ops_private.api_error(text, text, jsonb), ops_private.actor(), ops_private.actor_role(),
+  ops_private.audit(text, text, jsonb, jsonb, timestamptz),
   ops_private.require_operator(), ops_private.jsonb_add(jsonb, jsonb), ops_private.berlin_date(timestamptz)
   from public;
-grant execute on function ops_private.now(), ops_private.berlin_date(timestamptz)
-  to authenticated, service_role;
+grant execute on function ops_private.berlin_date(timestamptz) to authenticated, service_role;

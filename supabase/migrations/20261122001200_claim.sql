@@ -1,15 +1,38 @@
 -- ===========================================================================
--- Job write API, part 3: ops.claim, a batch claim with FOR UPDATE SKIP LOCKED.
+-- Job write API, part 3: the one definition of a runnable job, and ops.claim,
+-- a batch claim with FOR UPDATE SKIP LOCKED.
 --
--- Runnable = pending, run_after <= now, not cancel-requested, of one of the
--- requested types, and its parent and root are neither failed, cancelled,
--- skipped nor cancel-requested (children of a cancelled parent never start;
--- the sweeper marks them skipped). Order: priority desc, run_after, id.
+-- Runnable (ops_private.runnable_jobs) = pending, run_after <= now (the one
+-- clock), not cancel-requested, and its parent and root are neither failed,
+-- cancelled, skipped nor cancel-requested (children of a cancelled parent
+-- never start; the sweeper marks them skipped). claim, the wake-ups
+-- (ops.wake: the sweeper and the scrape worker's "is there work left") and the
+-- wake-on-enqueue trigger all read this view, so they cannot disagree.
+-- claim takes runnable jobs of the requested types; order: priority desc,
+-- run_after, id.
 -- A claimed job is running with attempt + 1, locked_by = the worker,
 -- heartbeat_at = claimed_at = now, timeout_at = now + the type's timeout.
 -- Two workers claiming at once never get the same job: rows locked by the
 -- other are skipped, not waited for.
 -- ===========================================================================
+
+create or replace view ops_private.runnable_jobs
+with (security_invoker = true)
+as
+select j.*
+from ops.jobs j
+where j.status = 'pending'
+  and j.run_after <= ops_private.now()
+  and not j.cancel_requested
+  and not exists (
+    select 1 from ops.jobs p
+    where p.id in (j.parent_id, j.root_id)
+      and (p.status in ('failed', 'cancelled', 'skipped') or p.cancel_requested));
+
+comment on view ops_private.runnable_jobs is
+  'The one definition of a runnable job: pending, due by ops_private.now(), not cancel-requested, parent and root still alive. Read by ops.claim, ops.wake and the wake-on-enqueue trigger.';
+
+revoke all on ops_private.runnable_jobs from public, anon, authenticated, service_role;
 
 create or replace function ops.claim(
   p_worker text,
@@ -36,19 +59,12 @@ begin
 
   return query
   with candidates as (
-    select j.id
-    from ops.jobs j
-    where j.status = 'pending'
-      and j.run_after <= v_now
-      and not j.cancel_requested
-      and (p_types is null or j.type = any (p_types))
-      and not exists (
-        select 1 from ops.jobs p
-        where p.id in (j.parent_id, j.root_id)
-          and (p.status in ('failed', 'cancelled', 'skipped') or p.cancel_requested))
-    order by j.priority desc, j.run_after, j.id
+    select r.id
+    from ops_private.runnable_jobs r
+    where p_types is null or r.type = any (p_types)
+    order by r.priority desc, r.run_after, r.id
     limit p_limit
-    for update of j skip locked
+    for update skip locked
   )
   update ops.jobs j
     set status = 'running',

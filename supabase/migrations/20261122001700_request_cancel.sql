@@ -22,7 +22,6 @@ declare
   v_now timestamptz := ops_private.now();
   v_job ops.jobs;
   v_before text;
-  v_actor text := ops_private.actor();
 begin
   perform ops_private.require_operator();
   if length(p_reason) > 1000 then
@@ -41,18 +40,15 @@ begin
   update ops.jobs set cancel_requested = true, updated_at = v_now where id = v_job.id returning * into v_job;
   if v_job.status = 'pending' then
     v_job := ops_private.finalize_job(v_job, 'cancelled', null,
-      coalesce(p_reason, format('cancelled by %s', v_actor)), 'cancelled', v_now);
+      coalesce(p_reason, format('cancelled by %s', ops_private.actor())), 'cancelled', v_now);
   else
     update ops.jobs
       set cancel_requested = true, updated_at = v_now
       where (parent_id = v_job.id or root_id = v_job.id) and status = 'running' and not cancel_requested;
   end if;
 
-  insert into ops.audit_log (at, actor, actor_role, action, target, before, after)
-  values (v_now, v_actor, coalesce(ops_private.ops_role(), session_user::text), 'job.cancel',
-    'job:' || v_job.id,
-    jsonb_build_object('status', v_before),
-    jsonb_build_object('status', v_job.status, 'cancel_requested', true, 'reason', p_reason));
+  perform ops_private.audit('job.cancel', 'job:' || v_job.id, jsonb_build_object('status', v_before),
+    jsonb_build_object('status', v_job.status, 'cancel_requested', true, 'reason', p_reason), v_now);
   return v_job;
 end
 $$;

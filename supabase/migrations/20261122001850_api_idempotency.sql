@@ -18,7 +18,7 @@ create table ops.api_idempotency_keys (
   actor text,
   status_code integer check (status_code between 100 and 599),
   response jsonb,
-  created_at timestamptz not null default now(),
+  created_at timestamptz not null default ops_private.now(),
   completed_at timestamptz
 );
 

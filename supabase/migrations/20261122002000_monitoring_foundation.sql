@@ -1,11 +1,11 @@
 -- ===========================================================================
--- Monitoring foundation: the clock, the Berlin calendar, settings readers and
--- the settings that the monitoring rules use.
+-- Monitoring foundation: the Berlin calendar, settings readers and the
+-- settings that the monitoring rules use.
 --
--- Every monitoring rule is evaluated against ops_private.monitoring_now(): the
--- real now() unless a session sets `scrape_ops.now` (tests freeze the clock
--- with `set local scrape_ops.now = '2026-11-22 07:00+01'`). Setting it only
--- changes what the caller's own session sees; it cannot affect anyone else.
+-- Every monitoring rule is evaluated against the one clock, ops_private.now()
+-- (20261122000200_ops_schema.sql): the real now() unless a session
+-- sets `ops.now` (tests freeze the clock with `set local ops.now = ...`).
+-- Setting it only changes what the caller's own session sees.
 --
 -- Dates are Europe/Berlin dates everywhere ("run_date", "today"), as in
 -- ops.scrape_runs.run_date.
@@ -26,34 +26,23 @@ insert into ops.settings (key, value, description) values
 on conflict (key) do nothing;
 
 -- ---------------------------------------------------------------------------
--- ops_private.monitoring_now(): the clock of every monitoring rule
--- ---------------------------------------------------------------------------
-create or replace function ops_private.monitoring_now()
-returns timestamptz
-language sql
-stable
-set search_path = ''
-as $$
-  select coalesce(nullif(current_setting('scrape_ops.now', true), '')::timestamptz, now())
-$$;
-
-comment on function ops_private.monitoring_now() is
-  'now(), unless the session set scrape_ops.now (a frozen clock for tests and what-if checks).';
-
--- ---------------------------------------------------------------------------
 -- ops_private.berlin_today(): the current Europe/Berlin date
 -- ---------------------------------------------------------------------------
+-- SECURITY DEFINER so that the BI role, which may execute it but has no USAGE
+-- on ops_private, can run the Looker view: the body's own lookup of
+-- ops_private.now() happens as the owner. It reads nothing but the clock.
 create or replace function ops_private.berlin_today()
 returns date
 language sql
 stable
+security definer
 set search_path = ''
 as $$
-  select (ops_private.monitoring_now() at time zone 'Europe/Berlin')::date
+  select (ops_private.now() at time zone 'Europe/Berlin')::date
 $$;
 
 comment on function ops_private.berlin_today() is
-  'Today''s date in Europe/Berlin by ops_private.monitoring_now(); the last date of every daily range.';
+  'Today''s date in Europe/Berlin by ops_private.now(); the last date of every daily range.';
 
 -- ---------------------------------------------------------------------------
 -- ops_private.berlin_local_time(): the current Europe/Berlin wall-clock time
@@ -64,7 +53,7 @@ language sql
 stable
 set search_path = ''
 as $$
-  select (ops_private.monitoring_now() at time zone 'Europe/Berlin')::time
+  select (ops_private.now() at time zone 'Europe/Berlin')::time
 $$;
 
 -- ---------------------------------------------------------------------------
@@ -92,6 +81,21 @@ comment on function ops_private.setting_numeric(text, numeric) is
   'The numeric value of an ops.settings key, or the default when the key is missing (or unreadable for the caller).';
 
 -- ---------------------------------------------------------------------------
+-- ops_private.count_noun(n, noun): "1 day", "3 days" (alert texts)
+-- ---------------------------------------------------------------------------
+create or replace function ops_private.count_noun(p_count numeric, p_noun text)
+returns text
+language sql
+immutable
+set search_path = ''
+as $$
+  select p_count::text || ' ' || p_noun || case when p_count = 1 then '' else 's' end
+$$;
+
+comment on function ops_private.count_noun(numeric, text) is
+  'A count with its noun in singular or plural: count_noun(1, ''day'') = ''1 day'', count_noun(3, ''day'') = ''3 days''.';
+
+-- ---------------------------------------------------------------------------
 -- ops.calendar_days: one row per date, so that daily views can produce a row
 -- for every (source, date) including days without any run, AND let a filter
 -- on the date reach an index (a generate_series per source cannot).
@@ -106,13 +110,7 @@ comment on table ops.calendar_days is
 insert into ops.calendar_days (day)
 select d::date from generate_series(date '2000-01-01', date '2099-12-31', interval '1 day') as d;
 
-alter table ops.calendar_days enable row level security;
-revoke all on ops.calendar_days from public, anon, authenticated, service_role;
-grant select on ops.calendar_days to authenticated, service_role;
-
-create policy calendar_days_read on ops.calendar_days
-  for select to authenticated
-  using ((select ops_private.is_viewer()));
+call ops_private.viewers_read('ops.calendar_days');
 
 -- ---------------------------------------------------------------------------
 -- ops.error_hourly: the trend views filter by time over all sources
@@ -124,10 +122,12 @@ create index if not exists error_hourly_hour_idx on ops.error_hourly (hour) incl
 -- Privileges
 -- ---------------------------------------------------------------------------
 revoke all on function
-  ops_private.monitoring_now(), ops_private.berlin_today(), ops_private.berlin_local_time(),
-  ops_private.setting_numeric(text, numeric), ops_private.setting_time(text, time)
+  ops_private.berlin_today(), ops_private.berlin_local_time(),
+  ops_private.setting_numeric(text, numeric), ops_private.setting_time(text, time),
+  ops_private.count_noun(numeric, text)
   from public, anon;
 grant execute on function
-  ops_private.monitoring_now(), ops_private.berlin_today(), ops_private.berlin_local_time(),
-  ops_private.setting_numeric(text, numeric), ops_private.setting_time(text, time)
+  ops_private.berlin_today(), ops_private.berlin_local_time(),
+  ops_private.setting_numeric(text, numeric), ops_private.setting_time(text, time),
+  ops_private.count_noun(numeric, text)
   to authenticated, service_role;

@@ -10,9 +10,10 @@
 --
 -- Runs of a day: the scrape runs of the source with that run_date (the
 --   Europe/Berlin date of the nightly run) whose status is not 'running'.
--- Best run: the first by status rank completed > partial > failed > cancelled
---   > skipped, then most items_found, then latest finished_at, then highest
---   job id. So a successful re-run supersedes a failed run of the same day.
+-- Best run: the first by status tier completed > partial > not successful
+--   (failed, cancelled and skipped are one tier), then most items_found, then
+--   latest finished_at, then highest job id. So a successful re-run supersedes
+--   a failed run of the same day, and within a tier the run that found most wins.
 -- jobs_processed_best      items_found of the best run.
 -- execution_time_sec_best  execution_time_sec of the best run.
 -- http_fail_rate_sum       sum(http_failures) / sum(requests) over ALL runs of
@@ -41,14 +42,22 @@
 --   partial  the best run was partial, or it completed with 0 items, or is_drop;
 --   success  the best run completed with at least 1 item and no drop.
 --   (no_data is a day without any row here: the daily views produce it.)
--- problem_reasons, in this order: run_failed | run_cancelled | run_skipped,
---   run_partial, zero_items (best run completed/partial with 0 items),
---   volume_drop, high_block_rate (http_block_rate_sum > setting
---   alert_block_rate, default 0.10), high_timeout_rate (timeout_rate > setting
---   alert_timeout_rate, default 0.05). A day without data has {no_data}.
--- is_success = 1 when final_status = 'success', else 0.
--- is_problem = 1 when problem_reasons is not empty, else 0 (so a successful
---   day with a high block rate is is_success = 1 AND is_problem = 1).
+-- warnings: high_block_rate (http_block_rate_sum > setting alert_block_rate,
+--   default 0.10), high_timeout_rate (timeout_rate > setting
+--   alert_timeout_rate, default 0.05), on any day, successful ones included.
+-- problem_reasons (empty on a successful day), in this order:
+--   run_failed | run_cancelled | run_skipped, run_partial, zero_items (best run
+--   completed/partial with 0 items), volume_drop, then the day's warnings.
+--   A day without data has {no_data}.
+-- is_success = 1 when final_status = 'success', else 0; is_problem = 1 - is_success.
+--   They partition the days: SUM(is_success) + SUM(is_problem) = rows. A
+--   warning on a successful day shows in warnings and in the alerts, not here.
+-- Own cause of the day (cause_category, cause_message, cause_job_id): the
+--   error category and message of the best-ranked run of the day that failed
+--   or was partial for a reason other than an open circuit breaker
+--   (circuit_open). NULL when every unsuccessful run was a breaker skip (the
+--   daily summary then looks back to the failure that opened the breaker).
+--   breaker_skips counts the day's runs skipped by an open breaker.
 --
 -- When the rules' inputs change, stored rows are recomputed: a source's drop
 -- thresholds (trigger on ops.sources), the global thresholds (trigger on
@@ -105,15 +114,22 @@ create table ops.daily_source_stats (
   is_success integer not null default 0 check (is_success in (0, 1)),
   is_problem integer not null default 1 check (is_problem in (0, 1)),
   problem_reasons text[] not null default '{}',
+  warnings text[] not null default '{}',
 
-  updated_at timestamptz not null default now(),
+  -- the day's own cause (see the header)
+  cause_category text,
+  cause_message text,
+  cause_job_id bigint,
+  breaker_skips integer not null default 0,
+
+  updated_at timestamptz not null default ops_private.now(),
   primary key (source_id, run_date)
 );
 
 comment on table ops.daily_source_stats is
   'Daily rollup per source and run_date (days with at least one finished scrape run), maintained by a trigger on ops.scrape_runs. The rules are in the header of its migration and in the column comments.';
 comment on column ops.daily_source_stats.best_job_id is
-  'The best run of the day: status rank completed > partial > failed > cancelled > skipped, then most items_found, then latest finished_at, then highest job id.';
+  'The best run of the day: status tier completed > partial > failed/cancelled/skipped (one tier), then most items_found, then latest finished_at, then highest job id.';
 comment on column ops.daily_source_stats.jobs_processed_best is 'items_found of the best run.';
 comment on column ops.daily_source_stats.execution_time_sec_best is 'execution_time_sec of the best run.';
 comment on column ops.daily_source_stats.http_fail_rate_sum is
@@ -135,17 +151,21 @@ comment on column ops.daily_source_stats.is_drop is
 comment on column ops.daily_source_stats.final_status is
   'failed: best run failed/cancelled/skipped; partial: best run partial, or completed with 0 items, or is_drop; success: otherwise.';
 comment on column ops.daily_source_stats.problem_reasons is
-  'run_failed|run_cancelled|run_skipped, run_partial, zero_items, volume_drop, high_block_rate (> alert_block_rate), high_timeout_rate (> alert_timeout_rate).';
+  'Empty on a successful day; else run_failed|run_cancelled|run_skipped, run_partial, zero_items, volume_drop, then the warnings of the day.';
+comment on column ops.daily_source_stats.is_problem is '1 - is_success: the two partition the days.';
+comment on column ops.daily_source_stats.warnings is
+  'high_block_rate (> alert_block_rate), high_timeout_rate (> alert_timeout_rate), on any day.';
+comment on column ops.daily_source_stats.cause_category is
+  'Error category of the best-ranked unsuccessful run of the day that was not a breaker skip (circuit_open); NULL when there is none.';
+comment on column ops.daily_source_stats.breaker_skips is 'Runs of the day skipped because the circuit breaker was open.';
+
+-- the daily summary's look-backs: the last successful day, the last day with an own cause
+create index daily_source_stats_success_idx on ops.daily_source_stats (source_id, run_date) where final_status = 'success';
+create index daily_source_stats_cause_idx on ops.daily_source_stats (source_id, run_date) where cause_category is not null;
 
 create index daily_source_stats_date_idx on ops.daily_source_stats (run_date);
 
-alter table ops.daily_source_stats enable row level security;
-revoke all on ops.daily_source_stats from public, anon, authenticated, service_role;
-grant select on ops.daily_source_stats to authenticated, service_role;
-
-create policy daily_source_stats_read on ops.daily_source_stats
-  for select to authenticated
-  using ((select ops_private.is_viewer()));
+call ops_private.viewers_read('ops.daily_source_stats');
 
 -- ---------------------------------------------------------------------------
 -- ops.source_days: the first and last run_date of each source's rollup, so
@@ -161,13 +181,7 @@ create table ops.source_days (
 comment on table ops.source_days is
   'First and last run_date in ops.daily_source_stats per source; maintained with the rollup.';
 
-alter table ops.source_days enable row level security;
-revoke all on ops.source_days from public, anon, authenticated, service_role;
-grant select on ops.source_days to authenticated, service_role;
-
-create policy source_days_read on ops.source_days
-  for select to authenticated
-  using ((select ops_private.is_viewer()));
+call ops_private.viewers_read('ops.source_days');
 
 -- ---------------------------------------------------------------------------
 -- ops_private.recompute_daily_source_derived(source, from, to)
@@ -242,11 +256,19 @@ as $$
         case j.best_status when 'failed' then 'run_failed' when 'cancelled' then 'run_cancelled' when 'skipped' then 'run_skipped' end,
         case when j.best_status = 'partial' then 'run_partial' end,
         case when j.best_status in ('completed', 'partial') and j.jobs = 0 then 'zero_items' end,
-        case when j.is_drop then 'volume_drop' end,
+        case when j.is_drop then 'volume_drop' end
+      ], null) as status_reasons,
+      array_remove(array[
         case when j.http_block_rate_sum > j.block_threshold then 'high_block_rate' end,
         case when j.timeout_rate > j.timeout_threshold then 'high_timeout_rate' end
-      ], null) as reasons
+      ], null) as warnings
     from judged j
+  ),
+  reasoned as (
+    select c.*,
+      -- a successful day has no problem reasons: its warnings stay in warnings
+      case when c.final_status = 'success' then '{}'::text[] else c.status_reasons || c.warnings end as reasons
+    from classified c
   ),
   updated as (
     update ops.daily_source_stats t set
@@ -259,15 +281,16 @@ as $$
       is_drop = c.is_drop,
       final_status = c.final_status,
       is_success = (c.final_status = 'success')::integer,
-      is_problem = (cardinality(c.reasons) > 0)::integer,
+      is_problem = (c.final_status <> 'success')::integer,
       problem_reasons = c.reasons,
-      updated_at = now()
-    from classified c
+      warnings = c.warnings,
+      updated_at = ops_private.now()
+    from reasoned c
     where t.source_id = c.source_id and t.run_date = c.run_date
       and (t.baseline_jobs_processed_14d, t.baseline_stddev_14d, t.baseline_days, t.baseline_execution_time_sec_14d,
-           t.relative_drop, t.drop_zscore, t.is_drop, t.final_status, t.problem_reasons)
+           t.relative_drop, t.drop_zscore, t.is_drop, t.final_status, t.problem_reasons, t.warnings)
         is distinct from
-          (c.baseline, c.stddev, c.days::integer, c.exec_baseline, c.rel, c.z, c.is_drop, c.final_status, c.reasons)
+          (c.baseline, c.stddev, c.days::integer, c.exec_baseline, c.rel, c.z, c.is_drop, c.final_status, c.reasons, c.warnings)
     returning 1
   )
   select count(*)::integer from updated
@@ -295,18 +318,28 @@ begin
   with runs as (
     select
       r.*,
+      j.error_category,
+      j.error,
       row_number() over (
         partition by r.source_id, r.run_date
         order by
-          case r.status when 'completed' then 1 when 'partial' then 2 when 'failed' then 3 when 'cancelled' then 4 else 5 end,
+          case r.status when 'completed' then 1 when 'partial' then 2 else 3 end,
           r.items_found desc,
           r.finished_at desc nulls last,
           r.job_id desc
       ) as rank
     from ops.scrape_runs r
+    join ops.jobs j on j.id = r.job_id
     where r.source_id between coalesce(p_source_id, 0) and coalesce(p_source_id, 9223372036854775807)
       and r.run_date between p_from and p_to
       and r.status <> 'running'
+  ),
+  -- the day's own cause: the best-ranked unsuccessful run that was not a breaker skip
+  causes as (
+    select distinct on (r.source_id, r.run_date) r.source_id, r.run_date, r.error_category, r.error, r.job_id
+    from runs r
+    where r.status <> 'completed' and r.error_category is not null and r.error_category <> 'circuit_open'
+    order by r.source_id, r.run_date, r.rank
   ),
   days as (
     select
@@ -318,6 +351,7 @@ begin
       count(*) filter (where r.status = 'failed')::integer as runs_failed,
       count(*) filter (where r.status = 'cancelled')::integer as runs_cancelled,
       count(*) filter (where r.status = 'skipped')::integer as runs_skipped,
+      count(*) filter (where r.error_category = 'circuit_open')::integer as breaker_skips,
       sum(r.requests)::integer as requests_sum,
       sum(r.http_failures)::integer as http_failures_sum,
       sum(r.blocked_403)::integer as blocked_403_sum,
@@ -334,7 +368,8 @@ begin
     best_job_id, best_status, jobs_processed_best, items_new_best, items_rejected_best,
     execution_time_sec_best, avg_request_ms_best,
     requests_sum, http_failures_sum, blocked_403_sum, blocked_429_sum, timeouts_sum, captchas_sum,
-    http_fail_rate_sum, http_block_rate_sum, timeout_rate, first_started_at, last_finished_at, updated_at)
+    http_fail_rate_sum, http_block_rate_sum, timeout_rate, first_started_at, last_finished_at,
+    cause_category, cause_message, cause_job_id, breaker_skips, updated_at)
   select
     d.source_id, d.run_date, d.runs_total, d.runs_completed, d.runs_partial, d.runs_failed, d.runs_cancelled, d.runs_skipped,
     b.job_id, b.status, b.items_found, b.items_new, b.items_rejected,
@@ -343,9 +378,11 @@ begin
     case when d.requests_sum > 0 then d.http_failures_sum::double precision / d.requests_sum end,
     case when d.requests_sum > 0 then (d.blocked_403_sum + d.blocked_429_sum)::double precision / d.requests_sum end,
     case when d.requests_sum > 0 then d.timeouts_sum::double precision / d.requests_sum end,
-    d.first_started_at, d.last_finished_at, now()
+    d.first_started_at, d.last_finished_at,
+    c.error_category, left(c.error, 500), c.job_id, d.breaker_skips, ops_private.now()
   from days d
   join runs b on b.source_id = d.source_id and b.run_date = d.run_date and b.rank = 1
+  left join causes c on c.source_id = d.source_id and c.run_date = d.run_date
   on conflict (source_id, run_date) do update set
     runs_total = excluded.runs_total,
     runs_completed = excluded.runs_completed,
@@ -371,6 +408,10 @@ begin
     timeout_rate = excluded.timeout_rate,
     first_started_at = excluded.first_started_at,
     last_finished_at = excluded.last_finished_at,
+    cause_category = excluded.cause_category,
+    cause_message = excluded.cause_message,
+    cause_job_id = excluded.cause_job_id,
+    breaker_skips = excluded.breaker_skips,
     updated_at = excluded.updated_at;
   get diagnostics v_rows = row_count;
 

@@ -21,7 +21,54 @@
 -- problem_reasons {no_data}, every measurement NULL (nothing was measured),
 -- baseline_jobs_processed_14d still computed (from the rollup, same rule).
 -- Today is no_data until its first run finishes.
+--
+-- The morning answer (ops.daily_summary_v only), per source and date:
+--   last_success_date  the latest date <= run_date with final_status success.
+--   problem_since      on a problem day: the first date of the current streak
+--                      of problem days = last_success_date + 1, or the source's
+--                      first date when it never succeeded. NULL on success days.
+--   root cause         what explains a problem day, in this order:
+--     1. the day's own cause (an error category of a run that failed or was
+--        partial for a reason other than an open breaker; see the rollup);
+--     2. zero_items / volume_drop / run_partial without an error: that reason;
+--     3. a day of breaker skips (run_skipped) or no data: the latest own cause
+--        earlier in the current streak, i.e. the failure that opened the
+--        breaker (root_cause_through_breaker when the day had breaker skips);
+--     4. otherwise the first problem reason (run_skipped, no_data, ...).
+--     root_cause_first_seen / _last_seen: the first and last date of the
+--     current streak on which that cause was observed (for a reason: the day).
+--   change_vs_yesterday  new (problem today, not yesterday), recovered
+--     (success today, problem yesterday), still_failing (problem both days),
+--     ok (success both days); yesterday's status from the rollup, no row = no_data.
 -- ===========================================================================
+
+-- ---------------------------------------------------------------------------
+-- ops_private.no_data_baseline: the baseline rule of the rollup for a day
+-- without a row (both views): mean items of the best runs of the 14 days
+-- before, failed days left out; at most 14 rows (one per date) read backwards
+-- on the primary key. SECURITY DEFINER so that the BI role (EXECUTE, no USAGE
+-- on ops) can run the Looker view; it reads only the rollup of the source it
+-- is given, which the caller's own query has already selected.
+-- ---------------------------------------------------------------------------
+create or replace function ops_private.no_data_baseline(p_source_id bigint, p_day date)
+returns double precision
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+  select avg(b.jobs_processed_best)::double precision
+    from (select x.run_date, x.jobs_processed_best, x.best_status
+            from ops.daily_source_stats x
+           where x.source_id = p_source_id and x.run_date < p_day
+           order by x.run_date desc
+           limit 14) b
+   where b.run_date >= p_day - 14
+     and b.best_status in ('completed', 'partial')
+$$;
+
+revoke all on function ops_private.no_data_baseline(bigint, date) from public, anon;
+grant execute on function ops_private.no_data_baseline(bigint, date) to authenticated, service_role;
 
 -- ---------------------------------------------------------------------------
 -- ops.daily_summary_v
@@ -29,6 +76,26 @@
 create or replace view ops.daily_summary_v
 with (security_invoker = true)
 as
+select
+  u.*,
+  a.last_success_date,
+  case when u.final_status <> 'success'
+    then greatest(coalesce(a.last_success_date + 1, u.first_date), u.first_date) end as problem_since,
+  coalesce(own.category, rc.cause_category, u.problem_reasons[1]) as root_cause_category,
+  coalesce(own.message, rc.cause_message) as root_cause_message,
+  coalesce(own.job_id, rc.cause_job_id) as root_cause_job_id,
+  case when own.category is not null or rc.cause_category is null then u.run_date else cf.first_seen end
+    as root_cause_first_seen,
+  case when own.category is not null or rc.cause_category is null then u.run_date else rc.run_date end
+    as root_cause_last_seen,
+  (rc.cause_category is not null and u.breaker_skips > 0) as root_cause_through_breaker,
+  case
+    when u.final_status = 'success' and coalesce(y.final_status, 'no_data') = 'success' then 'ok'
+    when u.final_status = 'success' then 'recovered'
+    when coalesce(y.final_status, 'no_data') = 'success' or u.run_date = u.first_date then 'new'
+    else 'still_failing'
+  end as change_vs_yesterday
+from (
 -- days with at least one finished run
 select
   s.id as source_id,
@@ -67,9 +134,16 @@ select
   d.captchas_sum,
   d.avg_request_ms_best,
   d.first_started_at,
-  d.last_finished_at
+  d.last_finished_at,
+  d.warnings,
+  d.cause_category,
+  d.cause_message,
+  d.cause_job_id,
+  d.breaker_skips,
+  least((s.created_at at time zone 'Europe/Berlin')::date, f.first_run_date) as first_date
 from ops.daily_source_stats d
 join ops.sources s on s.id = d.source_id
+left join ops.source_days f on f.source_id = s.id
 where d.run_date <= (select ops_private.berlin_today())
 union all
 -- no_data days: from the source's first date to today (active) or to its last run_date (inactive)
@@ -87,16 +161,7 @@ select
   null::double precision,
   null::double precision,
   null::double precision,
-  -- the baseline rule of the rollup for a day without a row: at most 14 rows
-  -- before the day (one per date), read backwards on the primary key
-  (select avg(b.jobs_processed_best)::double precision
-     from (select x.run_date, x.jobs_processed_best, x.best_status
-             from ops.daily_source_stats x
-            where x.source_id = s.id and x.run_date < c.day
-            order by x.run_date desc
-            limit 14) b
-    where b.run_date >= c.day - 14
-      and b.best_status in ('completed', 'partial')),
+  ops_private.no_data_baseline(s.id, c.day),
   null::double precision,
   null::integer,
   null::double precision,
@@ -119,7 +184,13 @@ select
   null::integer,
   null::numeric,
   null::timestamptz,
-  null::timestamptz
+  null::timestamptz,
+  '{}'::text[],
+  null::text,
+  null::text,
+  null::bigint,
+  0,
+  least((s.created_at at time zone 'Europe/Berlin')::date, f.first_run_date)
 from ops.sources s
 left join ops.source_days f on f.source_id = s.id
 join ops.calendar_days c
@@ -127,22 +198,61 @@ join ops.calendar_days c
   and c.day <= case when s.active then (select ops_private.berlin_today()) else f.last_run_date end
   -- the same bound on the calendar alone, so that the calendar is read as an index range
   and c.day <= (select ops_private.berlin_today())
-where not exists (select 1 from ops.daily_source_stats x where x.source_id = s.id and x.run_date = c.day);
+where not exists (select 1 from ops.daily_source_stats x where x.source_id = s.id and x.run_date = c.day)
+) u
+-- the last successful date (a backward probe of a partial index)
+left join lateral (
+  select max(x.run_date) as last_success_date
+  from ops.daily_source_stats x
+  where x.source_id = u.source_id and x.run_date <= u.run_date and x.final_status = 'success'
+) a on true
+-- yesterday's status
+left join ops.daily_source_stats y on y.source_id = u.source_id and y.run_date = u.run_date - 1
+-- the day's own explanation: its own error cause, else a reason that explains itself
+left join lateral (
+  select coalesce(u.cause_category, r.reason) as category,
+         case when u.cause_category is not null then u.cause_message end as message,
+         case when u.cause_category is not null then u.cause_job_id end as job_id
+  from (select (select x from unnest(u.problem_reasons) x
+                 where x in ('zero_items', 'volume_drop', 'run_partial') limit 1) as reason) r
+  where u.final_status <> 'success' and coalesce(u.cause_category, r.reason) is not null
+) own on true
+-- breaker skips and no-data days: the latest own cause earlier in the streak
+left join lateral (
+  select x.run_date, x.cause_category, x.cause_message, x.cause_job_id
+  from ops.daily_source_stats x
+  where own.category is null and u.final_status <> 'success'
+    and x.source_id = u.source_id and x.run_date < u.run_date
+    and x.run_date > coalesce(a.last_success_date, '-infinity'::date)
+    and x.cause_category is not null
+  order by x.run_date desc
+  limit 1
+) rc on true
+-- when that cause was first seen in the streak
+left join lateral (
+  select min(x.run_date) as first_seen
+  from ops.daily_source_stats x
+  where rc.cause_category is not null
+    and x.source_id = u.source_id and x.run_date <= rc.run_date
+    and x.run_date > coalesce(a.last_success_date, '-infinity'::date)
+    and x.cause_category = rc.cause_category
+) cf on true;
 
 comment on view ops.daily_summary_v is
 $$One row per source and date, from the source's first date (its first run_date or its created date, the earlier) to today (Europe/Berlin) for an active source, to its last run_date for an inactive one; days without a finished run are final_status = 'no_data'.
-Best run: status rank completed > partial > failed > cancelled > skipped, then most items, then latest finish (a successful re-run supersedes a failed one).
+Best run: status tier completed > partial > failed/cancelled/skipped (one tier), then most items, then latest finish (a successful re-run supersedes a failed one).
 jobs_processed_best = items_found of the best run; execution_time_sec_best = its execution time.
 http_fail_rate_sum = sum(http_failures)/sum(requests) over all runs of the day; http_block_rate_sum = sum(blocked_403+blocked_429)/sum(requests); timeout_rate = sum(timeouts)/sum(requests) (NULL without requests).
 baseline_jobs_processed_14d = mean of jobs_processed_best over the 14 previous dates whose best run was completed or partial (failed and no-data days left out).
 is_drop: best run completed/partial, baseline_days >= drop_min_baseline_days (3), baseline >= source.drop_min_baseline, jobs < baseline and (relative_drop >= source.drop_relative_threshold or drop_zscore <= -source.drop_zscore_threshold).
 final_status: no_data (no finished run), failed (best run failed/cancelled/skipped), partial (best run partial, or 0 items, or is_drop), success (otherwise).
-is_success = final_status is success; is_problem = problem_reasons not empty (no_data, run_failed, run_cancelled, run_skipped, run_partial, zero_items, volume_drop, high_block_rate > alert_block_rate, high_timeout_rate > alert_timeout_rate).$$;
+is_success = final_status is success; is_problem = 1 - is_success (they partition the days). problem_reasons (empty on success days): no_data, run_failed, run_cancelled, run_skipped, run_partial, zero_items, volume_drop, then the warnings. warnings: high_block_rate > alert_block_rate, high_timeout_rate > alert_timeout_rate, on any day.
+last_success_date, problem_since (first date of the current problem streak), root_cause_* (the day's own error cause; else zero_items/volume_drop/run_partial; else, through breaker skips and no-data days, the latest own cause in the streak; else the first reason), change_vs_yesterday (new | recovered | still_failing | ok): see the migration header.$$;
 
 -- ---------------------------------------------------------------------------
 -- reporting.daily_summary_looker_v: BigQuery schema v1 first, extras after
--- Today in Europe/Berlin is written out as ops_private.berlin_today() computes
--- it, because the BI role may not use ops_private (no USAGE on it).
+-- Today in Europe/Berlin is the one clock's ops_private.berlin_today(): the BI
+-- role may execute it (no USAGE on ops_private, so it cannot name it itself).
 -- ---------------------------------------------------------------------------
 create or replace view reporting.daily_summary_looker_v
 with (security_invoker = true)
@@ -170,7 +280,7 @@ select
 from ops.daily_source_stats d
 join ops.sources s on s.id = d.source_id
 where s.active
-  and d.run_date <= (coalesce(nullif(current_setting('scrape_ops.now', true), '')::timestamptz, now()) at time zone 'Europe/Berlin')::date
+  and d.run_date <= (select ops_private.berlin_today())
 union all
 -- no_data days of the source's range (first date .. today) without a rollup row
 select
@@ -182,16 +292,7 @@ select
   null::integer,
   null::double precision,
   null::double precision,
-  -- the baseline rule of the rollup for a day without a row: at most 14 rows
-  -- before the day (one per date), read backwards on the primary key
-  (select avg(b.jobs_processed_best)::double precision
-     from (select x.run_date, x.jobs_processed_best, x.best_status
-             from ops.daily_source_stats x
-            where x.source_id = s.id and x.run_date < c.day
-            order by x.run_date desc
-            limit 14) b
-    where b.run_date >= c.day - 14
-      and b.best_status in ('completed', 'partial')),
+  ops_private.no_data_baseline(s.id, c.day),
   null::double precision,
   0,
   null::double precision,
@@ -203,13 +304,13 @@ from ops.sources s
 left join ops.source_days f on f.source_id = s.id
 join ops.calendar_days c
   on c.day >= least((s.created_at at time zone 'Europe/Berlin')::date, f.first_run_date)
-  and c.day <= (coalesce(nullif(current_setting('scrape_ops.now', true), '')::timestamptz, now()) at time zone 'Europe/Berlin')::date
+  and c.day <= (select ops_private.berlin_today())
 where s.active
   and not exists (select 1 from ops.daily_source_stats x where x.source_id = s.id and x.run_date = c.day);
 
 comment on view reporting.daily_summary_looker_v is
 $$Exported to BigQuery monitoring.daily_summary (schema v1 = the first ten columns). Exactly one row per ACTIVE source (company_key) and date from the source's first date (its first run_date or its created date, the earlier) to today in Europe/Berlin, including no_data days (final_status 'no_data', is_problem 1, measurements NULL).
-Same rules as ops.daily_summary_v (see its comment and ops.daily_source_stats): best run = completed > partial > failed > cancelled > skipped, then most items; jobs_processed_best = items_found of the best run; http_fail_rate_sum = sum(http_failures)/sum(requests) of the day's runs; http_block_rate_sum = sum(blocked_403+blocked_429)/sum(requests); baseline_jobs_processed_14d = mean best-run volume of the previous 14 dates without failed and no-data days; final_status success|partial|failed|no_data; is_success = success; is_problem = any problem reason.
+Same rules as ops.daily_summary_v (see its comment and ops.daily_source_stats): best run = completed > partial > failed/cancelled/skipped (one tier), then most items; jobs_processed_best = items_found of the best run; http_fail_rate_sum = sum(http_failures)/sum(requests) of the day's runs; http_block_rate_sum = sum(blocked_403+blocked_429)/sum(requests); baseline_jobs_processed_14d = mean best-run volume of the previous 14 dates without failed and no-data days; final_status success|partial|failed|no_data; is_success = success; is_problem = 1 - is_success.
 Extras: is_drop (0/1), relative_drop, drop_zscore, timeout_rate, runs_total, problem_reasons (comma-separated).$$;
 
 -- ---------------------------------------------------------------------------
@@ -220,6 +321,7 @@ grant select on ops.daily_summary_v to authenticated, service_role;
 
 revoke all on reporting.daily_summary_looker_v from public, anon, authenticated, service_role, looker_export_ro;
 grant select on reporting.daily_summary_looker_v to authenticated, service_role, looker_export_ro;
+grant execute on function ops_private.berlin_today(), ops_private.no_data_baseline(bigint, date) to looker_export_ro;
 
 -- The BI role reads the Looker view's base relations under security_invoker:
 -- only the columns the view reads, only active sources, and no USAGE on ops /

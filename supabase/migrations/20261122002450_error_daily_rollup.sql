@@ -37,15 +37,7 @@ comment on table ops.error_daily_category is
 
 create index error_daily_category_category_idx on ops.error_daily_category (category, day);
 
-alter table ops.error_daily enable row level security;
-alter table ops.error_daily_category enable row level security;
-revoke all on ops.error_daily, ops.error_daily_category from public, anon, authenticated, service_role;
-grant select on ops.error_daily, ops.error_daily_category to authenticated, service_role;
-
-create policy error_daily_read on ops.error_daily
-  for select to authenticated using ((select ops_private.is_viewer()));
-create policy error_daily_category_read on ops.error_daily_category
-  for select to authenticated using ((select ops_private.is_viewer()));
+call ops_private.viewers_read('ops.error_daily', 'ops.error_daily_category');
 
 -- ---------------------------------------------------------------------------
 -- ops_private.add_error_daily(day, source, category, delta)

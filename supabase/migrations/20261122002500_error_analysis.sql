@@ -4,7 +4,7 @@
 -- fingerprint. Trends read ops.error_hourly (occurrences per hour, source and
 -- category, maintained by ops.record_errors) and its daily rollup
 -- ops.error_daily_category, never ops.logs.
--- "Now" is ops_private.monitoring_now(); days are Europe/Berlin dates.
+-- "Now" is ops_private.now(); days are Europe/Berlin dates.
 -- ===========================================================================
 
 -- ---------------------------------------------------------------------------
@@ -16,7 +16,7 @@ as
 with per_source as (
   select h.hour, h.category, h.source_id, sum(h.count) as occurrences
   from ops.error_hourly h
-  where h.hour >= (select date_trunc('hour', ops_private.monitoring_now()) - interval '7 days')
+  where h.hour >= (select date_trunc('hour', ops_private.now()) - interval '7 days')
   group by h.hour, h.category, h.source_id
 )
 select
@@ -59,7 +59,7 @@ create or replace view ops.error_category_summary_v
 with (security_invoker = true)
 as
 with clock as materialized (
-  select date_trunc('hour', ops_private.monitoring_now()) as hour_now
+  select date_trunc('hour', ops_private.now()) as hour_now
 ),
 sums as (
   select

@@ -7,7 +7,9 @@
 -- when the source existed (from its first date: first run_date or created
 -- date, the earlier) and, for today, only once a run of today finished (the
 -- night is not over before). A counted date without a finished run is a
--- no_data date and counts as not successful.
+-- no_data date and counts as not successful. An inactive source counts only
+-- the dates up to its last run_date (like ops.daily_summary_v): a paused
+-- source is not failing every day it is paused.
 -- ===========================================================================
 
 -- ---------------------------------------------------------------------------
@@ -42,11 +44,14 @@ as $$
       (c.day is not null and (c.day < t.day or d.source_id is not null)) as counted
     from ops.sources s
     cross join today t
+    left join ops.source_days sd on sd.source_id = s.id
     cross join lateral (
-      select least((s.created_at at time zone 'Europe/Berlin')::date,
-                   (select min(f.run_date) from ops.daily_source_stats f where f.source_id = s.id)) as first_day
+      select least((s.created_at at time zone 'Europe/Berlin')::date, sd.first_run_date) as first_day,
+             -- NULL for an inactive source that never ran: no date counts
+             case when s.active then t.day else least(t.day, sd.last_run_date) end as last_day
     ) r
     left join ops.calendar_days c on c.day between greatest(p_from, r.first_day) and least(p_to, t.day)
+      and c.day <= r.last_day
       -- the window on the calendar alone: an index range of at most (to - from + 1) dates
       and c.day between p_from and p_to
     left join ops.daily_source_stats d on d.source_id = s.id and d.run_date = c.day and d.run_date between p_from and p_to
@@ -69,7 +74,7 @@ as $$
 $$;
 
 comment on function ops_private.source_window_stats(date, date) is
-  'Per source over the Berlin dates [from, to]: counted dates (from the source''s first date; today only once a run finished), success/partial/failed/no_data dates, success_rate = success dates / counted dates, mean best-run execution time and volume over dates with a run.';
+  'Per source over the Berlin dates [from, to]: counted dates (from the source''s first date; today only once a run finished; an inactive source up to its last run_date), success/partial/failed/no_data dates, success_rate = success dates / counted dates, mean best-run execution time and volume over dates with a run.';
 
 revoke all on function ops_private.source_window_stats(date, date) from public, anon;
 grant execute on function ops_private.source_window_stats(date, date) to authenticated, service_role;
@@ -122,8 +127,9 @@ select
   case
     when j.days_counted = 0 then format('%s: no day to evaluate yet', j.source_key)
     else concat_ws('; ',
-      format('%s: success rate %s%% (%s of %s days) over the last %s days, target %s%%, alert below %s%%',
-        j.source_key, round((j.success_rate * 100)::numeric, 1), j.days_success, j.days_counted, j.window_days,
+      format('%s: success rate %s%% (%s of %s) over the last %s, target %s%%, alert below %s%%',
+        j.source_key, round((j.success_rate * 100)::numeric, 1), j.days_success,
+        ops_private.count_noun(j.days_counted, 'day'), ops_private.count_noun(j.window_days, 'day'),
         round((j.slo_success_rate * 100)::numeric, 1), round((j.slo_alert_success_rate * 100)::numeric, 1)),
       case when j.duration_status = 'warning' then format('average run time %s s over the target %s s',
         round(j.avg_duration_sec::numeric, 1), round(j.slo_avg_duration_seconds::numeric, 1)) end)

@@ -1,6 +1,6 @@
 -- ===========================================================================
 -- Pipeline views over ops.jobs: overall stats per window, the daily schedule,
--- stats per job type. "Now" is ops_private.monitoring_now(); days are
+-- stats per job type. "Now" is ops_private.now(); days are
 -- Europe/Berlin dates. Durations are finished_at - started_at in seconds.
 -- Success rate of jobs = completed / (completed + partial + failed): cancelled
 -- and skipped jobs did not run to an outcome and are left out.
@@ -14,14 +14,14 @@ create or replace view ops.pipeline_stats_v
 with (security_invoker = true)
 as
 with windows as (
-  select w.days, ops_private.monitoring_now() - make_interval(days => w.days) as since
+  select w.days, ops_private.now() - make_interval(days => w.days) as since
   from (values (1), (7), (30), (90)) as w(days)
 ),
 pipelines as (
   select p.*
   from ops.jobs p
   where p.type = 'pipeline'
-    and p.created_at >= (select ops_private.monitoring_now() - interval '90 days')
+    and p.created_at >= (select ops_private.now() - interval '90 days')
 ),
 children as (
   select c.root_id, count(*) as jobs, count(*) filter (where c.status = 'failed') as failed,
@@ -114,7 +114,7 @@ select
   count(j.id) filter (where j.attempt > 1)::integer as retried,
   max(j.finished_at) as last_finished_at
 from ops.job_types t
-left join ops.jobs j on j.type = t.type and j.created_at >= (select ops_private.monitoring_now() - interval '30 days')
+left join ops.jobs j on j.type = t.type and j.created_at >= (select ops_private.now() - interval '30 days')
 group by t.type, t.description;
 
 comment on view ops.job_type_stats_v is

@@ -8,7 +8,7 @@ create or replace view ops.portal_status_v
 with (security_invoker = true)
 as
 with clock as materialized (
-  select ops_private.monitoring_now() as now,
+  select ops_private.now() as now,
          ops_private.setting_numeric('global_rate_limit_seconds', 0) as global_rate_limit
 )
 select

@@ -20,7 +20,7 @@ create table if not exists ops.mirror_runs (
   rows_read integer not null default 0 check (rows_read >= 0),
   rows_upserted integer not null default 0 check (rows_upserted >= 0),
   status text not null default 'running' check (status in ('running', 'completed', 'failed')),
-  started_at timestamptz not null default now(),
+  started_at timestamptz not null default ops_private.now(),
   finished_at timestamptz,
   duration_ms integer check (duration_ms >= 0),
   -- the latest ops.daily_source_stats.updated_at the export saw: later corrections are not mirrored yet
@@ -53,7 +53,7 @@ with (security_invoker = true)
 as
 with clock as materialized (
   select
-    ops_private.monitoring_now() as now,
+    ops_private.now() as now,
     ops_private.berlin_today() as today,
     ops_private.berlin_today() - 1 as yesterday,
     (ops_private.berlin_today() + ops_private.setting_time('mirror_fresh_by', time '08:00')) at time zone 'Europe/Berlin'

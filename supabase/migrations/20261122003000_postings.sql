@@ -60,8 +60,8 @@ create table ops.postings (
   content_hash text not null,
   raw jsonb not null default '{}'::jsonb,
 
-  first_seen timestamptz not null default now(),
-  last_seen timestamptz not null default now(),
+  first_seen timestamptz not null default ops_private.now(),
+  last_seen timestamptz not null default ops_private.now(),
   first_seen_date date not null,
   last_seen_date date not null,
   -- the jobs that first and last saw it (no foreign key: job retention may delete old jobs)
@@ -78,8 +78,8 @@ create table ops.postings (
   repost_pending boolean not null default true,
   repost_origin_pending boolean not null default false,
 
-  created_at timestamptz not null default now(),
-  updated_at timestamptz not null default now(),
+  created_at timestamptz not null default ops_private.now(),
+  updated_at timestamptz not null default ops_private.now(),
 
   unique (source_id, external_id),
   check (last_seen_date >= first_seen_date),
@@ -131,11 +131,4 @@ create index postings_normalized_location_trgm_idx on ops.postings using gin (no
 -- ---------------------------------------------------------------------------
 -- Row level security: viewers read; writes go through SQL functions
 -- ---------------------------------------------------------------------------
-alter table ops.postings enable row level security;
-
-revoke all on ops.postings from public, anon, authenticated, service_role;
-grant select on ops.postings to authenticated, service_role;
-
-create policy postings_read on ops.postings
-  for select to authenticated
-  using ((select ops_private.is_viewer()));
+call ops_private.viewers_read('ops.postings');

@@ -140,7 +140,7 @@ begin
       source_id, external_id, title, normalized_title, location, normalized_location, department, url,
       content_hash, raw, first_seen, last_seen, first_seen_date, last_seen_date, first_job_id, last_job_id)
     select v_run.source_id, i.external_id, i.title, i.normalized_title, i.location, i.normalized_location,
-           i.department, i.url, i.content_hash, i.raw, now(), now(), v_run.run_date, v_run.run_date,
+           i.department, i.url, i.content_hash, i.raw, ops_private.now(), ops_private.now(), v_run.run_date, v_run.run_date,
            upsert_postings.job_id, upsert_postings.job_id
       from input i
     on conflict (source_id, external_id) do update set
@@ -175,7 +175,7 @@ begin
         or (excluded.last_seen_date >= p.last_seen_date
             and (p.normalized_title, p.normalized_location, p.url)
                 is distinct from (excluded.normalized_title, excluded.normalized_location, excluded.url)),
-      updated_at = now()
+      updated_at = ops_private.now()
     returning 1
   )
   select jsonb_build_object(
@@ -234,10 +234,10 @@ begin
 
   update ops.postings p
      set active = false,
-         inactive_since = now(),
+         inactive_since = ops_private.now(),
          inactive_since_date = v_run.run_date,
          repost_origin_pending = true,
-         updated_at = now()
+         updated_at = ops_private.now()
    where p.source_id = v_run.source_id
      and p.active
      and p.last_job_id is distinct from deactivate_missing_postings.job_id

@@ -17,7 +17,7 @@ create table ops.snapshots (
   disappeared_count integer not null check (disappeared_count >= 0),
   repost_count integer not null check (repost_count >= 0),
   postings jsonb not null default '[]'::jsonb check (jsonb_typeof(postings) = 'array'),
-  taken_at timestamptz not null default now(),
+  taken_at timestamptz not null default ops_private.now(),
   unique (source_id, snapshot_date)
 );
 
@@ -35,20 +35,14 @@ comment on column ops.snapshots.postings is 'The postings open at the end of the
 
 create index snapshots_date_idx on ops.snapshots (snapshot_date);
 
-alter table ops.snapshots enable row level security;
-revoke all on ops.snapshots from public, anon, authenticated, service_role;
-grant select on ops.snapshots to authenticated, service_role;
-
-create policy snapshots_read on ops.snapshots
-  for select to authenticated
-  using ((select ops_private.is_viewer()));
+call ops_private.viewers_read('ops.snapshots');
 
 -- ---------------------------------------------------------------------------
 -- ops.take_snapshot(source_id, snapshot_date)
 -- ---------------------------------------------------------------------------
 create or replace function ops.take_snapshot(
   source_id bigint,
-  snapshot_date date default ((now() at time zone 'Europe/Berlin')::date))
+  snapshot_date date default (ops_private.berlin_today()))
 returns setof ops.snapshots
 language sql
 security definer
@@ -66,7 +60,7 @@ as $$
          coalesce(jsonb_agg(jsonb_build_object('id', p.id, 'external_id', p.external_id, 'title', p.title,
                                                'location', p.location, 'url', p.url)
                             order by p.external_id) filter (where p.open_at_end), '[]'::jsonb),
-         now()
+         ops_private.now()
     from ops.sources src
     left join lateral (
       select p.*, (p.active or p.inactive_since_date > take_snapshot.snapshot_date) as open_at_end

@@ -24,11 +24,11 @@ select p.id as posting_id,
        p.active,
        p.inactive_since_date,
        case
-         when p.active then greatest((now() at time zone 'Europe/Berlin')::date, p.last_seen_date)
+         when p.active then greatest((select ops_private.berlin_today()), p.last_seen_date)
          else p.last_seen_date
        end as lifespan_end_date,
        case
-         when p.active then greatest((now() at time zone 'Europe/Berlin')::date, p.last_seen_date)
+         when p.active then greatest((select ops_private.berlin_today()), p.last_seen_date)
          else p.last_seen_date
        end - p.first_seen_date as lifespan_days,
        p.cluster_id,

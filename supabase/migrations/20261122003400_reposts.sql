@@ -196,7 +196,7 @@ begin
        set repost_of = d.new_parent,
            repost_pending = false,
            repost_origin_pending = false,
-           updated_at = case when p.repost_of is distinct from d.new_parent then now() else p.updated_at end
+           updated_at = case when p.repost_of is distinct from d.new_parent then ops_private.now() else p.updated_at end
       from decided d
      where p.id = d.id
        and (p.repost_of is distinct from d.new_parent or p.repost_pending or p.repost_origin_pending)

@@ -17,7 +17,7 @@ create table ops.survey_responses (
   rating smallint not null check (rating between 1 and 5),
   respondent text,
   comment text,
-  created_at timestamptz not null default now()
+  created_at timestamptz not null default ops_private.now()
 );
 
 comment on table ops.survey_responses is
@@ -38,7 +38,7 @@ create table ops.candidate_signals (
   -- -1 (clearly negative, e.g. offer declined) .. +1 (clearly positive, e.g. offer accepted)
   value numeric(4, 3) not null check (value between -1 and 1),
   details jsonb,
-  created_at timestamptz not null default now()
+  created_at timestamptz not null default ops_private.now()
 );
 
 comment on table ops.candidate_signals is

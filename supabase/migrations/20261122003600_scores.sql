@@ -61,7 +61,7 @@ create table ops.scores (
   candidate_signals integer not null default 0,
   avg_candidate_signal numeric(5, 4),
 
-  computed_at timestamptz not null default now(),
+  computed_at timestamptz not null default ops_private.now(),
   unique (source_id, score_date)
 );
 
@@ -78,19 +78,13 @@ comment on column ops.scores.lifespan_weight is 'Effective weight after redistri
 
 create index scores_date_idx on ops.scores (score_date);
 
-alter table ops.scores enable row level security;
-revoke all on ops.scores from public, anon, authenticated, service_role;
-grant select on ops.scores to authenticated, service_role;
-
-create policy scores_read on ops.scores
-  for select to authenticated
-  using ((select ops_private.is_viewer()));
+call ops_private.viewers_read('ops.scores');
 
 -- ---------------------------------------------------------------------------
 -- ops.compute_scores(score_date, source_id)
 -- ---------------------------------------------------------------------------
 create or replace function ops.compute_scores(
-  score_date date default ((now() at time zone 'Europe/Berlin')::date),
+  score_date date default (ops_private.berlin_today()),
   source_id bigint default null)
 returns jsonb
 language plpgsql
@@ -179,7 +173,7 @@ begin
            round(case when c_surveys is not null then c_w_surveys / w_sum end, 4),
            round(case when c_candidates is not null then c_w_candidates / w_sum end, 4),
            n_life, round(avg_life, 2), n_new, n_reposts, n_surveys, round(avg_rating, 2),
-           n_signals, round(avg_signal, 4), now()
+           n_signals, round(avg_signal, 4), ops_private.now()
       from weighted w
     on conflict (source_id, score_date) do update set
       score = excluded.score,

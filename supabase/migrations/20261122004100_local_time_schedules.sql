@@ -18,18 +18,14 @@
 create table ops.schedule_runs (
   schedule text not null,
   local_date date not null,
-  fired_at timestamptz not null default now(),
+  fired_at timestamptz not null default ops_private.now(),
   dispatched_via text,
   primary key (schedule, local_date)
 );
 
 comment on table ops.schedule_runs is 'One row per schedule and Europe/Berlin date on which it fired: the guard against double runs.';
 
-alter table ops.schedule_runs enable row level security;
-revoke all on ops.schedule_runs from public, anon, authenticated, service_role;
-grant select on ops.schedule_runs to authenticated, service_role;
-create policy schedule_runs_read on ops.schedule_runs
-  for select to authenticated using ((select ops_private.is_viewer()));
+call ops_private.viewers_read('ops.schedule_runs');
 
 -- ---------------------------------------------------------------------------
 -- ops_private.local_schedule_due: the pure rule (no side effects, testable)
@@ -56,7 +52,7 @@ create or replace function ops.fire_schedule(
   local_time time,
   function_name text,
   body jsonb default '{}'::jsonb,
-  tick timestamptz default now()
+  tick timestamptz default ops_private.now()
 )
 returns boolean
 language plpgsql
@@ -86,7 +82,7 @@ end
 $$;
 
 comment on function ops.fire_schedule(text, time, text, jsonb, timestamptz) is
-  'Dispatches function_name once per Europe/Berlin date, on the first tick in [local_time, local_time + 90 min) Berlin time. tick defaults to now(); tests pass a frozen clock.';
+  'Dispatches function_name once per Europe/Berlin date, on the first tick in [local_time, local_time + 90 min) Berlin time. tick defaults to ops_private.now(); tests pass a frozen clock.';
 
 revoke all on function ops_private.local_schedule_due(time, timestamptz) from public;
 revoke all on function ops.fire_schedule(text, time, text, jsonb, timestamptz) from public, anon, authenticated;

@@ -15,7 +15,7 @@
 -- ---------------------------------------------------------------------------
 -- Column-level privileges for operators
 -- ---------------------------------------------------------------------------
-grant update (rate_limit_seconds, active, breaker_state, breaker_opened_at, consecutive_errors, updated_at)
+grant update (rate_limit_seconds, active, breaker_state, breaker_opened_at, consecutive_errors, owner, tags, updated_at)
   on ops.sources to authenticated;
 grant update (value, updated_at) on ops.settings to authenticated;
 
@@ -42,7 +42,6 @@ declare
   old_row jsonb := to_jsonb(old) - 'updated_at';
   new_row jsonb := to_jsonb(new) - 'updated_at';
   changed text[];
-  claims jsonb := auth.jwt();
 begin
   if auth.role() = 'service_role' then
     return new;
@@ -53,15 +52,9 @@ begin
   if changed is null then
     return new;
   end if;
-  insert into ops.audit_log (actor, actor_role, action, target, before, after)
-  values (
-    coalesce(claims ->> 'email', claims ->> 'sub', session_user),
-    coalesce(ops_private.ops_role(), case when coalesce(claims ->> 'role', '') = '' then 'database:' || session_user else 'none' end),
-    tg_argv[0],
-    tg_table_name || ':' || coalesce(new_row ->> 'key', ''),
+  perform ops_private.audit(tg_argv[0], tg_table_name || ':' || coalesce(new_row ->> 'key', ''),
     (select jsonb_object_agg(k, old_row -> k) from unnest(changed) k),
-    (select jsonb_object_agg(k, new_row -> k) from unnest(changed) k)
-  );
+    (select jsonb_object_agg(k, new_row -> k) from unnest(changed) k));
   return new;
 end
 $$;
@@ -89,11 +82,11 @@ begin
       using errcode = '22023';
   end if;
   if portal_key is null then
-    update ops.settings set value = to_jsonb(seconds), updated_at = now()
+    update ops.settings set value = to_jsonb(seconds), updated_at = ops_private.now()
      where key = 'global_rate_limit_seconds'
     returning jsonb_build_object('scope', 'global', 'rate_limit_seconds', value) into result;
   else
-    update ops.sources set rate_limit_seconds = seconds, updated_at = now()
+    update ops.sources set rate_limit_seconds = seconds, updated_at = ops_private.now()
      where key = portal_key
     returning jsonb_build_object('scope', 'portal', 'portal', key, 'rate_limit_seconds', rate_limit_seconds) into result;
   end if;
@@ -118,7 +111,7 @@ begin
   if is_active is null then
     raise exception 'active must be true or false' using errcode = '22023';
   end if;
-  update ops.sources set active = is_active, updated_at = now()
+  update ops.sources set active = is_active, updated_at = ops_private.now()
    where key = portal_key
   returning jsonb_build_object('portal', key, 'active', active) into result;
   if result is null then
@@ -140,7 +133,7 @@ declare
   result jsonb;
 begin
   update ops.sources
-     set breaker_state = 'closed', breaker_opened_at = null, consecutive_errors = 0, updated_at = now()
+     set breaker_state = 'closed', breaker_opened_at = null, consecutive_errors = 0, updated_at = ops_private.now()
    where key = portal_key
   returning jsonb_build_object('portal', key, 'breaker_state', breaker_state, 'consecutive_errors', consecutive_errors)
     into result;

@@ -22,20 +22,25 @@
 update ops.job_types set lease_seconds = timeout_seconds where type = 'pipeline';
 
 -- ---------------------------------------------------------------------------
--- ops_private.next_phase
+-- The phases in order (one list; PIPELINE_PHASES in TypeScript is checked
+-- against it by tests/integration/vocabulary.test.ts), and the one after a phase
 -- ---------------------------------------------------------------------------
+create or replace function ops_private.pipeline_phases()
+returns text[]
+language sql
+immutable
+set search_path = ''
+as $$
+  select array['scrape', 'snapshot', 'lifespan', 'repost', 'score']
+$$;
+
 create or replace function ops_private.next_phase(phase text)
 returns text
 language sql
 immutable
 set search_path = ''
 as $$
-  select case phase
-    when 'scrape' then 'snapshot'
-    when 'snapshot' then 'lifespan'
-    when 'lifespan' then 'repost'
-    when 'repost' then 'score'
-  end
+  select (ops_private.pipeline_phases())[pg_catalog.array_position(ops_private.pipeline_phases(), phase) + 1]
 $$;
 
 -- ---------------------------------------------------------------------------
@@ -140,7 +145,7 @@ begin
   loop
     select j.type into phase from ops.jobs j
      where j.root_id = root.id
-     order by array_position(array['scrape', 'snapshot', 'lifespan', 'repost', 'score'], j.type) desc
+     order by array_position(ops_private.pipeline_phases(), j.type) desc
      limit 1;
     if phase is null then
       perform ops_private.finish_pipeline(root);
@@ -183,8 +188,7 @@ begin
      where id = root.id
     returning * into root;
     if pending > 0 then
-      perform ops.dispatch('pipeline', jsonb_build_object('action', 'work', 'pipeline_id', root.id));
-      exit;
+      exit; -- the new jobs wake the pipeline worker (jobs_wake_worker)
     end if;
     -- every job of this phase was skipped: go on to the next phase now
   end loop;
@@ -331,7 +335,7 @@ $$;
 -- ---------------------------------------------------------------------------
 -- Privileges: workers only
 -- ---------------------------------------------------------------------------
-revoke all on function ops_private.next_phase(text), ops_private.insert_phase_job(ops.jobs, text, bigint, bigint, text),
+revoke all on function ops_private.pipeline_phases(), ops_private.next_phase(text), ops_private.insert_phase_job(ops.jobs, text, bigint, bigint, text),
   ops_private.finish_pipeline(ops.jobs), ops_private.advance_pipeline(bigint),
   ops_private.on_pipeline_child_finished(), ops_private.skip_jobs_of_paused_source() from public, anon, authenticated;
 revoke all on function ops.start_pipeline(date, text, text, text[]), ops.run_phase_job(bigint)

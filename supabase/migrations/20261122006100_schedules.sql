@@ -24,16 +24,9 @@ set search_path = ''
 as $$
 declare
   swept jsonb := ops.sweep();
-  worker text;
 begin
-  -- a lost wake-up only delays work: re-dispatch every worker that has runnable jobs
-  for worker in
-    select distinct t.worker_function
-      from ops.jobs j join ops.job_types t on t.type = j.type
-     where j.status = 'pending' and j.run_after <= ops_private.now() and t.worker_function is not null
-  loop
-    perform ops.dispatch(worker, jsonb_build_object('action', 'work', 'trigger', 'sweeper'));
-  end loop;
+  -- a lost wake-up or an ended backoff only delays work: wake every worker that has runnable jobs
+  perform ops.wake(null, 'sweeper');
   return swept;
 end
 $$;
@@ -53,7 +46,7 @@ as $$
 declare
   deleted integer;
 begin
-  delete from cron.job_run_details where end_time < now() - keep;
+  delete from cron.job_run_details where end_time < ops_private.now() - keep;
   get diagnostics deleted = row_count;
   return deleted;
 end

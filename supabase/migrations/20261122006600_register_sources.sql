@@ -42,7 +42,7 @@ begin
   values (p_key, p_display_name, p_adapter, p_adapter_config)
   on conflict (key) do update
     set display_name = excluded.display_name, adapter = excluded.adapter,
-        adapter_config = excluded.adapter_config, updated_at = now()
+        adapter_config = excluded.adapter_config, updated_at = ops_private.now()
   returning * into source;
 
   update ops.sources s set

@@ -133,15 +133,7 @@ declare
   v_job ops.jobs;
 begin
   if p_source_key is not null then
-    select * into v_source from ops.sources s where s.key = p_source_key;
-    if not found then
-      perform ops_private.api_error('P0404', format('unknown source %s', p_source_key),
-        jsonb_build_object('code', 'not_found', 'entity', 'source', 'source_key', p_source_key));
-    end if;
-    if not v_source.active then
-      perform ops_private.api_error('P0409', format('source %s is paused', p_source_key),
-        jsonb_build_object('code', 'source_paused', 'source_key', p_source_key));
-    end if;
+    v_source := ops_private.startable_source(p_source_key);
   end if;
   -- the run-date window, one rule for every job (20261126300000_run_date_window.sql)
   perform ops_private.check_run_date(p_run_date, 'run_date');

@@ -1,6 +1,9 @@
 -- ===========================================================================
 -- Local platform bootstrap. Applied before migrations, ONLY on the local
--- cluster: on hosted Supabase (or a Docker `supabase start`) all of this exists.
+-- cluster, as the bootstrap superuser (supabase_admin): on hosted Supabase (or
+-- a Docker `supabase start`) all of this exists. Migrations then run as the
+-- project's `postgres` role, which, as on hosted Supabase, is not a superuser:
+-- a migration that would need one fails here first.
 -- It recreates the parts of Supabase's platform that migrations rely on:
 -- the API roles, auth.uid()/auth.role()/auth.jwt(), and the extensions schema.
 -- Idempotent: safe to run before every reset.
@@ -87,3 +90,23 @@ grant execute on function auth.jwt(), auth.uid(), auth.role() to anon, authentic
 -- ---------------------------------------------------------------------------
 create extension if not exists pgcrypto with schema extensions;
 create extension if not exists "uuid-ossp" with schema extensions;
+
+-- ---------------------------------------------------------------------------
+-- What the platform installs for the project (hosted: through supautils'
+-- allow-list, supabase/postgres ansible/files/postgresql_config/conf.d/
+-- supautils.conf). pg_cron lives in pg_catalog as on hosted Supabase, and
+-- `postgres` may schedule and manage its own jobs. pgtap and dblink serve the
+-- local pgTAP tests only.
+-- ---------------------------------------------------------------------------
+create extension if not exists pg_cron with schema pg_catalog;
+-- No pg_net locally: ops.dispatch sends pg_notify, which the functions server turns into HTTP calls.
+alter database postgres set ops.dispatch_via = 'notify';
+grant usage on schema cron to postgres;
+grant all privileges on all tables in schema cron to postgres;
+grant all privileges on all sequences in schema cron to postgres;
+grant execute on all functions in schema cron to postgres;
+grant usage, create on schema extensions to postgres with grant option;
+create extension if not exists pg_trgm with schema extensions;
+create extension if not exists pgtap with schema extensions;
+create extension if not exists dblink with schema extensions;
+create extension if not exists plpgsql_check with schema extensions;

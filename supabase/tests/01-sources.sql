@@ -3,7 +3,7 @@
 -- ===========================================================================
 begin;
 set search_path = extensions, public;
-select plan(20);
+select plan(24);
 
 -- ---------------------------------------------------------------------------
 -- Shape
@@ -69,6 +69,29 @@ select is((select rate_limit_seconds from ops.sources where key = 'acme'), 2.000
   'the update is visible');
 select lives_ok($$insert into ops.sources (key, display_name, adapter) values ('svc', 'Svc', 'lever')$$,
   'service_role inserts sources');
+select tests.as_superuser();
+
+-- ---------------------------------------------------------------------------
+-- Every rule on ops.sources is listed in the header of its migration
+-- (20261122000300_sources.sql): these lists fail when one is added elsewhere
+-- ---------------------------------------------------------------------------
+select is((select array_agg(tgname::text order by tgname) from pg_trigger
+            where tgrelid = 'ops.sources'::regclass and not tgisinternal),
+  array['sources_audit', 'sources_breaker_closed', 'sources_drop_thresholds_changed', 'sources_skip_pending_when_paused'],
+  'the triggers on ops.sources are the listed ones');
+select is((select array_agg(policyname::text order by policyname) from pg_policies
+            where schemaname = 'ops' and tablename = 'sources'),
+  array['sources_operator_update', 'sources_read', 'sources_read_bi'],
+  'the policies on ops.sources are the listed ones');
+select is((select array_agg(column_name::text order by column_name) from information_schema.column_privileges
+            where table_schema = 'ops' and table_name = 'sources' and grantee = 'authenticated'
+              and privilege_type = 'UPDATE'),
+  array['active', 'breaker_opened_at', 'breaker_state', 'consecutive_errors', 'max_retries', 'owner', 'rate_limit_seconds',
+        'request_timeout_seconds', 'tags', 'updated_at'],
+  'operators may update exactly the listed columns (in Studio too; audited)');
+select is((select array_agg(column_name::text order by column_name) from information_schema.column_privileges
+            where table_schema = 'ops' and table_name = 'sources' and grantee = 'looker_export_ro'),
+  array['active', 'created_at', 'id', 'key'], 'the BI role reads exactly the listed columns');
 
 select * from finish();
 rollback;

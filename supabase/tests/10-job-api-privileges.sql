@@ -24,9 +24,9 @@ select is(
 select is(
   (select array_agg(distinct p.proname::text order by p.proname::text) from pg_proc p join pg_namespace n on n.oid = p.pronamespace
     where n.nspname = 'ops' and has_function_privilege('authenticated', p.oid, 'execute')),
-  array['classify_error', 'error_fingerprint', 'job_tree', 'normalize_error_message', 'request_cancel', 'reset_breaker',
-        'set_portal_active', 'set_rate_limit'],
-  'signed-in users may call only the read-only classifiers and job tree, request_cancel and the control levers (which check the operator role)');
+  array['acknowledge_alert', 'alert_list', 'classify_error', 'digest', 'error_fingerprint', 'job_tree', 'normalize_error_message', 'request_cancel', 'reset_breaker',
+        'set_portal_active', 'set_rate_limit', 'snooze_alert', 'start_manual_job'],
+  'signed-in users may call only the read-only classifiers, digest, alert list and job tree, request_cancel, start_manual_job and the control levers and alert actions (which check the operator role)');
 select is(
   (select array_agg(distinct p.proname::text order by p.proname::text) from pg_proc p join pg_namespace n on n.oid = p.pronamespace
     where n.nspname = 'ops' and not has_function_privilege('service_role', p.oid, 'execute')),
@@ -90,7 +90,7 @@ select throws_ok($$select * from ops.heartbeat(1)$$, '42501', null, 'an operator
 select throws_ok($$insert into ops.logs (job_id, level, message) values (1, 'INFO', 'x')$$, '42501', null,
   'an operator cannot insert logs directly');
 select is((select actor from ops.audit_log where action = 'job.cancel' order by id desc limit 1),
-  '00000000-0000-4000-8000-00000000000b', 'the cancel is audited with the operator''s user id');
+  'tester@example.com', 'the cancel is audited with the operator''s identity (email, else user id: ops_private.actor)');
 
 -- ---------------------------------------------------------------------------
 -- service_role: the worker API

@@ -31,8 +31,8 @@ select is(
   (select array_agg(row(actor, actor_role, action, before ->> 'status', after ->> 'status')::text order by id)
      from ops.audit_log where target in ('job:' || (select id from pending_job), 'job:' || (select id from running_job))),
   array[
-    row('00000000-0000-4000-8000-00000000000b', 'operator', 'job.cancel', 'pending', 'cancelled')::text,
-    row('00000000-0000-4000-8000-00000000000b', 'operator', 'job.cancel', 'running', 'running')::text],
+    row('tester@example.com', 'operator', 'job.cancel', 'pending', 'cancelled')::text,
+    row('tester@example.com', 'operator', 'job.cancel', 'running', 'running')::text],
   'both cancels are audited with actor, role, before and after');
 
 -- the worker sees the request at its next heartbeat and finishes as cancelled

@@ -6,40 +6,21 @@ begin;
 set search_path = extensions, public;
 select plan(6);
 
-set local scrape_ops.now = '2026-11-22 08:30:00+01';
-
-create function pg_temp.add_run(p_key text, p_date date, p_status text, p_items integer, p_exec numeric)
-returns bigint
-language plpgsql
-as $$
-declare
-  v_source bigint;
-  v_job bigint;
-  v_start timestamptz := (p_date + time '02:00') at time zone 'Europe/Berlin';
-begin
-  select id into v_source from ops.sources where key = p_key;
-  insert into ops.jobs (type, status, source_id, run_date, created_at, started_at, finished_at)
-  values ('scrape', p_status, v_source, p_date, v_start, v_start, v_start + make_interval(secs => p_exec))
-  returning id into v_job;
-  insert into ops.scrape_runs (job_id, source_id, run_date, status, items_found, requests, execution_time_sec, started_at, finished_at)
-  values (v_job, v_source, p_date, p_status, p_items, 100, p_exec, v_start, v_start + make_interval(secs => p_exec));
-  return v_job;
-end
-$$;
+set local ops.now = '2026-11-22 08:30:00+01';
 
 insert into ops.sources (key, display_name, adapter, created_at) values
   ('s1', 'S1', 'lever', '2026-11-15 00:00+01'),
   ('s2', 'S2', 'lever', '2026-11-15 00:00+01');
 
 -- s1: Nov 15..19 100 items in 60 s; Nov 20 0 items; Nov 21 100 items in 10 s; Nov 22 40 items
-select pg_temp.add_run('s1', d::date, 'completed', 100, 60) from generate_series(date '2026-11-15', date '2026-11-19', interval '1 day') d;
-select pg_temp.add_run('s1', '2026-11-20', 'completed', 0, 60);
-select pg_temp.add_run('s1', '2026-11-21', 'completed', 100, 10);
-select pg_temp.add_run('s1', '2026-11-22', 'completed', 40, 60);
+select tests.add_run('s1', d::date, 'completed', 100, 60) from generate_series(date '2026-11-15', date '2026-11-19', interval '1 day') d;
+select tests.add_run('s1', '2026-11-20', 'completed', 0, 60);
+select tests.add_run('s1', '2026-11-21', 'completed', 100, 10);
+select tests.add_run('s1', '2026-11-22', 'completed', 40, 60);
 -- s2: a failed run with 0 items is a failure, not a silent one; a partial with 0 items is partial
-select pg_temp.add_run('s2', d::date, 'completed', 100, 60) from generate_series(date '2026-11-15', date '2026-11-20', interval '1 day') d;
-select pg_temp.add_run('s2', '2026-11-21', 'failed', 0, 60);
-select pg_temp.add_run('s2', '2026-11-22', 'partial', 0, 60);
+select tests.add_run('s2', d::date, 'completed', 100, 60) from generate_series(date '2026-11-15', date '2026-11-20', interval '1 day') d;
+select tests.add_run('s2', '2026-11-21', 'failed', 0, 60);
+select tests.add_run('s2', '2026-11-22', 'partial', 0, 60);
 
 -- Nov 20: 0 items; baseline 100 (5 days) -> also a drop
 -- Nov 21: 10 s < 0.25 x 60 s (baseline of Nov 15..20, 6 days)

@@ -8,7 +8,7 @@ begin;
 set search_path = extensions, public;
 select plan(11);
 
-set local scrape_ops.now = '2026-10-26 12:00:00+01';
+set local ops.now = '2026-10-26 12:00:00+01';
 
 insert into ops.sources (key, display_name, adapter) values ('e1', 'E1', 'lever'), ('e2', 'E2', 'lever');
 

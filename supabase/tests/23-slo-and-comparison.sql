@@ -7,27 +7,11 @@ begin;
 set search_path = extensions, public;
 select plan(8);
 
-set local scrape_ops.now = '2026-11-22 08:30:00+01';
+set local ops.now = '2026-11-22 08:30:00+01';
 
-create function pg_temp.add_run(p_key text, p_date date, p_status text, p_exec numeric)
-returns bigint
-language plpgsql
-as $$
-declare
-  v_source bigint;
-  v_job bigint;
-  v_start timestamptz := (p_date + time '02:00') at time zone 'Europe/Berlin';
-begin
-  select id into v_source from ops.sources where key = p_key;
-  insert into ops.jobs (type, status, source_id, run_date, created_at, started_at, finished_at)
-  values ('scrape', p_status, v_source, p_date, v_start, v_start, v_start + make_interval(secs => p_exec))
-  returning id into v_job;
-  insert into ops.scrape_runs (job_id, source_id, run_date, status, items_found, requests, execution_time_sec, started_at, finished_at)
-  values (v_job, v_source, p_date, p_status, case when p_status = 'failed' then 0 else 100 end, 100, p_exec, v_start,
-          v_start + make_interval(secs => p_exec));
-  return v_job;
-end
-$$;
+-- failed runs found nothing, the others 100 items
+create function pg_temp.add_run(p_key text, p_date date, p_status text, p_exec numeric) returns bigint
+language sql as $$ select tests.add_run(p_key, p_date, p_status, case when p_status = 'failed' then 0 else 100 end, p_exec) $$;
 
 insert into ops.sources (key, display_name, adapter, created_at)
 select k, upper(k), 'lever', '2026-11-09 00:00+01' from unnest(array['ok1', 'warn1', 'breach1', 'slow1', 'todo1']) k;

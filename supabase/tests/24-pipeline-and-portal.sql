@@ -6,7 +6,7 @@ begin;
 set search_path = extensions, public;
 select plan(9);
 
-set local scrape_ops.now = '2026-11-22 08:30:00+01';
+set local ops.now = '2026-11-22 08:30:00+01';
 
 -- pipelines: P1 last night (completed, 30 min), P0 the night before (failed, 10 min), P9 in October (5 min)
 create temp table ids as select 0::bigint as p1, 0::bigint as p0;

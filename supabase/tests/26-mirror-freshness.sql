@@ -7,13 +7,13 @@ set search_path = extensions, public;
 select plan(9);
 
 -- 07:30, nothing exported yet: not fresh, but not stale before the 08:00 deadline
-set local scrape_ops.now = '2026-11-22 07:30:00+01';
+set local ops.now = '2026-11-22 07:30:00+01';
 select results_eq(
   $$select is_fresh, is_stale, past_deadline, deadline from ops.mirror_freshness_v$$,
   $$values (false, false, false, '2026-11-22 08:00+01'::timestamptz)$$,
   'before 08:00: not fresh yet, not stale');
 
-set local scrape_ops.now = '2026-11-22 08:30:00+01';
+set local ops.now = '2026-11-22 08:30:00+01';
 select results_eq(
   $$select is_fresh, is_stale, reason from ops.mirror_freshness_v$$,
   $$values (false, true, 'no successful export covers yesterday (2026-11-21)')$$,

@@ -7,30 +7,17 @@ begin;
 set search_path = extensions, public;
 select plan(13);
 
-set local scrape_ops.now = '2026-11-22 08:30:00+01';
+set local ops.now = '2026-11-22 08:30:00+01';
 
+-- one-minute runs; a failed one was blocked (403) and found nothing; every block or timeout is a failed request
 create function pg_temp.add_run(
   p_key text, p_date date, p_status text, p_items integer default 100,
   p_requests integer default 100, p_403 integer default 0, p_429 integer default 0, p_timeouts integer default 0)
 returns bigint
-language plpgsql
-as $$
-declare
-  v_source bigint;
-  v_job bigint;
-  v_start timestamptz := (p_date + time '02:00') at time zone 'Europe/Berlin';
-begin
-  select id into v_source from ops.sources where key = p_key;
-  insert into ops.jobs (type, status, source_id, run_date, created_at, started_at, finished_at, error, error_category)
-  values ('scrape', p_status, v_source, p_date, v_start, v_start, v_start + interval '1 minute',
-          case when p_status = 'failed' then 'HTTP 403 Forbidden' end, case when p_status = 'failed' then 'block_403' end)
-  returning id into v_job;
-  insert into ops.scrape_runs (job_id, source_id, run_date, status, items_found, requests, http_failures,
-    blocked_403, blocked_429, timeouts, execution_time_sec, started_at, finished_at)
-  values (v_job, v_source, p_date, p_status, case when p_status = 'failed' then 0 else p_items end, p_requests,
-    p_403 + p_429 + p_timeouts, p_403, p_429, p_timeouts, 60, v_start, v_start + interval '1 minute');
-  return v_job;
-end
+language sql as $$
+  select tests.add_run(p_key, p_date, p_status, case when p_status = 'failed' then 0 else p_items end, 60, p_requests,
+    p_403 + p_429 + p_timeouts, p_403, p_429, p_timeouts, null,
+    case when p_status = 'failed' then 'HTTP 403 Forbidden' end, case when p_status = 'failed' then 'block_403' end)
 $$;
 
 insert into ops.sources (key, display_name, adapter, created_at)
@@ -80,11 +67,11 @@ select results_eq(
 select results_eq(
   $$select alert_id, evaluated_date, since, value, threshold, message from ops.alerts_v where source_key = 'failing2'$$,
   $$values ('consecutive_failed_days:failing2:2026-11-21', '2026-11-22'::date, '2026-11-21'::date, 2::float8, 2::float8,
-            'failing2 failed on 2 consecutive days (2026-11-21 to 2026-11-22); latest error: block_403: HTTP 403 Forbidden')$$,
+            'failing2 failed on 2 days in a row (2026-11-21 to 2026-11-22); latest error: block_403: HTTP 403 Forbidden')$$,
   'consecutive failures: one alert for the whole run, with its sentence');
 
 select is((select message from ops.alerts_v where rule = 'consecutive_failed_days' and source_key = 'failing4'),
-  'failing4 failed on 4 consecutive days (2026-11-19 to 2026-11-22); latest error: block_403: HTTP 403 Forbidden',
+  'failing4 failed on 4 days in a row (2026-11-19 to 2026-11-22); latest error: block_403: HTTP 403 Forbidden',
   'four failed nights: critical (twice the threshold)');
 
 select is((select message from ops.alerts_v where rule = 'no_data'),
@@ -122,7 +109,7 @@ select results_eq(
 update ops.settings set value = '2' where key = 'alert_consecutive_failed_days';
 
 -- before 07:00 the night is not over: yesterday (Nov 21) is evaluated
-set local scrape_ops.now = '2026-11-22 06:30:00+01';
+set local ops.now = '2026-11-22 06:30:00+01';
 select is((select array_agg(distinct evaluated_date) from ops.alerts_v), array['2026-11-21'::date],
   'before 07:00 Berlin, alerts evaluate yesterday');
 select results_eq(

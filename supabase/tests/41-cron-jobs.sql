@@ -7,9 +7,9 @@ select plan(7);
 
 select is(
   (select string_agg(jobname || ' = ' || schedule, '; ' order by jobname) from cron.job where jobname like 'ops-%'),
-  'ops-cron-history = 15 3 * * *; ops-mirror-export = 45 5,6 * * *; ops-nightly-pipeline = 0 0,1 * * *; '
+  'ops-cron-history = 15 3 * * *; ops-mirror-export = 45 5,6 * * *; ops-nightly-pipeline = 0 0,1 * * *; ops-notify = * * * * *; '
   || 'ops-retention = 30 3 * * *; ops-sweeper = * * * * *',
-  'five schedules with their UTC crons');
+  'six schedules with their UTC crons');
 select matches((select command from cron.job where jobname = 'ops-nightly-pipeline'),
   'fire_schedule\(''nightly_pipeline'', ''02:00'', ''pipeline''', 'the nightly run is guarded at 02:00 Berlin');
 select matches((select command from cron.job where jobname = 'ops-mirror-export'),

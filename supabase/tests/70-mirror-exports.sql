@@ -3,8 +3,8 @@
 -- ops.mirror_export_finish, abandoned exports, and how the records feed
 -- ops.mirror_freshness_v (a failed export is stale, a re-run repairs it).
 --
--- Clocks: ops.now (the write API) and scrape_ops.now (the monitoring rules and
--- the Looker view) are frozen together, in 2030 so that no other data matters.
+-- The one clock (ops.now: the write API, the monitoring rules and the Looker
+-- view) is frozen in 2030 so that no other data matters.
 -- Tue 2030-03-12 06:45 UTC = 07:45 CET: today = 2030-03-12, yesterday = 03-11.
 -- ===========================================================================
 begin;
@@ -14,7 +14,6 @@ select plan(36);
 delete from ops.mirror_runs;
 
 set local ops.now = '2030-03-12 06:45:00+00';
-set local scrape_ops.now = '2030-03-12 06:45:00+00';
 
 -- ---------------------------------------------------------------------------
 -- ops.mirror_date_range
@@ -25,10 +24,10 @@ select is((select row(date_from, date_to)::text from ops.mirror_date_range(1)), 
   '1 day: today only');
 select is((select row(date_from, date_to)::text from ops.mirror_date_range(14)), '(2030-02-27,2030-03-12)',
   '14 days: 2030-02-27 .. 2030-03-12');
-set local scrape_ops.now = '2030-03-11 23:30:00+00'; -- 00:30 CET on the 12th
+set local ops.now = '2030-03-11 23:30:00+00'; -- 00:30 CET on the 12th
 select is((select date_to from ops.mirror_date_range(1)), '2030-03-12'::date,
   'today is the Berlin date: 23:30 UTC on the 11th is already the 12th');
-set local scrape_ops.now = '2030-03-12 06:45:00+00';
+set local ops.now = '2030-03-12 06:45:00+00';
 select throws_ok($$select ops.mirror_date_range(0)$$, 'P0400', null, 'days 0 is a P0400');
 select throws_ok($$select ops.mirror_date_range(401)$$, 'P0400', null, 'days 401 is a P0400');
 select throws_ok($$select ops.mirror_date_range(null)$$, 'P0400', null, 'days null is a P0400');
@@ -101,7 +100,7 @@ delete from ops.mirror_runs;
 set local ops.now = '2030-03-12 06:45:00+00';
 select ops.mirror_export_finish((select id from ops.mirror_export_start('bigquery', 3, 'schedule')), 'failed', 120, 0, null,
   'BigQuery jobs.query failed: HTTP 401 authError: Request had invalid authentication credentials.');
-set local scrape_ops.now = '2030-03-12 07:05:00+00'; -- 08:05 CET, past the 08:00 deadline
+set local ops.now = '2030-03-12 07:05:00+00'; -- 08:05 CET, past the 08:00 deadline
 select is((select row(is_fresh, is_stale, last_run_status)::text from ops.mirror_freshness_v), '(f,t,failed)',
   'after a failed export: not fresh, stale past 08:00');
 select matches((select reason from ops.mirror_freshness_v), 'failed: BigQuery jobs.query failed: HTTP 401 authError',
@@ -110,7 +109,7 @@ select matches((select reason from ops.mirror_freshness_v), 'failed: BigQuery jo
 set local ops.now = '2030-03-12 07:06:00+00';
 select ops.mirror_export_finish((select id from ops.mirror_export_start('bigquery', 3, 'api')), 'completed', 120, 120,
   '2030-03-12 02:31:00+00');
-set local scrape_ops.now = '2030-03-12 07:07:00+00';
+set local ops.now = '2030-03-12 07:07:00+00';
 select is((select row(is_fresh, is_stale, export_target, export_watermark)::text from ops.mirror_freshness_v),
   '(t,f,bigquery,"2030-03-12 02:31:00+00")', 're-running the export repairs freshness');
 

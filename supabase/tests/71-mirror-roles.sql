@@ -8,7 +8,6 @@ select plan(30);
 
 delete from ops.mirror_runs;
 set local ops.now = '2030-03-12 06:45:00+00';
-set local scrape_ops.now = '2030-03-12 06:45:00+00';
 select ops.mirror_export_finish((select id from ops.mirror_export_start('local', 3, 'schedule')), 'completed', 2, 2, null);
 
 -- an active and a paused source with one finished run each on 2030-03-11

@@ -6,13 +6,13 @@
 // must be a 4xx in the one error shape, never a 500, and nothing may be written.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ERROR_CODES } from "../../supabase/functions/_shared/http.ts";
-import { functionUrl, stack, superuserSql, userJwt } from "../support/stack.ts";
+import { authHeaders, functionUrl, stack, superuserSql, userJwt } from "../support/stack.ts";
 
 const sql = superuserSql();
 const tag = `corpus-${Date.now().toString(36)}`;
-const operator = userJwt("operator", "00000000-0000-4000-8000-00000000c0a1");
-const viewer = userJwt("viewer", "00000000-0000-4000-8000-00000000c0a2");
-const service = stack.serviceRoleKey;
+const operator = await userJwt("operator", "00000000-0000-4000-8000-00000000c0a1");
+const viewer = await userJwt("viewer", "00000000-0000-4000-8000-00000000c0a2");
+const service = stack.secretKey;
 
 interface Case {
   name: string;
@@ -274,7 +274,7 @@ describe("the bad-input corpus", () => {
     // a few at a time: the point is the answers, not load
     for (let i = 0; i < cases.length; i += 8) {
       await Promise.all(cases.slice(i, i + 8).map(async (c) => {
-        const headers: Record<string, string> = { authorization: `Bearer ${c.token}`, ...c.headers };
+        const headers: Record<string, string> = { ...authHeaders(c.token), ...c.headers };
         if (c.body !== undefined) headers["content-type"] = "application/json";
         let response: Response;
         let text: string;

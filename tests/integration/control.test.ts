@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { functionUrl, stack, superuserSql, userJwt } from "../support/stack.ts";
+import { authHeaders, functionUrl, stack, superuserSql, userJwt } from "../support/stack.ts";
 
 const sql = superuserSql();
 const portal = `ctl-${Date.now().toString(36)}`;
@@ -7,16 +7,16 @@ let sourceId: number;
 let jobId: number;
 
 const tokens = {
-  anon: stack.anonKey,
-  user: userJwt(null),
-  viewer: userJwt("viewer"),
-  operator: userJwt("operator"),
-  service: stack.serviceRoleKey,
+  anon: stack.publishableKey,
+  user: await userJwt(null),
+  viewer: await userJwt("viewer"),
+  operator: await userJwt("operator"),
+  service: stack.secretKey,
 };
 
 function call(path: string, token: string | null, init: RequestInit = {}) {
   const headers: Record<string, string> = { "content-type": "application/json" };
-  if (token) headers.authorization = `Bearer ${token}`;
+  Object.assign(headers, authHeaders(token));
   return fetch(functionUrl("control", path), { ...init, headers });
 }
 

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stackConfig } from "../../scripts/lib/config.ts";
 import { clusterCrashRestart } from "../../scripts/lib/cluster.ts";
 import { functionsServerCrash, functionsServerUp } from "../../scripts/lib/functions-server.ts";
-import { functionUrl, stack, superuserSql } from "../support/stack.ts";
+import { functionUrl, serviceAuth, superuserSql } from "../support/stack.ts";
 
 const config = stackConfig();
 const run = Date.now().toString(36);
@@ -45,7 +45,7 @@ async function sendUntilAcknowledged(batch: number): Promise<number> {
       const response = await fetch(functionUrl("report", `/jobs/${jobId}/logs`), {
         method: "POST",
         headers: {
-          authorization: `Bearer ${stack.serviceRoleKey}`,
+          ...serviceAuth,
           "content-type": "application/json",
           "idempotency-key": `${run}-${batch}`,
         },

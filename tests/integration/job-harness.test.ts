@@ -45,7 +45,11 @@ const logsOf = (jobId: number) =>
 
 describe("runJob", () => {
   it("claims, logs in batches, rolls up metrics and completes", async () => {
-    const job = await api.enqueue({ type: "scrape", sourceId, params: { page: 1 }, priority: 1_000_000 });
+    // no wake-up: this test claims the scrape job itself, before any scrape worker could
+    const job = await sql.begin(async (tx) => {
+      await tx`set local ops.wake_workers = off`;
+      return await jobsApi(tx).enqueue({ type: "scrape", sourceId, params: { page: 1 }, priority: 1_000_000 });
+    });
     const [claimed] = await api.claim(`${type}-scrape`, ["scrape"], 1);
     expect(claimed.id).toBe(job.id);
     const batches: number[] = [];
@@ -144,8 +148,11 @@ describe("runJob", () => {
       expect(ctx.abortReason).toBe("lost");
     }, { worker, heartbeatMs: 50 });
     await sleep(80);
-    await sql`update ops.jobs set heartbeat_at = now() - interval '1 hour' where id = ${job.id}`;
-    await sql`select ops.sweep()`; // re-queued: attempt 1 of 2
+    // one transaction: a heartbeat of the running worker cannot land between the two (it waits for the row)
+    await sql.begin(async (tx) => {
+      await tx`update ops.jobs set heartbeat_at = now() - interval '1 hour' where id = ${job.id}`;
+      await tx`select ops.sweep()`; // re-queued: attempt 1 of 2
+    });
     const [result] = await running;
     expect(result.outcome).toBe("lost");
     const [row] = await sql`select status, finished_at from ops.jobs where id = ${job.id}`;

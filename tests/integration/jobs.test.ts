@@ -1,16 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { functionUrl, stack, superuserSql, userJwt } from "../support/stack.ts";
+import { authHeaders, functionUrl, stack, superuserSql, userJwt } from "../support/stack.ts";
 import { openSse, type ReceivedEvent } from "../support/sse.ts";
 
 const sql = superuserSql();
-const operator = userJwt("operator");
-const viewer = userJwt("viewer");
+const operator = await userJwt("operator");
+const viewer = await userJwt("viewer");
 const portal = `jobs-${Date.now().toString(36)}`;
 let sourceId: number;
 
 function call(path: string, token: string | null, init: RequestInit = {}) {
   const headers: Record<string, string> = { "content-type": "application/json" };
-  if (token) headers.authorization = `Bearer ${token}`;
+  Object.assign(headers, authHeaders(token));
   return fetch(functionUrl("jobs", path), { ...init, headers });
 }
 
@@ -108,7 +108,7 @@ describe("jobs: start", () => {
     const asViewer = await call("/", viewer, { method: "POST", body: JSON.stringify({ type: "pipeline", params: {} }) });
     expect(asViewer.status).toBe(403);
     expect((await call("/", null)).status).toBe(401);
-    expect((await call("/", stack.anonKey)).status).toBe(401);
+    expect((await call("/", stack.publishableKey)).status).toBe(401);
   });
 });
 
@@ -237,5 +237,26 @@ describe("jobs: live log stream (SSE)", () => {
     const other = await externalJob();
     const wrongJob = await fetch(functionUrl("jobs", `/${other}/stream?token=${minted.token}`));
     expect(wrongJob.status).toBe(401);
+    expect((await wrongJob.json()).error.details.reason).toBe("wrong_job");
+  });
+
+  it("refuses a stream token on every other route and as a bearer anywhere, with 401", async () => {
+    const id = await externalJob();
+    const { token } = await (await call(`/${id}/stream-token`, viewer, { method: "POST" })).json();
+    const elsewhere = [
+      fetch(functionUrl("jobs", `/${id}?token=${token}`)),
+      fetch(functionUrl("jobs", `/${id}/logs?token=${token}`)),
+      fetch(functionUrl("jobs", `?token=${token}`)),
+      fetch(functionUrl("jobs", `/${id}/stream-token?token=${token}`), { method: "POST" }),
+      fetch(functionUrl("jobs", `/${id}/stream?token=${token}`), { method: "DELETE" }),
+      call(`/${id}`, token),
+      call(`/${id}/stream`, token),
+      fetch(functionUrl("control", "/status"), { headers: { authorization: `Bearer ${token}` } }),
+      fetch(functionUrl("pipeline", "/pending"), { headers: { authorization: `Bearer ${token}` } }),
+      fetch(functionUrl("report", "/jobs"), { method: "POST", headers: { authorization: `Bearer ${token}` } }),
+    ];
+    const answers = await Promise.all(elsewhere);
+    expect(answers.map((r) => r.status)).toEqual(answers.map(() => 401));
+    for (const answer of answers) expect((await answer.json()).error.code).toBe("unauthorized");
   });
 });

@@ -9,7 +9,7 @@ import { openSse } from "../support/sse.ts";
 import { functionUrl, stack, superuserSql, userJwt } from "../support/stack.ts";
 
 const sql = superuserSql();
-const viewer = userJwt("viewer");
+const viewer = await userJwt("viewer");
 const WRITERS = 8;
 const BATCHES = 15;
 const ROUNDS = 3;

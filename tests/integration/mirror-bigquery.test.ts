@@ -13,6 +13,8 @@ import {
   createTestServiceAccount,
   type TestServiceAccount,
 } from "../../scripts/bigquery-standin/service-account.ts";
+import { stackEnv } from "../../scripts/lib/config.ts";
+import { authFromEnv } from "../../supabase/functions/_shared/auth.ts";
 import { connectDb } from "../../supabase/functions/_shared/db.ts";
 import { SCHEMA_V1, TYPE_NAMES } from "../../supabase/functions/_shared/mirror/schema.ts";
 import { mirrorTargetFromEnv } from "../../supabase/functions/_shared/mirror/target.ts";
@@ -39,7 +41,7 @@ function exportRequest(body: Record<string, unknown> = {}) {
   return handler(
     new Request("http://127.0.0.1/mirror", {
       method: "POST",
-      headers: { "content-type": "application/json", authorization: `Bearer ${stack.serviceRoleKey}` },
+      headers: { "content-type": "application/json", apikey: stack.secretKey },
       body: JSON.stringify({ action: "export", ...body }),
     }),
   );
@@ -83,7 +85,7 @@ beforeEach(async () => {
   const targets = mirrorTargetFromEnv(env, { bigQuery: { pollIntervalMs: 0 } });
   handler = createMirrorHandler({
     sql: fnSql,
-    jwtSecret: stack.jwtSecret,
+    auth: authFromEnv(stackEnv(stack)),
     targets,
     work: () => runMirrorJobs(fnSql, targets, { worker: "mirror:test" }),
     background: () => {},
@@ -236,9 +238,11 @@ describe("mirror -> BigQuery (stand-in)", () => {
 
   it("a mirror job whose export the API rejects fails with the API's message (the harness always finishes)", async () => {
     await exportNow(); // dataset and table exist
-    const [job] = await sql`select id from ops.enqueue(p_type => 'mirror', p_params => ${
-      sql.json({ days: 1 })
-    })`;
+    // no wake-up: this test runs the mirror worker itself
+    const [job] = await sql.begin(async (tx) => {
+      await tx`set local ops.wake_workers = off`;
+      return await tx`select id from ops.enqueue(p_type => 'mirror', p_params => ${tx.json({ days: 1 })})`;
+    });
     standIn.failNext(
       { status: 500, reason: "backendError", message: "Backend error. Please try again." },
       /\/queries$/,
@@ -263,7 +267,7 @@ describe("mirror -> BigQuery (stand-in)", () => {
     expect(targets.kind).toBe("unconfigured");
     const misconfigured = createMirrorHandler({
       sql: fnSql,
-      jwtSecret: stack.jwtSecret,
+      auth: authFromEnv(stackEnv(stack)),
       targets,
       work: async () => {},
       background: () => {},
@@ -272,7 +276,7 @@ describe("mirror -> BigQuery (stand-in)", () => {
     const response = await misconfigured(
       new Request("http://127.0.0.1/mirror", {
         method: "POST",
-        headers: { "content-type": "application/json", authorization: `Bearer ${stack.serviceRoleKey}` },
+        headers: { "content-type": "application/json", apikey: stack.secretKey },
         body: JSON.stringify({ action: "export", days: 1 }),
       }),
     );

@@ -17,25 +17,25 @@ import {
   mirroredRows,
   removeSources,
 } from "../support/mirror.ts";
-import { functionUrl, stack, superuserSql, userJwt } from "../support/stack.ts";
+import { authHeaders, functionUrl, stack, superuserSql, userJwt } from "../support/stack.ts";
 
 const sql = superuserSql();
 const mirror = localMirrorSql();
 const prefix = `mirror-${Date.now().toString(36)}-`;
 const A = `${prefix}a`;
 const B = `${prefix}b`;
-const operator = userJwt("operator");
-const viewer = userJwt("viewer");
+const operator = await userJwt("operator");
+const viewer = await userJwt("viewer");
 let d0: string, d1: string, d2: string;
 let sourceB: number;
 
 function call(path: string, token: string | null, init: RequestInit = {}) {
   const headers: Record<string, string> = { "content-type": "application/json" };
-  if (token) headers.authorization = `Bearer ${token}`;
+  Object.assign(headers, authHeaders(token));
   return fetch(functionUrl("mirror", path), { ...init, headers });
 }
 
-async function exportNow(body: Record<string, unknown> = {}, token = stack.serviceRoleKey) {
+async function exportNow(body: Record<string, unknown> = {}, token = stack.secretKey) {
   const response = await call("", token, {
     method: "POST",
     body: JSON.stringify({ action: "export", ...body }),
@@ -267,7 +267,7 @@ describe("mirror: routes, roles and input", () => {
         rows: [],
       }]
     ) {
-      const response = await call("", stack.serviceRoleKey, { method: "POST", body: JSON.stringify(body) });
+      const response = await call("", stack.secretKey, { method: "POST", body: JSON.stringify(body) });
       expect(response.status).toBe(400);
       expect((await response.json()).error.code).toBe("invalid_input");
     }

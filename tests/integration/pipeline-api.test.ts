@@ -1,7 +1,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { functionUrl, stack, superuserSql, userJwt } from "../support/stack.ts";
+import { authHeaders, functionUrl, stack, superuserSql, userJwt } from "../support/stack.ts";
 
 const sql = superuserSql();
 const prefix = `pl-${Date.now().toString(36)}`;
@@ -9,7 +9,7 @@ const keys = [`${prefix}-a`, `${prefix}-b`];
 
 function call(path: string, token: string | null, init: RequestInit = {}) {
   const headers: Record<string, string> = { "content-type": "application/json" };
-  if (token) headers.authorization = `Bearer ${token}`;
+  Object.assign(headers, authHeaders(token));
   return fetch(functionUrl("pipeline", path), { ...init, headers });
 }
 
@@ -57,11 +57,11 @@ describe("pipeline API", () => {
   beforeEach(endOpenPipelines);
 
   it("POST /run starts a run with one scrape job per active source; a second start is a 409 with the running one", async () => {
-    const response = await call("/run", userJwt("operator"), { method: "POST", body: JSON.stringify({ run_date: "2026-11-01" }) });
+    const response = await call("/run", await userJwt("operator"), { method: "POST", body: JSON.stringify({ run_date: "2026-11-01" }) });
     expect(response.status).toBe(201);
     const run = await response.json();
     expect(run).toMatchObject({ run_date: "2026-11-01", scrape_jobs: 2 });
-    const again = await call("/run", stack.serviceRoleKey, { method: "POST", body: "{}" });
+    const again = await call("/run", stack.secretKey, { method: "POST", body: "{}" });
     expect(again.status).toBe(409);
     expect((await again.json()).error.details).toMatchObject({ job_id: run.pipeline_id, type: "pipeline", status: "running" });
 
@@ -69,7 +69,7 @@ describe("pipeline API", () => {
                                where j.root_id = ${run.pipeline_id} and j.type = 'scrape' order by s.key`;
     expect(scrapes.map((r) => r.key)).toEqual(keys);
 
-    const history = await (await call("/history", userJwt("viewer"))).json();
+    const history = await (await call("/history", await userJwt("viewer"))).json();
     expect(history.runs[0]).toMatchObject({ id: run.pipeline_id, status: "running", progress_total: 2, progress_done: 0 });
     await endOpenPipelines();
   });
@@ -77,7 +77,7 @@ describe("pipeline API", () => {
   it("exactly one of 20 concurrent starts wins", async () => {
     const [{ since }] = await sql`select now() as since`;
     const responses = await Promise.all(Array.from({ length: 20 }, () =>
-      call("/run", stack.serviceRoleKey, { method: "POST", body: JSON.stringify({ run_date: "2026-11-02" }) })
+      call("/run", stack.secretKey, { method: "POST", body: JSON.stringify({ run_date: "2026-11-02" }) })
     ));
     const statuses = responses.map((r) => r.status).sort();
     expect(statuses.filter((s) => s === 201)).toHaveLength(1);
@@ -91,7 +91,7 @@ describe("pipeline API", () => {
   it("GET /pending lists jobs waiting to run", async () => {
     const [later] = await sql`select id from ops.enqueue(p_type => 'external', p_run_after => now() + interval '1 hour',
                                                         p_created_by => 'pipeline-api test')`;
-    const body = await (await call("/pending", userJwt("viewer"))).json();
+    const body = await (await call("/pending", await userJwt("viewer"))).json();
     expect(body.pending.find((j: { id: number }) => j.id === later.id)).toMatchObject({ type: "external", attempt: 0 });
     await sql`update ops.jobs set status = 'cancelled', finished_at = now() where id = ${later.id}`;
   });
@@ -99,7 +99,7 @@ describe("pipeline API", () => {
   it("the jobs API starts a pipeline as a run with its scrape jobs", async () => {
     const response = await fetch(functionUrl("jobs"), {
       method: "POST",
-      headers: { authorization: `Bearer ${userJwt("operator")}`, "content-type": "application/json" },
+      headers: { authorization: `Bearer ${await userJwt("operator")}`, "content-type": "application/json" },
       body: JSON.stringify({ type: "pipeline", params: { run_date: "2026-11-03" } }),
     });
     expect(response.status).toBe(201);
@@ -111,7 +111,7 @@ describe("pipeline API", () => {
   it("a backfill runs one pipeline per date, one after another, and completes", async () => {
     const response = await fetch(functionUrl("jobs"), {
       method: "POST",
-      headers: { authorization: `Bearer ${userJwt("operator")}`, "content-type": "application/json" },
+      headers: { authorization: `Bearer ${await userJwt("operator")}`, "content-type": "application/json" },
       body: JSON.stringify({ type: "backfill", params: { from: "2026-10-01", to: "2026-10-02" } }),
     });
     expect(response.status).toBe(201);
@@ -125,7 +125,7 @@ describe("pipeline API", () => {
   });
 
   it("GET /stats summarizes the last 7 days", async () => {
-    const body = await (await call("/stats", userJwt("viewer"))).json();
+    const body = await (await call("/stats", await userJwt("viewer"))).json();
     expect(body.window_days).toBe(7);
     expect(body.runs).toBeGreaterThanOrEqual(2);
     expect(body.jobs_by_type.scrape).toBeGreaterThanOrEqual(2);
@@ -133,12 +133,12 @@ describe("pipeline API", () => {
 
   it("400 for bad input and nothing is started; 401/403 by role", async () => {
     const [{ before }] = await sql`select count(*)::int as before from ops.jobs where type = 'pipeline'`;
-    const bad = await call("/run", userJwt("operator"), { method: "POST", body: JSON.stringify({ run_date: "yesterday" }) });
+    const bad = await call("/run", await userJwt("operator"), { method: "POST", body: JSON.stringify({ run_date: "yesterday" }) });
     expect(bad.status).toBe(400);
     expect(Object.keys((await bad.json()).error.fields)).toEqual(["run_date"]);
-    expect((await call("/run", userJwt("viewer"), { method: "POST", body: "{}" })).status).toBe(403);
+    expect((await call("/run", await userJwt("viewer"), { method: "POST", body: "{}" })).status).toBe(403);
     expect((await call("/history", null)).status).toBe(401);
-    expect((await call("/", userJwt("operator"), { method: "POST", body: JSON.stringify({ action: "work" }) })).status)
+    expect((await call("/", await userJwt("operator"), { method: "POST", body: JSON.stringify({ action: "work" }) })).status)
       .toBe(403);
     const [{ after }] = await sql`select count(*)::int as after from ops.jobs where type = 'pipeline'`;
     expect(after).toBe(before);

@@ -54,10 +54,14 @@ afterAll(async () => {
   }
 });
 
+/** Starts a run in SQL without waking its scrape workers: the test wakes them itself. */
 async function startInSql(companyKeys: string[]): Promise<number> {
-  const [{ run }] = await sql`
-    select ops.start_pipeline(${RUN_DATE}::date, 'test', 'pipeline-run test',
-                              ${companyKeys.map(ctx.sourceKey)}::text[]) as run`;
+  const [{ run }] = await sql.begin(async (tx) => {
+    await tx`set local ops.wake_workers = off`;
+    return await tx`
+      select ops.start_pipeline(${RUN_DATE}::date, 'test', 'pipeline-run test',
+                                ${companyKeys.map(ctx.sourceKey)}::text[]) as run`;
+  });
   roots.push(run.pipeline_id);
   return run.pipeline_id;
 }
@@ -106,7 +110,7 @@ describe("the nightly pipeline on the fixture sites", () => {
 
     const response = await fetch(functionUrl("pipeline", "/run"), {
       method: "POST",
-      headers: { "content-type": "application/json", authorization: `Bearer ${userJwt("operator")}` },
+      headers: { "content-type": "application/json", authorization: `Bearer ${await userJwt("operator")}` },
       body: JSON.stringify({ run_date: RUN_DATE, sources: companies.map(ctx.sourceKey) }),
     });
     expect(response.status).toBe(201);

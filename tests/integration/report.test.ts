@@ -3,20 +3,16 @@
 import { createClient } from "@supabase/supabase-js";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { signJwt, stackConfig } from "../../scripts/lib/config.ts";
+import { stackConfig } from "../../scripts/lib/config.ts";
+import { mintUserToken } from "../../scripts/lib/tokens.ts";
+import { authHeaders } from "../support/stack.ts";
 
 const config = stackConfig();
 const base = `${config.supabaseUrl}/functions/v1/report`;
 const sql = postgres(config.dbUrl, { max: 2, onnotice: () => {} });
-const hour = () => Math.floor(Date.now() / 1000) + 3600;
-const userToken = (opsRole?: string) =>
-  signJwt({
-    role: "authenticated",
-    sub: "00000000-0000-4000-8000-0000000000aa",
-    app_metadata: opsRole ? { ops_role: opsRole } : {},
-    exp: hour(),
-  }, config.jwtSecret);
-const operator = userToken("operator");
+const userToken = (opsRole?: "viewer" | "operator") =>
+  mintUserToken({ role: opsRole ?? null, sub: "00000000-0000-4000-8000-0000000000aa" }, config);
+const operator = await userToken("operator");
 const run = `vt${Date.now().toString(36)}`;
 /** Today in Europe/Berlin, as the database computes run dates. */
 const today = new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Berlin" }).format(new Date());
@@ -26,12 +22,12 @@ async function post(
   body: unknown,
   options: { token?: string | null; headers?: Record<string, string>; raw?: string } = {},
 ) {
-  const token = options.token === undefined ? config.serviceRoleKey : options.token;
+  const token = options.token === undefined ? config.secretKey : options.token;
   const response = await fetch(`${base}${path}`, {
     method: "POST",
     headers: {
       "content-type": "application/json",
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...authHeaders(token),
       ...options.headers,
     },
     body: options.raw ?? JSON.stringify(body),
@@ -68,15 +64,15 @@ async function startExternal(): Promise<number> {
 describe("access", () => {
   it("needs a token (gateway 401), rejects anon (401), users without role and viewers (403)", async () => {
     expect((await post("/jobs", {}, { token: null })).status).toBe(401);
-    const anon = await post("/jobs", {}, { token: config.anonKey });
+    const anon = await post("/jobs", {}, { token: config.publishableKey });
     expect(anon.status).toBe(401);
     expect(anon.body.error.code).toBe("unauthorized");
-    expect((await post("/jobs", {}, { token: userToken() })).status).toBe(403);
-    expect((await post("/jobs", {}, { token: userToken("viewer") })).body.error.code).toBe("forbidden");
+    expect((await post("/jobs", {}, { token: await userToken() })).status).toBe(403);
+    expect((await post("/jobs", {}, { token: await userToken("viewer") })).body.error.code).toBe("forbidden");
   });
 
   it("works through supabase-js functions.invoke with an operator token", async () => {
-    const client = createClient(config.supabaseUrl, config.anonKey, {
+    const client = createClient(config.supabaseUrl, config.publishableKey, {
       global: { headers: { Authorization: `Bearer ${operator}` } },
       auth: { persistSession: false },
       // Node 20 has no WebSocket; realtime is not used here, so any constructor will do
@@ -93,7 +89,7 @@ describe("access", () => {
       source_key: sourceKey,
       run_date: today,
     });
-    expect(data.job.created_by).toBe("00000000-0000-4000-8000-0000000000aa");
+    expect(data.job.created_by).toBe("operator@example.com");
     expect(await count("select count(*) as n from ops.scrape_runs where job_id = $1", data.job.id)).toBe(1);
   });
 });
@@ -137,7 +133,7 @@ describe("POST /report/jobs", () => {
     expect((await post("/nope", {})).status).toBe(404);
     expect(Object.keys((await post("/jobs/abc/logs", { lines: [] })).body.error.fields)).toEqual(["job_id"]);
     const get = await fetch(`${base}/jobs`, {
-      headers: { authorization: `Bearer ${config.serviceRoleKey}` },
+      headers: { apikey: config.secretKey },
     });
     expect(get.status).toBe(405);
     await get.body?.cancel();
@@ -301,7 +297,7 @@ describe("POST /report/jobs/:id/errors, heartbeat, finish", () => {
 
 describe("report API semantics", () => {
   async function get(path: string) {
-    const response = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${config.serviceRoleKey}` } });
+    const response = await fetch(`${base}${path}`, { headers: { apikey: config.secretKey } });
     return { status: response.status, body: await response.json() };
   }
   const berlinDay = (offsetDays: number) =>

@@ -120,7 +120,7 @@ describe("scrape function: runs over days", () => {
 describe("scrape function: access", () => {
   it("accepts the service role with 202 and refuses everyone else", async () => {
     expect((await callScrape({ action: "work", budget_ms: 1000 })).status).toBe(202);
-    expect((await callScrape({ action: "work" }, userJwt("operator"))).status).toBe(403);
+    expect((await callScrape({ action: "work" }, await userJwt("operator"))).status).toBe(403);
     expect((await callScrape({ action: "work" }, null)).status).toBe(401);
     const bad = await callScrape({ action: "explode" });
     expect(bad.status).toBe(400);
@@ -147,7 +147,7 @@ describe("scrape function: in the nightly pipeline", () => {
     for (const key of keys) await ctx.source(key);
     const response = await fetch(functionUrl("pipeline", "/run"), {
       method: "POST",
-      headers: { "content-type": "application/json", authorization: `Bearer ${userJwt("operator")}` },
+      headers: { "content-type": "application/json", authorization: `Bearer ${await userJwt("operator")}` },
       body: JSON.stringify({ sources: keys.map(ctx.sourceKey) }),
     });
     expect(response.status).toBe(201);

@@ -5,7 +5,7 @@ import { afterAll, beforeAll } from "vitest";
 import { type Company, type CompanySpec, defineCompanies } from "../../scripts/fixtures/catalog.ts";
 import { type FixtureServer, startFixtureServer } from "../../scripts/fixtures/server.ts";
 import { TERMINAL_STATUSES } from "../../supabase/functions/_shared/jobs/api.ts";
-import { functionUrl, stack, superuserSql } from "./stack.ts";
+import { authHeaders, functionUrl, stack, superuserSql } from "./stack.ts";
 
 export const SEED = 11;
 
@@ -96,16 +96,20 @@ export function useScrapeFixtures(specs: CompanySpec[]): ScrapeContext {
 }
 
 /** POSTs to the scrape function with the service role key (or another token). */
-export function callScrape(body: unknown, token: string | null = stack.serviceRoleKey): Promise<Response> {
+export function callScrape(body: unknown, token: string | null = stack.secretKey): Promise<Response> {
   const headers: Record<string, string> = { "content-type": "application/json" };
-  if (token) headers.authorization = `Bearer ${token}`;
+  Object.assign(headers, authHeaders(token));
   return fetch(functionUrl("scrape"), { method: "POST", headers, body: JSON.stringify(body) });
 }
 
+/** Enqueues a scrape job without waking a worker: the test wakes one itself, with the budget it needs. */
 export async function enqueueScrape(sql: Sql, sourceId: number, params: Record<string, unknown> = {}) {
-  const [job] = await sql`
-    select id from ops.enqueue(p_type => 'scrape', p_params => ${sql.json(params as never)},
-                               p_source_id => ${sourceId}, p_created_by => 'scrape-test')`;
+  const [job] = await sql.begin(async (tx) => {
+    await tx`set local ops.wake_workers = off`;
+    return await tx`
+      select id from ops.enqueue(p_type => 'scrape', p_params => ${tx.json(params as never)},
+                                 p_source_id => ${sourceId}, p_created_by => 'scrape-test')`;
+  });
   return job.id as number;
 }
 

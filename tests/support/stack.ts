@@ -3,22 +3,26 @@
 import { createClient, type SupabaseClient } from "@supabase/supabase-js";
 import postgres from "postgres";
 import ws from "ws";
-import { signJwt, stackConfig } from "../../scripts/lib/config.ts";
+import { serviceHeaders, stackConfig } from "../../scripts/lib/config.ts";
+import { mintUserToken, type UserOpsRole } from "../../scripts/lib/tokens.ts";
 import { pgTypes } from "../../supabase/functions/_shared/db.ts";
 
 export const stack = stackConfig();
 
-export type OpsRole = "viewer" | "operator" | null;
+export type OpsRole = UserOpsRole;
 
-/** A signed-in user's JWT with an optional ops role in app_metadata, signed like Supabase Auth's. */
-export function userJwt(opsRole: OpsRole, sub = "00000000-0000-4000-8000-0000000000a1"): string {
-  return signJwt({
-    role: "authenticated",
-    sub,
-    email: `${opsRole ?? "user"}@example.com`,
-    app_metadata: opsRole ? { ops_role: opsRole } : {},
-    exp: Math.floor(Date.now() / 1000) + 3600,
-  }, stack.jwtSecret);
+/** A signed-in user's access token with an optional ops role in app_metadata, signed like Supabase Auth's. */
+export function userJwt(opsRole: OpsRole, sub?: string): Promise<string> {
+  return mintUserToken({ role: opsRole, sub }, stack);
+}
+
+/** Headers of a service caller (the secret key in `apikey`). */
+export const serviceAuth = serviceHeaders(stack);
+
+/** How a credential travels: API keys (`sb_...`) in `apikey`, JWTs as the bearer; nothing for null. */
+export function authHeaders(credential: string | null): Record<string, string> {
+  if (!credential) return {};
+  return credential.startsWith("sb_") ? { apikey: credential } : { authorization: `Bearer ${credential}` };
 }
 
 function client(key: string, accessToken?: string): SupabaseClient {
@@ -31,14 +35,25 @@ function client(key: string, accessToken?: string): SupabaseClient {
 }
 
 export const clients = {
-  anon: () => client(stack.anonKey),
-  service: () => client(stack.serviceRoleKey),
-  user: (opsRole: OpsRole) => client(stack.anonKey, userJwt(opsRole)),
+  /** A browser without a signed-in user: the publishable key. */
+  anon: () => client(stack.publishableKey),
+  service: () => client(stack.secretKey),
+  user: async (opsRole: OpsRole) => client(stack.publishableKey, await userJwt(opsRole)),
 };
 
-/** Superuser connection for arranging and checking state. Close it in afterAll. */
-export function superuserSql() {
-  return postgres(stack.dbUrl, { max: 4, onnotice: () => {}, types: pgTypes });
+/**
+ * The project's `postgres` connection (as on hosted Supabase: no superuser, BYPASSRLS) for arranging and
+ * checking state. Close it in afterAll. A test that claims
+ * jobs itself passes `wakeWorkers: false`: its enqueues then wake no worker function that could
+ * claim them first (the wake-on-enqueue trigger honours the session setting ops.wake_workers).
+ */
+export function superuserSql(options: { wakeWorkers?: boolean } = {}) {
+  return postgres(stack.dbUrl, {
+    max: 4,
+    onnotice: () => {},
+    types: pgTypes,
+    connection: options.wakeWorkers === false ? { "ops.wake_workers": "off" } : {},
+  });
 }
 
 export function functionUrl(name: string, path = ""): string {

@@ -2,7 +2,7 @@
 // least the viewer role), routing (which checks the URL's text), and errors
 // mapped to HTTP. Handlers throw HttpError for input they reject; SQL errors
 // map through db-errors.ts, so a handler never catches them itself.
-import { authenticate, bearerToken, type Caller, requireRole } from "./auth.ts";
+import { type Auth, type Caller, requireRole } from "./auth.ts";
 import { isTransientDbError, sqlErrorResponse } from "./db-errors.ts";
 import { type ErrorCode, type ErrorExtra, errorResponse, preflight } from "./http.ts";
 import type { Router } from "./router.ts";
@@ -20,7 +20,7 @@ export function invalidInput(fields: Record<string, string[]>, message = "some f
 
 export interface ApiOptions {
   router: Router<{ caller: Caller }>;
-  jwtSecret: string;
+  auth: Auth;
   /** Replaces header authentication (e.g. to also accept a stream token). */
   authenticateRequest?: (request: Request) => Promise<Caller | Response>;
   /**
@@ -58,19 +58,15 @@ function errorToResponse(error: unknown, request: Request, functionName: string,
 }
 
 export function apiHandler(
-  { router, jwtSecret, authenticateRequest, idempotent = idempotentByDefault }: ApiOptions,
+  { router, auth, authenticateRequest, idempotent = idempotentByDefault }: ApiOptions,
 ) {
   return async (request: Request): Promise<Response> => {
     const cors = preflight(request);
     if (cors) return cors;
-    return await answer(request);
-  };
-
-  async function answer(request: Request): Promise<Response> {
     try {
       const caller = authenticateRequest
         ? await authenticateRequest(request)
-        : await authenticate(bearerToken(request), jwtSecret);
+        : await auth.authenticate(request);
       if (caller instanceof Response) return caller;
       const denied = requireRole(caller, "viewer");
       if (denied) return denied;
@@ -78,5 +74,5 @@ export function apiHandler(
     } catch (error) {
       return errorToResponse(error, request, router.functionName, idempotent(request));
     }
-  }
+  };
 }

@@ -14,7 +14,7 @@ export interface DbOptions {
 }
 
 /**
- * Column types as types/database.ts declares them: int8 (ids, counts) as JS
+ * Column types as database.types.ts declares them: int8 (ids, counts) as JS
  * numbers (they stay far below 2^53), date as its 'YYYY-MM-DD' text (a run
  * date is a calendar day, not a UTC midnight).
  */

@@ -34,6 +34,7 @@ export const ERROR_CODES = {
   invalid_rows: 422, // mirror: a row violates the export schema (`details.issues`)
   internal_error: 500, // `details.retry` says whether repeating the request is safe
   database_unavailable: 503, // transient: retry after Retry-After
+  auth_unavailable: 503, // the signing keys (JWKS) cannot be fetched: retry shortly
   export_failed: 502,
 } as const;
 

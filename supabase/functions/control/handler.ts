@@ -4,22 +4,21 @@
 // the audit log.
 import { z } from "zod";
 import { apiHandler } from "../_shared/api.ts";
-import { type Caller, requireRole } from "../_shared/auth.ts";
+import { type Auth, type Caller, requireRole } from "../_shared/auth.ts";
 import { asCaller, type Sql } from "../_shared/db.ts";
 import { json } from "../_shared/http.ts";
-import { LOG_LEVELS } from "../_shared/jobs/api.ts";
+import { LOG_LEVELS, SEVERITIES } from "../_shared/jobs/api.ts";
 import { Router } from "../_shared/router.ts";
-import { countText, idText, instant } from "../_shared/fields.ts";
+import { calendarDate, countText, idText, instant } from "../_shared/fields.ts";
 import { parseBody } from "../_shared/validation.ts";
 
 export interface ControlDeps {
   sql: Sql;
-  jwtSecret: string;
+  auth: Auth;
   /** When this worker started, for uptime. */
   startedAt?: number;
 }
 
-const SEVERITIES = ["low", "medium", "high", "critical"] as const;
 const limit = countText(1, 1000).default(100);
 const portal = z.string().min(1).max(63);
 
@@ -51,7 +50,17 @@ const rateLimitBody = z.object({
 
 const toggleBody = z.object({ active: z.boolean() }).strict();
 
-export function createControlHandler({ sql, jwtSecret, startedAt = Date.now() }: ControlDeps) {
+const digestQuery = z.object({ date: calendarDate.optional() }).strict();
+const alertsQuery = z.object({ state: z.enum(["open", "acknowledged", "snoozed", "all"]).default("open") }).strict();
+const snoozeBody = z.object({
+  until: instant.optional(),
+  until_change: z.literal(true).optional(),
+}).strict().refine((b) => (b.until === undefined) !== (b.until_change === undefined), {
+  path: ["until"],
+  message: 'give either "until" (an ISO timestamp with offset) or "until_change": true',
+});
+
+export function createControlHandler({ sql, auth, startedAt = Date.now() }: ControlDeps) {
   const read = <T>(caller: Caller, work: Parameters<typeof asCaller<T>>[2]) => asCaller(sql, caller.claims, work);
 
   const router = new Router<{ caller: Caller }>("control")
@@ -72,7 +81,7 @@ export function createControlHandler({ sql, jwtSecret, startedAt = Date.now() }:
                  round(coalesce(sum(blocked_403 + blocked_429)::numeric / nullif(sum(requests), 0), 0), 4)::float8 as block_rate,
                  round(coalesce(sum(timeouts)::numeric / nullif(sum(requests), 0), 0), 4)::float8 as timeout_rate,
                  round(avg(avg_request_ms), 1)::float8 as avg_request_ms
-            from ops.scrape_runs where started_at > now() - interval '24 hours'`;
+            from ops.scrape_runs where started_at > ops_private.now() - interval '24 hours'`;
         const [queue] = await tx`
           select count(*) filter (where status = 'pending')::int as pending,
                  count(*) filter (where status = 'running')::int as running
@@ -115,6 +124,27 @@ export function createControlHandler({ sql, jwtSecret, startedAt = Date.now() }:
       if (denied) return denied;
       return await lever(caller, (tx) => tx`select ops.reset_breaker(${params.portal}) as result`);
     })
+    .on("GET", "/digest", async ({ caller, query }) => {
+      const [row] = await read(caller, (tx) => tx`select ops.digest(${query.date ?? null}::date) as digest`);
+      return json(row.digest);
+    }, digestQuery)
+    .on("GET", "/alerts", async ({ caller, query }) => {
+      const [row] = await read(caller, (tx) => tx`select ops.alert_list(${query.state}) as alerts`);
+      const alerts = row.alerts as unknown[];
+      return json({ alerts, count: alerts.length, state: query.state });
+    }, alertsQuery)
+    .on("POST", "/alerts/:id/ack", async ({ caller, params }) => {
+      const denied = requireRole(caller, "operator");
+      if (denied) return denied;
+      return await lever(caller, (tx) => tx`select ops.acknowledge_alert(${params.id}) as result`);
+    })
+    .on("POST", "/alerts/:id/snooze", async ({ caller, request, params }) => {
+      const denied = requireRole(caller, "operator");
+      if (denied) return denied;
+      const input = await parseBody(request, snoozeBody);
+      const until = input.until ?? null;
+      return await lever(caller, (tx) => tx`select ops.snooze_alert(${params.id}, ${until}::timestamptz, ${until === null}) as result`);
+    })
     .on("GET", "/logs", async ({ caller, query: f }) => {
       const rows = await read(caller, (tx) =>
         tx`
@@ -156,5 +186,5 @@ export function createControlHandler({ sql, jwtSecret, startedAt = Date.now() }:
     return json(row.result);
   }
 
-  return apiHandler({ router, jwtSecret });
+  return apiHandler({ router, auth });
 }

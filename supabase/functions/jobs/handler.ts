@@ -3,16 +3,14 @@
 // EventSource cannot send headers: every route authenticates here instead
 // (Authorization header, or a short-lived stream token in ?token=).
 import { apiHandler } from "../_shared/api.ts";
-import { authenticate, bearerToken, type Caller, requireRole } from "../_shared/auth.ts";
+import { type Auth, type Caller, requireRole, unauthorized } from "../_shared/auth.ts";
 import { asCaller, type Sql, type TransactionSql } from "../_shared/db.ts";
 import { errorResponse, json } from "../_shared/http.ts";
 import type { JobEvents } from "../_shared/job-events.ts";
-import { startPipelineRun } from "../_shared/pipeline-start.ts";
 import { Router } from "../_shared/router.ts";
 import { lastEventId, type SseStreamOptions } from "../_shared/sse.ts";
-import { idText } from "../_shared/fields.ts";
 import { idParam, parseBody } from "../_shared/validation.ts";
-import { LOG_LEVELS } from "../_shared/jobs/api.ts";
+import { jobsApi, LOG_LEVELS } from "../_shared/jobs/api.ts";
 import { cancelBody, listJobsQuery, logsQuery, type StartJob, startJobSchema, streamQuery } from "./schemas.ts";
 import { streamJob } from "./stream.ts";
 import { mintStreamToken, verifyStreamToken } from "./stream-token.ts";
@@ -20,7 +18,9 @@ import { mintStreamToken, verifyStreamToken } from "./stream-token.ts";
 export interface JobsDeps {
   sql: Sql;
   events: JobEvents;
-  jwtSecret: string;
+  auth: Auth;
+  /** OPS_STREAM_TOKEN_SECRET as a key (streamTokenKey). */
+  streamTokenKey: Uint8Array;
   stream?: SseStreamOptions;
 }
 
@@ -31,7 +31,15 @@ const jobColumns = (tx: TransactionSql) =>
   tx`j.id, j.type, j.status, j.params, s.key as source, j.parent_id, j.root_id, j.run_date, j.priority,
      j.attempt, j.max_attempts, j.progress_done, j.progress_total, j.cancel_requested, j.result, j.error,
      j.error_category, j.created_by, j.created_at, j.started_at, j.finished_at, j.timeout_at,
-     extract(epoch from coalesce(j.finished_at, now()) - j.started_at)::float8 as duration_seconds`;
+     extract(epoch from coalesce(j.finished_at, ops_private.now()) - j.started_at)::float8 as duration_seconds`;
+
+async function jobIn(tx: TransactionSql, id: number) {
+  const [job] = await tx`
+    select ${jobColumns(tx)},
+           (select count(*) from ops.logs l where l.job_id = j.id)::int as log_count
+      from ops.jobs j left join ops.sources s on s.id = j.source_id where j.id = ${id}`;
+  return job ? present(job) : null;
+}
 
 function present(job: Record<string, unknown>) {
   return {
@@ -42,16 +50,10 @@ function present(job: Record<string, unknown>) {
 }
 
 export function createJobsHandler(deps: JobsDeps) {
-  const { sql, jwtSecret } = deps;
+  const { sql, auth } = deps;
 
   async function readJob(caller: Caller, id: number) {
-    return await asCaller(sql, caller.claims, async (tx) => {
-      const [job] = await tx`
-        select ${jobColumns(tx)},
-               (select count(*) from ops.logs l where l.job_id = j.id)::int as log_count
-          from ops.jobs j left join ops.sources s on s.id = j.source_id where j.id = ${id}`;
-      return job ? present(job) : null;
-    });
+    return await asCaller(sql, caller.claims, (tx) => jobIn(tx, id));
   }
 
   /** Whether the caller may see the job (RLS decides); cheaper than readJob where only that matters. */
@@ -61,26 +63,13 @@ export function createJobsHandler(deps: JobsDeps) {
   }
 
   async function start(caller: Caller, input: StartJob): Promise<Response> {
-    if (input.type === "pipeline") {
-      // a pipeline is a run with its phase jobs, not a single job
-      const run = await startPipelineRun(sql, { createdBy: caller.actor, trigger: "manual", runDate: input.params.run_date });
-      return json(await readJob(caller, run.pipeline_id), 201, { location: `/jobs/${run.pipeline_id}` });
-    }
-    let sourceId: number | null = null;
-    if (input.type === "scrape") {
-      const [source] = await sql`select id, active from ops.sources where key = ${input.params.source}`;
-      if (!source) return errorResponse(404, "not_found", `unknown source ${input.params.source}`);
-      if (!source.active) return errorResponse(409, "source_paused", `source ${input.params.source} is paused`);
-      sourceId = source.id;
-    }
-    const [job] = await sql`
-      select * from ops.enqueue(p_type => ${input.type}, p_params => ${sql.json(input.params)},
-                                p_source_id => ${sourceId}, p_created_by => ${caller.actor})`;
-    // the answer shows the job as created, before a woken worker changes it
-    const created = await readJob(caller, job.id);
-    const [{ worker }] = await sql`select worker_function as worker from ops.job_types where type = ${input.type}`;
-    if (worker) await sql`select ops.dispatch(${worker}, ${sql.json({ job_id: job.id, type: job.type })})`;
-    return json(created, 201, { location: `/jobs/${job.id}` });
+    // As the caller: SQL checks the role and the source and records who started the job. The answer
+    // is read in the same transaction, so it shows the job as created: the worker wakes at commit.
+    const [id, created] = await asCaller(sql, caller.claims, async (tx) => {
+      const job = await jobsApi(tx).startManualJob(input.type, input.params);
+      return [job.id, await jobIn(tx, job.id)] as const;
+    });
+    return json(created, 201, { location: `/jobs/${id}` });
   }
 
   const router = new Router<{ caller: Caller }>("jobs")
@@ -133,7 +122,7 @@ export function createJobsHandler(deps: JobsDeps) {
     .on("POST", "/:id/stream-token", async ({ caller, params }) => {
       const id = jobId(params.id);
       if (!(await visible(caller, id))) return errorResponse(404, "not_found", `job ${params.id} not found`);
-      const minted = await mintStreamToken(caller, id, jwtSecret);
+      const minted = await mintStreamToken(caller, id, deps.streamTokenKey);
       // relative to <project url>/functions/v1
       return json({ ...minted, stream_path: `/jobs/${id}/stream?token=${minted.token}` }, 201);
     })
@@ -170,14 +159,15 @@ export function createJobsHandler(deps: JobsDeps) {
   async function authenticateRequest(request: Request): Promise<Caller | Response> {
     const url = new URL(request.url);
     const streamToken = url.searchParams.get("token");
-    if (!streamToken || !url.pathname.endsWith("/stream")) return await authenticate(bearerToken(request), jwtSecret);
-    const forJob = idText.safeParse(url.pathname.split("/").at(-2));
-    if (!forJob.success) return errorResponse(401, "unauthorized", "token is not for this job's stream");
-    const verified = await verifyStreamToken(streamToken, forJob.data, jwtSecret);
-    return typeof verified === "string" ? errorResponse(401, "unauthorized", verified) : verified;
+    if (streamToken === null) return await auth.authenticate(request);
+    // ?token= is a stream token: good for reading one job's stream, nothing else.
+    const stream = request.method === "GET" ? url.pathname.match(/^\/jobs\/([1-9][0-9]{0,15})\/stream$/) : null;
+    if (!stream) return unauthorized("stream_token_elsewhere", "stream tokens are accepted only by GET /jobs/:id/stream");
+    const verified = await verifyStreamToken(streamToken, Number(stream[1]), deps.streamTokenKey);
+    return "reason" in verified ? unauthorized(verified.reason, verified.message) : verified;
   }
 
-  return apiHandler({ router, jwtSecret, authenticateRequest });
+  return apiHandler({ router, auth, authenticateRequest });
 }
 
 const jobId = (raw: string) => idParam(raw);

@@ -9,7 +9,7 @@
 //   GET  /mirror   (also /mirror/status) the configured target, freshness and the last exports (viewer).
 import { z } from "zod";
 import { apiHandler } from "../_shared/api.ts";
-import { type Caller, requireRole } from "../_shared/auth.ts";
+import { type Auth, type Caller, requireRole } from "../_shared/auth.ts";
 import { asCaller, type Sql } from "../_shared/db.ts";
 import { errorBody, json } from "../_shared/http.ts";
 import { runExport } from "../_shared/mirror/export.ts";
@@ -21,7 +21,7 @@ import { parseInput, readJsonBody } from "../_shared/validation.ts";
 
 export interface MirrorDeps {
   sql: Sql;
-  jwtSecret: string;
+  auth: Auth;
   /** Where exports go (see _shared/mirror/target.ts: BigQuery when configured, else local). */
   targets: MirrorTargetSource;
   /** Runs queued mirror jobs; index.ts wires it to runMirrorJobs. */
@@ -57,7 +57,7 @@ const statusQuery = z.object({
 }).strict();
 
 export function createMirrorHandler(deps: MirrorDeps) {
-  const { sql, jwtSecret, targets } = deps;
+  const { sql, auth, targets } = deps;
   const logLine = deps.log ?? ((line: string) => console.log(line));
 
   async function exportNow(caller: Caller, input: z.infer<typeof exportBody>): Promise<Response> {
@@ -125,7 +125,7 @@ export function createMirrorHandler(deps: MirrorDeps) {
     }, statusQuery);
   }
 
-  return apiHandler({ router, jwtSecret });
+  return apiHandler({ router, auth });
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

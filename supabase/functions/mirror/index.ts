@@ -1,5 +1,6 @@
 declare const EdgeRuntime: { waitUntil(promise: Promise<unknown>): void };
 
+import { authFromEnv } from "../_shared/auth.ts";
 import { connectDb } from "../_shared/db.ts";
 import { mirrorTargetFromEnv } from "../_shared/mirror/target.ts";
 import { createMirrorHandler } from "./handler.ts";
@@ -9,7 +10,7 @@ const sql = connectDb(Deno.env.get("SUPABASE_DB_URL")!);
 const targets = mirrorTargetFromEnv(Deno.env.toObject());
 Deno.serve(createMirrorHandler({
   sql,
-  jwtSecret: Deno.env.get("OPS_JWT_SECRET") ?? Deno.env.get("SUPABASE_JWT_SECRET")!,
+  auth: authFromEnv(Deno.env.toObject()),
   targets,
   work: () => runMirrorJobs(sql, targets, { worker: `mirror:${crypto.randomUUID().slice(0, 8)}` }),
   background: (promise) => EdgeRuntime.waitUntil(promise),

@@ -3,6 +3,7 @@
 // exclusive, so there is at most one to claim. A failed export fails the job with the export's
 // error (for BigQuery the API's message); the export record itself is in ops.mirror_runs.
 import { z } from "zod";
+import { systemClock } from "../_shared/clock.ts";
 import type { Sql } from "../_shared/db.ts";
 import { claimAndRun, type Json, type RunResult, type Work } from "../_shared/jobs/mod.ts";
 import { runExport } from "../_shared/mirror/export.ts";
@@ -89,10 +90,10 @@ export async function runMirrorJobs(
   targets: MirrorTargetSource,
   { worker, budgetMs = 100_000 }: MirrorWorkerOptions,
 ): Promise<{ done: number; results: RunResult[] }> {
-  const deadline = Date.now() + budgetMs;
+  const deadline = systemClock.now() + budgetMs;
   const results: RunResult[] = [];
   const work = mirrorWork(sql, targets);
-  while (Date.now() < deadline) {
+  while (systemClock.now() < deadline) {
     const ran = await claimAndRun(sql, { types: ["mirror"], limit: 1 }, work, { worker });
     if (ran.length === 0) break;
     results.push(...ran);

@@ -7,19 +7,17 @@
 //                            schedule, {"action": "work"} to execute phase jobs
 import { z } from "zod";
 import { apiHandler } from "../_shared/api.ts";
-import { type Caller, requireRole } from "../_shared/auth.ts";
+import { type Auth, type Caller, requireRole } from "../_shared/auth.ts";
 import { asCaller, type Sql } from "../_shared/db.ts";
 import { json } from "../_shared/http.ts";
-import { startPipelineRun } from "../_shared/pipeline-start.ts";
+import { jobsApi } from "../_shared/jobs/api.ts";
 import { Router } from "../_shared/router.ts";
 import { calendarDate } from "../_shared/fields.ts";
 import { parseBody } from "../_shared/validation.ts";
 
 export interface PipelineDeps {
   sql: Sql;
-  jwtSecret: string;
-  /** Scrape workers woken per run (each claims scrape jobs until none are left). Default 4. */
-  scrapeWorkers?: number;
+  auth: Auth;
   /** Runs queued phase and backfill jobs; the function's index wires it to the job harness. */
   work: () => Promise<unknown>;
   /** Hands background work to the runtime (EdgeRuntime.waitUntil when hosted). */
@@ -45,25 +43,24 @@ const dispatchBody = z.union([
 ]);
 
 export function createPipelineHandler(deps: PipelineDeps) {
-  const { sql, jwtSecret } = deps;
-  const scrapeWorkers = deps.scrapeWorkers ?? 4;
-
-  const startRun = (createdBy: string, trigger: string, runDate?: string, sources?: string[]) =>
-    startPipelineRun(sql, { createdBy, trigger, runDate, sources, scrapeWorkers });
+  const { sql, auth } = deps;
 
   const router = new Router<{ caller: Caller }>("pipeline")
     .on("POST", "/run", async ({ caller, request }) => {
       const denied = requireRole(caller, "operator");
       if (denied) return denied;
       const input = await parseBody(request, runBody, 262_144);
-      return json(await startRun(caller.actor, "manual", input.run_date, input.sources), 201);
+      // as the caller: SQL checks the role, records who started the run and wakes the scrape workers
+      const root = await asCaller(sql, caller.claims, (tx) => jobsApi(tx).startManualJob("pipeline", input));
+      return json({ pipeline_id: root.id, run_date: root.run_date, scrape_jobs: root.progress_total }, 201);
     })
     .on("POST", "/", async ({ caller, request }) => {
       const denied = requireRole(caller, "service");
       if (denied) return denied;
       const input = await parseBody(request, dispatchBody);
       if ("action" in input && input.action === "run") {
-        return json(await startRun("schedule", input.trigger ?? "schedule", input.local_date), 201);
+        const trigger = input.trigger ?? "schedule";
+        return json(await jobsApi(sql).startPipeline({ createdBy: "schedule", trigger, runDate: input.local_date }), 201);
       }
       deps.background(deps.work());
       return json({ accepted: true }, 202);
@@ -80,7 +77,7 @@ export function createPipelineHandler(deps: PipelineDeps) {
       const runs = await asCaller(sql, caller.claims, (tx) =>
         tx`
         select id, run_date, status, created_by, started_at, finished_at,
-               extract(epoch from coalesce(finished_at, now()) - started_at)::float8 as duration_seconds,
+               extract(epoch from coalesce(finished_at, ops_private.now()) - started_at)::float8 as duration_seconds,
                progress_done, progress_total, result -> 'totals' as totals, result -> 'phases' as phases,
                jsonb_array_length(coalesce(result -> 'errors', '[]')) as error_count, error
           from ops.jobs where type = 'pipeline' order by id desc limit 10`);
@@ -99,5 +96,5 @@ export function createPipelineHandler(deps: PipelineDeps) {
       });
     });
 
-  return apiHandler({ router, jwtSecret });
+  return apiHandler({ router, auth });
 }

@@ -1,15 +1,14 @@
 declare const EdgeRuntime: { waitUntil(promise: Promise<unknown>): void };
 
+import { authFromEnv } from "../_shared/auth.ts";
 import { connectDb } from "../_shared/db.ts";
 import { createPipelineHandler } from "./handler.ts";
 import { runPipelineWork } from "./worker.ts";
 
 const sql = connectDb(Deno.env.get("SUPABASE_DB_URL")!);
-const scrapeWorkers = Number(Deno.env.get("PIPELINE_SCRAPE_WORKERS") ?? 4);
 Deno.serve(createPipelineHandler({
   sql,
-  jwtSecret: Deno.env.get("OPS_JWT_SECRET") ?? Deno.env.get("SUPABASE_JWT_SECRET")!,
-  scrapeWorkers,
-  work: () => runPipelineWork(sql, { worker: `pipeline:${crypto.randomUUID().slice(0, 8)}`, scrapeWorkers }),
+  auth: authFromEnv(Deno.env.toObject()),
+  work: () => runPipelineWork(sql, { worker: `pipeline:${crypto.randomUUID().slice(0, 8)}` }),
   background: (promise) => EdgeRuntime.waitUntil(promise),
 }));

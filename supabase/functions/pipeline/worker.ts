@@ -5,12 +5,22 @@
 //     checkpointing the next date so that a follow-up invocation continues
 //     within the edge function's wall clock.
 // Loops until no such job is left or the time budget is spent (the sweeper
-// re-dispatches leftovers).
+// wakes the worker again for leftovers).
+import { systemClock } from "../_shared/clock.ts";
 import type { Sql } from "../_shared/db.ts";
-import { claimAndRun, isTerminal, type JobContext, type Json, type WorkOutcome } from "../_shared/jobs/mod.ts";
-import { startPipelineRun } from "../_shared/pipeline-start.ts";
+import {
+  claimAndRun,
+  isTerminal,
+  JobApiError,
+  type JobContext,
+  jobsApi,
+  type Json,
+  PIPELINE_PHASES,
+  type WorkOutcome,
+} from "../_shared/jobs/mod.ts";
 
-export const PHASE_TYPES = ["snapshot", "lifespan", "repost", "score"];
+/** The phases after scrape, executed here (scrape jobs run in the scrape function). */
+export const PHASE_TYPES: string[] = PIPELINE_PHASES.slice(1);
 
 export interface PipelineWorkerOptions {
   worker: string;
@@ -18,7 +28,6 @@ export interface PipelineWorkerOptions {
   budgetMs?: number;
   /** How often a backfill checks its current run. Default 1 s. */
   pollMs?: number;
-  scrapeWorkers?: number;
 }
 
 function datesBetween(from: string, to: string): string[] {
@@ -37,7 +46,7 @@ interface BackfillCursor {
 }
 
 export async function runPipelineWork(sql: Sql, options: PipelineWorkerOptions) {
-  const deadline = Date.now() + (options.budgetMs ?? 100_000);
+  const deadline = systemClock.now() + (options.budgetMs ?? 100_000);
   const pollMs = options.pollMs ?? 1000;
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -50,18 +59,17 @@ export async function runPipelineWork(sql: Sql, options: PipelineWorkerOptions) 
       let pipelineId = date === cursor.date ? cursor.pipeline_id : null;
       while (pipelineId === null) {
         try {
-          const run = await startPipelineRun(sql, {
+          const run = await jobsApi(sql).startPipeline({
             createdBy: `backfill:${ctx.job.id}`,
             trigger: "backfill",
             runDate: date,
-            scrapeWorkers: options.scrapeWorkers,
           });
           pipelineId = run.pipeline_id;
           ctx.log.info(`backfill ${date}: pipeline ${pipelineId} started with ${run.scrape_jobs} sources`);
         } catch (error) {
           // another pipeline (the nightly one) runs: wait for it, within the budget
-          if ((error as { code?: string }).code !== "P0409") throw error;
-          if (Date.now() > deadline) return { continueLater: { cursor: { date, pipeline_id: null } as unknown as Json } };
+          if (!(error instanceof JobApiError && error.sqlstate === "P0409")) throw error;
+          if (systemClock.now() > deadline) return { continueLater: { cursor: { date, pipeline_id: null } as unknown as Json } };
           ctx.throwIfAborted();
           await sleep(pollMs);
         }
@@ -74,7 +82,7 @@ export async function runPipelineWork(sql: Sql, options: PipelineWorkerOptions) 
           ctx.log.info(`backfill ${date}: pipeline ${pipelineId} ${root.status}`);
           break;
         }
-        if (Date.now() > deadline) {
+        if (systemClock.now() > deadline) {
           return { continueLater: { cursor: { date, pipeline_id: pipelineId } as unknown as Json } };
         }
         await sleep(pollMs);
@@ -82,14 +90,14 @@ export async function runPipelineWork(sql: Sql, options: PipelineWorkerOptions) 
       if (i + 1 === dates.length) break;
       const next = { date: dates[i + 1], pipeline_id: null } as unknown as Json;
       await ctx.checkpoint(next, { done: i + 1, total: dates.length });
-      if (Date.now() > deadline) return { continueLater: { cursor: next } };
+      if (systemClock.now() > deadline) return { continueLater: { cursor: next } };
     }
     ctx.progress(dates.length, dates.length);
     return { result: { dates: dates.length, runs } };
   }
 
   let done = 0;
-  while (Date.now() < deadline) {
+  while (systemClock.now() < deadline) {
     const phases = await claimAndRun(sql, { types: PHASE_TYPES }, async (ctx) => {
       const [{ result }] = await sql`select ops.run_phase_job(${ctx.job.id}) as result`;
       ctx.log.success(`${ctx.job.type} done`, result ?? {});

@@ -13,7 +13,7 @@
 // Access: categories for viewers; everything else for the service role or an operator.
 // An Idempotency-Key header makes a repeat answer like the first request, which is stored once.
 import { apiHandler, HttpError } from "../_shared/api.ts";
-import { type Caller, requireRole } from "../_shared/auth.ts";
+import { type Auth, type Caller, requireRole } from "../_shared/auth.ts";
 import type { Sql, TransactionSql } from "../_shared/db.ts";
 import { json } from "../_shared/http.ts";
 import { jobsApi, type Json } from "../_shared/jobs/api.ts";
@@ -32,7 +32,7 @@ import { idParam, parseInput as parse, readJsonBody } from "../_shared/validatio
 
 export interface ReportDeps {
   sql: Sql;
-  jwtSecret: string;
+  auth: Auth;
 }
 
 interface Answer {
@@ -146,7 +146,7 @@ async function withIdempotencyKey(
 
 // --- wiring ------------------------------------------------------------------
 
-export function createReportHandler({ sql, jwtSecret }: ReportDeps) {
+export function createReportHandler({ sql, auth }: ReportDeps) {
   /** Operator check, job id, body, validation (a 400 writes nothing), then the work, with or without a key. */
   const write = (route: string, validate: (value: unknown) => Work) => async (ctx: Ctx): Promise<Response> => {
     const denied = requireRole(ctx.caller, "operator");
@@ -185,7 +185,7 @@ export function createReportHandler({ sql, jwtSecret }: ReportDeps) {
 
   return apiHandler({
     router,
-    jwtSecret,
+    auth,
     // heartbeats carry totals and a finish repeats identically: both are safe to repeat as they are
     idempotent: (request) =>
       request.method === "GET" || request.headers.has("idempotency-key") ||

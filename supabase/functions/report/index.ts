@@ -1,8 +1,9 @@
+import { authFromEnv } from "../_shared/auth.ts";
 import { connectDb } from "../_shared/db.ts";
 import { createReportHandler } from "./handler.ts";
 
 const sql = connectDb(Deno.env.get("SUPABASE_DB_URL")!, { max: 10 });
 Deno.serve(createReportHandler({
   sql,
-  jwtSecret: Deno.env.get("OPS_JWT_SECRET") ?? Deno.env.get("SUPABASE_JWT_SECRET")!,
+  auth: authFromEnv(Deno.env.toObject()),
 }));

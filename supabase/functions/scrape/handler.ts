@@ -7,15 +7,14 @@
 // runnable scrape job; job_id and pipeline_id only say who woke it.
 import { z } from "zod";
 import { apiHandler } from "../_shared/api.ts";
-import type { Caller } from "../_shared/auth.ts";
-import { requireRole } from "../_shared/auth.ts";
+import { type Auth, type Caller, requireRole } from "../_shared/auth.ts";
 import { json } from "../_shared/http.ts";
 import { Router } from "../_shared/router.ts";
 import { parseBody } from "../_shared/validation.ts";
 import type { ScrapeWorkerReport } from "./worker.ts";
 
 export interface ScrapeDeps {
-  jwtSecret: string;
+  auth: Auth;
   /** Runs a worker with this budget (ms); the index wires it to runScrapeWorker. */
   work: (options: { budgetMs?: number; trigger: string }) => Promise<ScrapeWorkerReport>;
   /** Hands background work to the runtime (EdgeRuntime.waitUntil when hosted). */
@@ -43,5 +42,5 @@ export function createScrapeHandler(deps: ScrapeDeps) {
       deps.background(deps.work({ budgetMs: input.budget_ms, trigger }));
       return json({ accepted: true, trigger }, 202);
     });
-  return apiHandler({ router, jwtSecret: deps.jwtSecret });
+  return apiHandler({ router, auth: deps.auth });
 }

@@ -1,5 +1,6 @@
 declare const EdgeRuntime: { waitUntil(promise: Promise<unknown>): void };
 
+import { authFromEnv } from "../_shared/auth.ts";
 import { connectDb } from "../_shared/db.ts";
 import { createScrapeHandler } from "./handler.ts";
 import { DEFAULT_BUDGET_MS, runScrapeWorker } from "./worker.ts";
@@ -9,7 +10,7 @@ const defaultBudgetMs = Number(Deno.env.get("SCRAPE_BUDGET_MS") ?? DEFAULT_BUDGE
 const heartbeatMs = Number(Deno.env.get("SCRAPE_HEARTBEAT_MS") ?? 1000);
 
 Deno.serve(createScrapeHandler({
-  jwtSecret: Deno.env.get("OPS_JWT_SECRET") ?? Deno.env.get("SUPABASE_JWT_SECRET")!,
+  auth: authFromEnv(Deno.env.toObject()),
   work: ({ budgetMs, trigger }) =>
     runScrapeWorker(sql, {
       worker: `scrape:${crypto.randomUUID().slice(0, 8)}`,

@@ -5,8 +5,14 @@
 // RunState, so the last invocation decides the run's status from the whole
 // run: a failure in invocation 1 keeps a run that ends cleanly in invocation 2
 // from being `completed` (and from deactivating postings).
-import type { ErrorEvent, ScrapeMetrics as MetricIncrements } from "../_shared/jobs/mod.ts";
-import type { CrawlResult, Cursor, ScrapeFailure, ScrapeMetrics } from "../_shared/scrape/mod.ts";
+import type { ErrorEvent, ScrapeMetrics } from "../_shared/jobs/mod.ts";
+import {
+  type CrawlCounters,
+  type CrawlResult,
+  type Cursor,
+  type ScrapeFailure,
+  severityOverride,
+} from "../_shared/scrape/mod.ts";
 
 export type RunStatus = "completed" | "partial" | "failed" | "cancelled" | "skipped";
 
@@ -186,11 +192,11 @@ export function decideOutcome(state: RunState, result: CrawlResult, options: Dec
   };
 }
 
-/** Crawl counters as increments of ops.scrape_runs (see ops_private.add_scrape_metrics). */
+/** Crawl counters as the run's metric increments (ops.scrape_runs, see ops_private.add_scrape_metrics). */
 export function metricIncrements(
-  metrics: ScrapeMetrics,
+  metrics: CrawlCounters,
   extra: { portal: string; upserted: UpsertCounts; circuitOpen: boolean },
-): MetricIncrements {
+): ScrapeMetrics {
   const int = (value: number) => Math.max(0, Math.round(value));
   return {
     requests: int(metrics.requests),
@@ -224,7 +230,7 @@ export function errorEvent(failure: ScrapeFailure, portal: string): ErrorEvent {
   return {
     message: failure.message.slice(0, 2000) || failure.code,
     category: failure.category,
-    severity: failure.severity,
+    ...(severityOverride(failure) ? { severity: severityOverride(failure) } : {}),
     ...(failure.status && failure.status >= 100 && failure.status <= 599
       ? { http_status: failure.status }
       : {}),

@@ -26,6 +26,7 @@ import {
   isAdapterName,
   type NormalizedPosting,
   type Rejection,
+  severityOverride,
   systemClock,
 } from "../_shared/scrape/mod.ts";
 import { asService } from "./db.ts";
@@ -96,7 +97,7 @@ function rejectionEvent(r: Rejection, portal: string): ErrorEvent {
   return {
     message: `rejected: ${r.reason}`.slice(0, 2000),
     category: r.category,
-    severity: r.severity,
+    ...(severityOverride(r) ? { severity: severityOverride(r) } : {}),
     portal,
     ...(r.url ? { url: r.url } : {}),
     details: { external_id: r.externalId ?? null },
@@ -213,7 +214,7 @@ async function scrape(sql: Sql, ctx: JobContext, options: RunJobOptions, deactiv
     ? new CircuitBreaker({ store, settings: () => store.settings(), clock: systemClock })
     : undefined;
 
-  const budgetMs = Math.max(0, options.deadline - Date.now());
+  const budgetMs = Math.max(0, options.deadline - systemClock.now());
   const http = createHttpClient({
     timeoutMs: Math.round(Number(source.request_timeout_seconds) * 1000),
     maxRetries: source.max_retries,

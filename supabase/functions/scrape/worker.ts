@@ -1,9 +1,11 @@
 // The scrape worker: claims scrape jobs one at a time and runs each (see
 // run-job.ts) until none is left or its time budget is spent. When it stops
-// on the budget with runnable scrape jobs left (a checkpointed job among them),
-// it wakes a follow-up worker through ops.dispatch.
+// on the budget with runnable scrape jobs left, it asks SQL for a follow-up
+// worker (ops.wake: the same "runnable" as claim's). A job it checkpointed wakes
+// one by itself when it is re-queued.
+import { systemClock } from "../_shared/clock.ts";
 import type { Sql } from "../_shared/db.ts";
-import type { Job, RunResult } from "../_shared/jobs/mod.ts";
+import { jobsApi, type RunResult } from "../_shared/jobs/mod.ts";
 import { asService } from "./db.ts";
 import { runScrapeJob } from "./run-job.ts";
 
@@ -27,14 +29,14 @@ export const DEFAULT_BUDGET_MS = 100_000;
 
 export async function runScrapeWorker(sql: Sql, options: ScrapeWorkerOptions): Promise<ScrapeWorkerReport> {
   const budgetMs = options.budgetMs ?? DEFAULT_BUDGET_MS;
-  const deadline = Date.now() + budgetMs;
+  const deadline = systemClock.now() + budgetMs;
   // Do not start a job with less than this left: it would only checkpoint at once.
   const minStartMs = Math.min(2_000, budgetMs / 4);
+  const api = jobsApi(sql);
   const jobs: RunResult[] = [];
   let stopped: ScrapeWorkerReport["stopped"] = "budget";
-  while (deadline - Date.now() > minStartMs) {
-    // (not api.claim: its sql.array parameter is sometimes sent as a bare "scrape", 22P02)
-    const [job] = await sql<Job[]>`select * from ops.claim(${options.worker}, array[${"scrape"}]::text[], 1)`;
+  while (deadline - systemClock.now() > minStartMs) {
+    const [job] = await api.claim(options.worker, ["scrape"], 1);
     if (!job) {
       stopped = "idle";
       break;
@@ -49,19 +51,6 @@ export async function runScrapeWorker(sql: Sql, options: ScrapeWorkerOptions): P
       jobs.push({ jobId: job.id, outcome: "lost", error: String(error) });
     }
   }
-  let followUp = false;
-  if (stopped === "budget") {
-    const [{ runnable }] = await sql`
-      select exists (select 1 from ops.jobs
-                      where type = 'scrape' and status = 'pending' and not cancel_requested
-                        and run_after <= now()) as runnable`;
-    if (runnable) {
-      await asService(
-        sql,
-        (tx) => tx`select ops.dispatch('scrape', ${tx.json({ action: "work", trigger: "continue" })})`,
-      );
-      followUp = true;
-    }
-  }
+  const followUp = stopped === "budget" && await asService(sql, (tx) => jobsApi(tx).wake("scrape", "continue"));
   return { worker: options.worker, jobs, stopped, followUp };
 }

@@ -50,6 +50,9 @@ create or replace function tests.as_service() returns void language sql set sear
   select tests.switch_to('service_role', '{"role": "service_role"}')
 $$;
 
+-- The tester (postgres, no superuser) may switch only to roles it is a member of.
+grant looker_export_ro to current_user;
+
 create or replace function tests.as_bi_reader() returns void language sql set search_path = '' as $$
   select tests.switch_to('looker_export_ro', '{}')
 $$;
@@ -84,7 +87,36 @@ exception when others then
 end
 $$;
 
--- A libpq connection string to this database as this cluster's superuser, for
+-- A finished (or running) scrape job of a source with its run, as the write
+-- functions leave them: started at 02:00 Berlin on p_date (or p_started),
+-- finished p_exec seconds later unless running. The monitoring tests' fixture.
+create or replace function tests.add_run(
+  p_key text, p_date date, p_status text, p_items integer, p_exec numeric,
+  p_requests integer default 100, p_failures integer default 0, p_403 integer default 0,
+  p_429 integer default 0, p_timeouts integer default 0, p_started timestamptz default null,
+  p_error text default null, p_error_category text default null)
+returns bigint
+language plpgsql
+set search_path = ''
+as $$
+declare
+  v_source bigint := (select id from ops.sources where key = p_key);
+  v_job bigint;
+  v_start timestamptz := coalesce(p_started, (p_date + time '02:00') at time zone 'Europe/Berlin');
+  v_finish timestamptz := case when p_status <> 'running' then v_start + make_interval(secs => p_exec) end;
+begin
+  insert into ops.jobs (type, status, source_id, run_date, created_at, started_at, finished_at, error, error_category)
+  values ('scrape', p_status, v_source, p_date, v_start, v_start, v_finish, p_error, p_error_category)
+  returning id into v_job;
+  insert into ops.scrape_runs (job_id, source_id, run_date, status, items_found, requests, http_failures,
+    blocked_403, blocked_429, timeouts, execution_time_sec, started_at, finished_at)
+  values (v_job, v_source, p_date, p_status, p_items, p_requests, p_failures, p_403, p_429, p_timeouts, p_exec,
+    v_start, v_finish);
+  return v_job;
+end
+$$;
+
+-- A libpq connection string to this database as the tester (postgres), for
 -- tests that need a second session (dblink). Override with the GUC
 -- tests.dblink_connstr when the database is not the local stack.
 create or replace function tests.dblink_connstr()

@@ -1,12 +1,17 @@
 // Retryable errors of every API function tell the client when and whether to
 // repeat the request: Retry-After plus details.retry (apiHandler).
 import { describe, expect, it } from "vitest";
-import { signJwt } from "../../../scripts/lib/config.ts";
 import { apiHandler } from "../../../supabase/functions/_shared/api.ts";
+import { Auth } from "../../../supabase/functions/_shared/auth.ts";
+import { JwksCache } from "../../../supabase/functions/_shared/jwks.ts";
 import { Router } from "../../../supabase/functions/_shared/router.ts";
 
-const secret = "unit-test-secret-with-at-least-32-characters";
-const token = signJwt({ role: "service_role", exp: Math.floor(Date.now() / 1000) + 600 }, secret);
+const secretKey = "sb_secret_unit-test-key";
+const auth = new Auth({
+  issuer: "http://local/auth/v1",
+  jwks: new JwksCache("http://127.0.0.1:9/unused", { initial: { keys: [] } }),
+  secretKeys: [secretKey],
+});
 
 function handlerThrowing(error: unknown) {
   const router = new Router<{ caller: unknown }>("fn").on("POST", "/x", () => {
@@ -14,7 +19,7 @@ function handlerThrowing(error: unknown) {
   }).on("GET", "/x", () => {
     throw error;
   });
-  return apiHandler({ router: router as never, jwtSecret: secret });
+  return apiHandler({ router: router as never, auth });
 }
 
 async function call(handler: (r: Request) => Promise<Response>, init: RequestInit = {}) {
@@ -22,7 +27,7 @@ async function call(handler: (r: Request) => Promise<Response>, init: RequestIni
     new Request("http://local/fn/x", {
       method: "POST",
       ...init,
-      headers: { authorization: `Bearer ${token}`, ...init.headers },
+      headers: { apikey: secretKey, ...init.headers },
     }),
   );
   return { status: response.status, retryAfter: response.headers.get("retry-after"), body: await response.json() };

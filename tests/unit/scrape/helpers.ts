@@ -7,7 +7,7 @@ import {
 } from "../../../scripts/fixtures/catalog.ts";
 import { type FixtureServer, startFixtureServer } from "../../../scripts/fixtures/server.ts";
 import { ADAPTERS } from "../../../supabase/functions/_shared/scrape/adapters/index.ts";
-import type { Clock } from "../../../supabase/functions/_shared/scrape/clock.ts";
+import type { Clock } from "../../../supabase/functions/_shared/clock.ts";
 import {
   crawl,
   type CrawlOptions,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseRetryAfter } from "../../../supabase/functions/_shared/scrape/backoff.ts";
-import { systemClock } from "../../../supabase/functions/_shared/scrape/clock.ts";
+import { systemClock } from "../../../supabase/functions/_shared/clock.ts";
 import { createHttpClient } from "../../../supabase/functions/_shared/scrape/http.ts";
 import { createMetrics } from "../../../supabase/functions/_shared/scrape/metrics.ts";
 import { ScrapeError } from "../../../supabase/functions/_shared/scrape/taxonomy.ts";

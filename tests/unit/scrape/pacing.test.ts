@@ -1,7 +1,7 @@
 // The portal pacer: starts at least the interval apart, measured from the
 // previous request's actual start, in arrival order.
 import { describe, expect, it } from "vitest";
-import type { Clock } from "../../../supabase/functions/_shared/scrape/clock.ts";
+import type { Clock } from "../../../supabase/functions/_shared/clock.ts";
 import { PortalPacer } from "../../../supabase/functions/_shared/scrape/pacing.ts";
 
 /**

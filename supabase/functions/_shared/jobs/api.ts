@@ -1,7 +1,7 @@
 // Typed calls of the job write API (SQL functions in schema ops). The only way
 // TypeScript writes jobs, logs, errors and scrape metrics.
-import type { Database, Json } from "../../../../types/database.ts";
-import type { Sql } from "../db.ts";
+import type { Database, Json } from "../database.types.ts";
+import type { Sql, TransactionSql } from "../db.ts";
 import { mapErrors } from "./errors.ts";
 
 type Ops = Database["ops"];
@@ -12,8 +12,19 @@ export type AppendLogsAnswer = Ops["Functions"]["append_logs"]["Returns"][number
 export type RecordedError = Ops["Functions"]["record_errors"]["Returns"][number];
 export type { Json };
 
-export { isTerminal, JOB_STATUSES, LOG_LEVELS, type LogLevel, SCRAPE_COUNTERS, TERMINAL_STATUSES, type TerminalStatus } from "./vocabulary.ts";
-import type { LogLevel, SCRAPE_COUNTERS, TerminalStatus } from "./vocabulary.ts";
+export {
+  isTerminal,
+  JOB_STATUSES,
+  LOG_LEVELS,
+  type LogLevel,
+  PIPELINE_PHASES,
+  SCRAPE_COUNTERS,
+  SEVERITIES,
+  type Severity,
+  TERMINAL_STATUSES,
+  type TerminalStatus,
+} from "./vocabulary.ts";
+import type { LogLevel, SCRAPE_COUNTERS, Severity, TerminalStatus } from "./vocabulary.ts";
 
 export interface LogLine {
   level: LogLevel;
@@ -31,7 +42,7 @@ export interface ErrorEvent {
   portal?: string;
   details?: Record<string, unknown>;
   category?: string;
-  severity?: "low" | "medium" | "high" | "critical";
+  severity?: Severity;
   occurred_at?: string;
 }
 
@@ -74,9 +85,20 @@ export interface FinishInput {
   worker?: string;
 }
 
+/** What ops.start_pipeline answers. */
+export interface PipelineStart {
+  pipeline_id: number;
+  run_date: string;
+  scrape_jobs: number;
+}
+
 type JsonParameter = Parameters<Sql["json"]>[0];
 
-export function jobsApi(sql: Sql) {
+/**
+ * The job API over a connection, or over a transaction that runs as the caller
+ * (asCaller), so that SQL sees who acts (ops_private.actor).
+ */
+export function jobsApi(sql: Sql | TransactionSql) {
   // jsonb parameters go through sql.json (a plain string would be stored as a JSON string)
   const j = (
     value: unknown,
@@ -102,9 +124,34 @@ export function jobsApi(sql: Sql) {
       return job;
     },
 
+    /**
+     * An operator starts a job by hand (ops.start_manual_job): the source is checked (404, 409
+     * source_paused), the actor recorded and audited; a pipeline starts as a run with its jobs.
+     * Workers are woken from SQL when the transaction commits.
+     */
+    async startManualJob(type: string, params: Json): Promise<Job> {
+      const [job] = await mapErrors(sql<Job[]>`select * from ops.start_manual_job(${type}, ${j(params)}::jsonb)`);
+      return job;
+    },
+
+    /** A pipeline run for a Berlin date (ops.start_pipeline: P0409 while one runs); SQL wakes its workers. */
+    async startPipeline(input: { trigger: string; createdBy: string; runDate?: string; sources?: string[] }) {
+      const [{ run }] = await mapErrors(sql<{ run: PipelineStart }[]>`
+        select ops.start_pipeline(${input.runDate ?? null}::date, ${input.trigger}, ${input.createdBy},
+                                  ${input.sources ?? null}::text[]) as run`);
+      return run;
+    },
+
+    /** Wakes the worker function if it has runnable jobs (ops.wake); true when it was woken. */
+    async wake(worker: string, trigger: string): Promise<boolean> {
+      const [{ woken }] = await mapErrors(sql<{ woken: number }[]>`select ops.wake(${worker}, ${trigger}) as woken`);
+      return woken > 0;
+    },
+
     claim(worker: string, types?: string[], limit = 1): Promise<Job[]> {
+      // types as one comma-separated text: job type names are [a-z0-9_] (ops.job_types check)
       return mapErrors(sql<Job[]>`
-        select * from ops.claim(${worker}, ${types ? sql.array(types) : null}::text[], ${limit})`);
+        select * from ops.claim(${worker}, string_to_array(${types?.join(",") ?? null}, ','), ${limit})`);
     },
 
     async startJob(input: {

@@ -1,5 +1,7 @@
 // The job harness: every function that runs work goes through it, so that no
-// worker can forget to report. It
+// worker can forget to report. runJob opens a session (context, log buffer,
+// heartbeat data), runs the work, lets decideEnd (./end.ts, pure) decide the
+// end and reports it. It
 //   - claims jobs (or takes one already claimed) and records the start
 //     (the scrape_runs row of scrape jobs),
 //   - heartbeats on an interval (progress, checkpoint cursor, scrape metrics),
@@ -8,6 +10,7 @@
 //   - classifies thrown errors (ops.record_errors, the rules in the database),
 //   - and always finishes the job (try/finally), or hands it back with its
 //     cursor when the work asks to continue later.
+import { systemClock } from "../clock.ts";
 import type { Sql } from "../db.ts";
 import {
   type ErrorEvent,
@@ -20,10 +23,10 @@ import {
   type ScrapeMetrics,
   type TerminalStatus,
 } from "./api.ts";
+import { type AbortReason, decideEnd, describeError, type EndDecision, type WorkOutcome } from "./end.ts";
 import { JobApiError } from "./errors.ts";
 import { LogBuffer, type LogBufferOptions } from "./log-buffer.ts";
-
-export type AbortReason = "cancelled" | "timeout" | "lost";
+import { mergeMetrics } from "./metrics.ts";
 
 export interface Logger {
   debug(message: string, context?: Record<string, unknown>): void;
@@ -56,18 +59,6 @@ export interface JobContext<P = Record<string, unknown>> {
   throwIfAborted(): void;
 }
 
-/** What the work returns: a terminal status (default completed) or a request to continue later. */
-export type WorkOutcome =
-  | void
-  | {
-    status?: Exclude<TerminalStatus, "cancelled">;
-    result?: Json;
-    error?: string;
-    /** The run's taxonomy category (ops.error_categories), e.g. a partial scrape's dominant failure. */
-    errorCategory?: string;
-  }
-  | { continueLater: { cursor: Json; delaySeconds?: number }; result?: never };
-
 export type Work<P> = (ctx: JobContext<P>) => Promise<WorkOutcome>;
 
 export interface HarnessOptions {
@@ -76,7 +67,7 @@ export interface HarnessOptions {
   /** Heartbeat interval; default a third of the job's lease. */
   heartbeatMs?: number;
   logs?: LogBufferOptions;
-  /** Wall clock in ms (tests). */
+  /** Wall clock in ms; default the workers' clock (../clock.ts). */
   now?: () => number;
 }
 
@@ -88,26 +79,6 @@ export interface RunResult {
   error?: string;
 }
 
-/** Anything thrown with an HTTP status (fetch wrappers, adapters) is classified with it. */
-function describe(error: unknown): ErrorEvent {
-  if (error instanceof Error) {
-    const e = error as Error & { status?: unknown; httpStatus?: unknown; url?: unknown; category?: unknown };
-    const status = typeof e.httpStatus === "number"
-      ? e.httpStatus
-      : typeof e.status === "number"
-      ? e.status
-      : undefined;
-    return {
-      message: error.message || error.name,
-      http_status: status && status >= 100 && status <= 599 ? status : undefined,
-      url: typeof e.url === "string" ? e.url : undefined,
-      category: typeof e.category === "string" ? e.category : undefined,
-      details: { name: error.name, stack: error.stack?.split("\n").slice(0, 8).join("\n") },
-    };
-  }
-  return { message: String(error) };
-}
-
 class AbortedError extends Error {
   constructor(readonly reason: AbortReason) {
     super(`job aborted: ${reason}`);
@@ -115,14 +86,22 @@ class AbortedError extends Error {
   }
 }
 
-/** Runs `work` for a job this worker already holds (claimed or started), and always reports the end. */
-export async function runJob<P = Record<string, unknown>>(
-  api: JobsApi,
-  job: Job,
-  work: Work<P>,
-  options: HarnessOptions,
-): Promise<RunResult> {
-  const now = options.now ?? Date.now;
+/** A job while its work runs: the context handed to the work, buffered logs, pending heartbeat data. */
+interface Session<P> {
+  ctx: JobContext<P>;
+  logs: LogBuffer;
+  readonly abortReason: AbortReason | null;
+  abort(reason: AbortReason): void;
+  /** Sends a heartbeat with the pending progress, metrics and an optional cursor (after the previous one). */
+  beat(cursor?: Json): Promise<void>;
+  /** Resolves when the last heartbeat has ended, successful or not. */
+  beatsSettled(): Promise<void>;
+  takeMetrics(): ScrapeMetrics | undefined;
+  hasPendingProgress(): boolean;
+}
+
+function openSession<P>(api: JobsApi, job: Job, options: HarnessOptions): Session<P> {
+  const now = options.now ?? systemClock.now;
   const controller = new AbortController();
   let abortReason: AbortReason | null = null;
   const abort = (reason: AbortReason) => {
@@ -204,126 +183,143 @@ export async function runJob<P = Record<string, unknown>>(
       await beat(cursor);
     },
     reportError(error, extra) {
-      logs.error({ ...describe(error), ...extra });
+      logs.error({ ...describeError(error), ...extra });
     },
     throwIfAborted() {
       if (abortReason) throw new AbortedError(abortReason);
     },
   };
 
+  return {
+    ctx,
+    logs,
+    get abortReason() {
+      return abortReason;
+    },
+    abort,
+    beat,
+    beatsSettled: () => lastBeat.catch(() => {}),
+    takeMetrics,
+    hasPendingProgress: () => pendingProgress !== undefined,
+  };
+}
+
+/** Runs the work under the heartbeat and the job's timeout; what it returned or threw. */
+async function runWork<P>(
+  api: JobsApi,
+  job: Job,
+  work: Work<P>,
+  session: Session<P>,
+  options: HarnessOptions,
+): Promise<{ failed: boolean; thrown?: unknown; outcome?: WorkOutcome }> {
+  const now = options.now ?? systemClock.now;
   const heartbeatMs = options.heartbeatMs ?? Math.max(1000, (job.lease_seconds * 1000) / 3);
   const heartbeatTimer = setInterval(() => {
-    beat().catch((error) => console.error(`heartbeat of job ${job.id} failed:`, error));
+    session.beat().catch((error) => console.error(`heartbeat of job ${job.id} failed:`, error));
   }, heartbeatMs);
   const timeoutMs = job.timeout_at ? Date.parse(job.timeout_at) - now() : undefined;
   const timeoutTimer = timeoutMs !== undefined
-    ? setTimeout(() => abort("timeout"), Math.max(0, Math.min(timeoutMs, 2 ** 31 - 1)))
+    ? setTimeout(() => session.abort("timeout"), Math.max(0, Math.min(timeoutMs, 2 ** 31 - 1)))
     : undefined;
-
-  let outcome: WorkOutcome = undefined;
-  let thrown: unknown;
-  let failed = false;
   try {
     if (job.type === "scrape" && job.source_id !== null) await api.startScrapeRun(job.id);
-    outcome = await work(ctx);
+    return { failed: false, outcome: await work(session.ctx) };
   } catch (error) {
-    failed = true;
-    thrown = error;
+    return { failed: true, thrown: error };
   } finally {
     clearInterval(heartbeatTimer);
     if (timeoutTimer !== undefined) clearTimeout(timeoutTimer);
     // a failed heartbeat put its metrics back: they go with the finish
-    await lastBeat.catch(() => {});
+    await session.beatsSettled();
   }
+}
 
-  // The end is always reported: finish, continue later, or (lost) just the logs.
-  let status: TerminalStatus;
-  let errorText: string | undefined;
-  let errorCategory: string | undefined;
-  let result: Json | undefined;
-  if (abortReason === "lost") {
-    log.warning("the job was taken from this worker (lease lost); stopping without finishing");
+/** Another worker holds the job (P0423) or it already ended (P0419): the report is not ours to make. */
+function lostTo(error: unknown, jobId: number): RunResult | null {
+  if (error instanceof JobApiError && (error.sqlstate === "P0423" || error.sqlstate === "P0419")) {
+    return { jobId, outcome: "lost", error: error.message };
+  }
+  return null;
+}
+
+/** Carries out the end decision: the logs, then finish, continue later or (lost) nothing more. */
+async function reportEnd<P>(
+  api: JobsApi,
+  job: Job,
+  decision: EndDecision,
+  session: Session<P>,
+  options: HarnessOptions,
+): Promise<RunResult> {
+  const { logs } = session;
+  if (decision.kind === "lost") {
+    session.ctx.log.warning(decision.log.message);
     await logs.close().catch(() => {});
     return { jobId: job.id, outcome: "lost" };
   }
-  if (failed && abortReason === "cancelled") {
-    status = "cancelled";
-    errorText = "cancelled by request";
-    log.warning("cancelled by request");
-  } else if (failed && abortReason === "timeout") {
-    status = "failed";
-    errorCategory = "timeout";
-    errorText = `job timed out after ${
-      job.timeout_at
-        ? Math.round((Date.parse(job.timeout_at) - Date.parse(job.claimed_at ?? job.timeout_at)) / 1000)
-        : "?"
-    } s`;
-    logs.error({ message: errorText, category: "timeout" });
-    log.error(errorText);
-  } else if (failed) {
-    status = "failed";
-    const event = describe(thrown);
-    errorText = event.message;
-    log.error(`job failed: ${event.message}`, { name: event.details?.name });
+  if (decision.kind === "continue") {
+    try {
+      await logs.close();
+      await api.continueLater(job.id, {
+        cursor: decision.cursor,
+        delaySeconds: decision.delaySeconds,
+        worker: options.worker,
+        metrics: session.takeMetrics(),
+      });
+      return { jobId: job.id, outcome: "continued" };
+    } catch (error) {
+      const lost = lostTo(error, job.id);
+      if (lost) return lost;
+      throw error;
+    }
+  }
+
+  let errorCategory = decision.errorCategory;
+  if (decision.log) logs.log({ ...decision.log, ts: new Date((options.now ?? systemClock.now)()).toISOString() });
+  if (decision.event && !decision.classify) logs.error(decision.event);
+  if (decision.event && decision.classify) {
     try {
       await logs.flush();
-      const [recorded] = await api.recordErrors(job.id, [event]);
+      const [recorded] = await api.recordErrors(job.id, [decision.event]);
       errorCategory = recorded?.category;
     } catch (error) {
       console.error(`recording the error of job ${job.id} failed:`, error);
     }
-  } else if (outcome && "continueLater" in outcome && outcome.continueLater) {
-    try {
-      await logs.close();
-      await api.continueLater(job.id, {
-        cursor: outcome.continueLater.cursor,
-        delaySeconds: outcome.continueLater.delaySeconds ?? 0,
-        worker: options.worker,
-        metrics: takeMetrics(),
-      });
-      return { jobId: job.id, outcome: "continued" };
-    } catch (error) {
-      if (error instanceof JobApiError && (error.sqlstate === "P0423" || error.sqlstate === "P0419")) {
-        return { jobId: job.id, outcome: "lost", error: error.message };
-      }
-      throw error;
-    }
-  } else {
-    const done = (outcome ?? {}) as {
-      status?: TerminalStatus;
-      result?: Json;
-      error?: string;
-      errorCategory?: string;
-    };
-    status = done.status ?? (abortReason === "cancelled" ? "cancelled" : "completed");
-    result = done.result;
-    errorText = done.error;
-    errorCategory = done.errorCategory;
   }
-
   try {
     await logs.close();
   } catch (error) {
     console.error(`final log flush of job ${job.id} failed:`, error);
   }
   // progress reported since the last heartbeat would be lost with the finish
-  if (pendingProgress) await beat();
+  if (session.hasPendingProgress()) await session.beat();
   try {
     const answer = await api.finish(job.id, {
-      status,
-      result,
-      error: errorText,
+      status: decision.status,
+      result: decision.result,
+      error: decision.error,
       errorCategory,
-      metrics: takeMetrics(),
+      metrics: session.takeMetrics(),
       worker: options.worker,
     });
-    return { jobId: job.id, outcome: answer.job.status, answer, error: errorText };
+    return { jobId: job.id, outcome: answer.job.status, answer, error: decision.error };
   } catch (error) {
-    if (error instanceof JobApiError && (error.sqlstate === "P0423" || error.sqlstate === "P0419")) {
-      return { jobId: job.id, outcome: "lost", error: error.message };
-    }
+    const lost = lostTo(error, job.id);
+    if (lost) return lost;
     throw error;
   }
+}
+
+/** Runs `work` for a job this worker already holds (claimed or started), and always reports the end. */
+export async function runJob<P = Record<string, unknown>>(
+  api: JobsApi,
+  job: Job,
+  work: Work<P>,
+  options: HarnessOptions,
+): Promise<RunResult> {
+  const session = openSession<P>(api, job, options);
+  const ended = await runWork(api, job, work, session, options);
+  const decision = decideEnd({ job, abortReason: session.abortReason, ...ended });
+  return await reportEnd(api, job, decision, session, options);
 }
 
 /** Claims up to `limit` jobs of `types` and runs them one after another. */
@@ -338,27 +334,4 @@ export async function claimAndRun<P = Record<string, unknown>>(
   const results: RunResult[] = [];
   for (const job of jobs) results.push(await runJob(api, job, work, options));
   return results;
-}
-
-/** Adds two sets of metric increments the way the database does. */
-export function mergeMetrics(
-  a: ScrapeMetrics | undefined,
-  b: ScrapeMetrics | undefined,
-): ScrapeMetrics | undefined {
-  if (!a) return b;
-  if (!b) return a;
-  const out: Record<string, unknown> = { ...a };
-  for (const [key, value] of Object.entries(b)) {
-    const prev = out[key];
-    if (typeof value === "number" && typeof prev === "number") out[key] = prev + value;
-    else if (typeof value === "boolean" && typeof prev === "boolean") out[key] = prev || value;
-    else if (isObject(value) && isObject(prev)) {
-      out[key] = mergeMetrics(prev as ScrapeMetrics, value as ScrapeMetrics);
-    } else out[key] = value;
-  }
-  return out as ScrapeMetrics;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -2,6 +2,7 @@
 // when a batch is full (lines or bytes), after an interval, and on close.
 // Flushes never run concurrently and keep the order of lines; a failed flush
 // keeps its lines for the next attempt, so nothing accepted is dropped.
+import { systemClock } from "../clock.ts";
 import type { ErrorEvent, LogLine } from "./api.ts";
 
 export interface LogSink {
@@ -47,7 +48,7 @@ export class LogBuffer {
 
   log(line: LogLine): void {
     if (this.#closed) throw new Error("the log buffer is closed");
-    this.#lines.push(line.ts ? line : { ...line, ts: new Date().toISOString() });
+    this.#lines.push(line.ts ? line : { ...line, ts: new Date(systemClock.now()).toISOString() });
     this.#bytes += line.message.length + (line.context ? JSON.stringify(line.context).length : 0) + 64;
     if (this.#lines.length >= this.#maxLines || this.#bytes >= this.#maxBytes) this.#background();
     else this.#arm();
@@ -55,7 +56,7 @@ export class LogBuffer {
 
   error(event: ErrorEvent): void {
     if (this.#closed) throw new Error("the log buffer is closed");
-    this.#errors.push(event.occurred_at ? event : { ...event, occurred_at: new Date().toISOString() });
+    this.#errors.push(event.occurred_at ? event : { ...event, occurred_at: new Date(systemClock.now()).toISOString() });
     this.#arm();
   }
 

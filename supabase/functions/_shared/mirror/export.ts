@@ -15,7 +15,7 @@
 //      with the error's message (for BigQuery the API's own message). Re-running repairs a failure.
 // A dry run does 2 and 3 only and records nothing.
 
-import type { Database } from "../../../../types/database.ts";
+import type { Database } from "../database.types.ts";
 import type { Sql } from "../db.ts";
 import { type ColumnName, type MirrorTarget, type NormalizedRow, SCHEMA_V1 } from "./schema.ts";
 import { MirrorRowError, normalizeRows } from "./normalize.ts";

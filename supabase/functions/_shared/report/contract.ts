@@ -5,7 +5,7 @@
 // job vocabulary and the shared field types, so it runs unchanged in Deno, Node and Bun.
 import { z } from "zod";
 import { calendarDate } from "../fields.ts";
-import { LOG_LEVELS, SCRAPE_COUNTERS, TERMINAL_STATUSES } from "../jobs/vocabulary.ts";
+import { LOG_LEVELS, SCRAPE_COUNTERS, SEVERITIES, type Severity, TERMINAL_STATUSES } from "../jobs/vocabulary.ts";
 
 /** Lines in one POST .../logs; more is a 413 (split the batch). */
 export const MAX_LOG_LINES = 5000;
@@ -69,7 +69,7 @@ export const logsSchema = z.strictObject({
   lines: z.array(logLineSchema).min(1).max(MAX_LOG_LINES),
 });
 
-export const SEVERITIES = ["low", "medium", "high", "critical"] as const;
+export { SEVERITIES };
 
 export const errorEventSchema = z.strictObject({
   message: z.string().min(1).max(10_000),
@@ -116,7 +116,7 @@ export type ErrorsBody = z.input<typeof errorsSchema>;
 export type HeartbeatBody = Omit<z.input<typeof heartbeatSchema>, "metrics" | "worker">;
 export type FinishBody = Omit<z.input<typeof finishSchema>, "metrics" | "worker">;
 export type TerminalStatus = (typeof TERMINAL_STATUSES)[number];
-export type Severity = (typeof SEVERITIES)[number];
+export type { Severity };
 
 // ---------------------------------------------------------------------------
 // Answers

@@ -1,8 +1,8 @@
 import type { Adapter, BoundAdapter, Cursor, PageFetcher } from "./adapters/types.ts";
 import { CircuitOpenError } from "./circuit-breaker.ts";
-import { type Clock, systemClock } from "./clock.ts";
+import { type Clock, systemClock } from "../clock.ts";
 import type { HttpClient } from "./http.ts";
-import { createMetrics, type ScrapeMetrics } from "./metrics.ts";
+import { createMetrics, type CrawlCounters } from "./metrics.ts";
 import { mapPool } from "./pool.ts";
 import {
   type ExtractedPosting,
@@ -40,7 +40,7 @@ export interface CrawlResult {
   postings: NormalizedPosting[];
   rejections: Rejection[];
   failures: ScrapeFailure[];
-  metrics: ScrapeMetrics;
+  metrics: CrawlCounters;
   /** Where the next invocation continues; null when the source was read to the end. */
   nextCursor: Cursor | null;
   /**

@@ -7,11 +7,11 @@ import {
   isLoginUrl,
 } from "./block-detection.ts";
 import { type CircuitBreaker, CircuitOpenError } from "./circuit-breaker.ts";
-import { type Clock, systemClock } from "./clock.ts";
+import { type Clock, systemClock } from "../clock.ts";
 import { HostLimiter } from "./host-limiter.ts";
-import type { ScrapeMetrics } from "./metrics.ts";
+import type { CrawlCounters } from "./metrics.ts";
 import { type MinIntervalProvider, PortalPacer } from "./pacing.ts";
-import { BREAKER_CATEGORIES, classifyError, ScrapeError } from "./taxonomy.ts";
+import { BREAKER_CATEGORIES, classifyError, httpStatusFailure, ScrapeError } from "./taxonomy.ts";
 
 /** Options of the HTTP layer. Every field is optional; the defaults are listed here. */
 export interface HttpClientOptions {
@@ -49,7 +49,7 @@ export interface RequestOptions {
   /** Rate-limit and breaker key. Default: the URL's host. */
   portal?: string;
   /** Counters of the crawl this request belongs to. */
-  metrics?: ScrapeMetrics;
+  metrics?: CrawlCounters;
   accept?: string;
   signal?: AbortSignal;
 }
@@ -85,7 +85,7 @@ export function parseHtml(body: string): CheerioAPI {
   return load(body, { xml: { xmlMode: false, decodeEntities: true } });
 }
 
-function noteFailedStatus(metrics: ScrapeMetrics | undefined, status: number): void {
+function noteFailedStatus(metrics: CrawlCounters | undefined, status: number): void {
   if (!metrics) return;
   metrics.httpFailures++;
   if (status === 401 || status === 403) metrics.blocked403++;
@@ -186,7 +186,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
     finalUrl: string,
     response: Response,
     body: string,
-    metrics: ScrapeMetrics | undefined,
+    metrics: CrawlCounters | undefined,
   ): HttpResponse {
     const contentType = response.headers.get("content-type") ?? "";
     let parsed: CheerioAPI | undefined;
@@ -221,31 +221,14 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
   }
 
   function statusError(url: string, status: number, headers: Headers): ScrapeError {
-    const retryAfterMs = parseRetryAfter(headers.get("retry-after"), clock.now()) ?? undefined;
-    if (status === 429) {
-      return new ScrapeError("block_429", "http_429", "429 Too Many Requests", {
-        url,
-        status,
-        retryable: true,
-        retryAfterMs,
-      });
-    }
-    if (status === 401 || status === 403) {
-      return new ScrapeError("block_403", `http_${status}`, `${status} refused`, {
-        url,
-        status,
-        retryable: retryOnForbidden,
-      });
-    }
-    if (status >= 500) {
-      return new ScrapeError("http_5xx", `http_${status}`, `${status} server error`, {
-        url,
-        status,
-        retryable: true,
-        retryAfterMs,
-      });
-    }
-    return new ScrapeError("http_4xx", `http_${status}`, `${status} client error`, { url, status });
+    const failure = httpStatusFailure(status);
+    const retryable = failure.category === "block_429" || failure.category === "http_5xx" ||
+      (failure.category === "block_403" && retryOnForbidden);
+    // a server-requested delay counts for 429 and 5xx (RFC 9110 Retry-After)
+    const retryAfterMs = retryable && failure.category !== "block_403"
+      ? parseRetryAfter(headers.get("retry-after"), clock.now()) ?? undefined
+      : undefined;
+    return new ScrapeError(failure.category, failure.code, failure.message, { url, status, retryable, retryAfterMs });
   }
 
   async function withRetries(url: string, portal: string, request: RequestOptions): Promise<HttpResponse> {

@@ -1,8 +1,10 @@
 /**
- * Counters a scrape run reports. They are plain sums so that the metrics of the invocations
- * of one checkpointed run can be added up (`mergeMetrics`); averages are derived on read.
+ * What the crawler counts in memory while it runs. They are plain sums so that the counters of the
+ * invocations of one checkpointed run add up (`mergeMetrics`, the one merge of run counters);
+ * averages are derived on read. The scrape function turns them into the run's metrics
+ * (CrawlCounters of the job API, columns of ops.scrape_runs) in outcome.ts.
  */
-export interface ScrapeMetrics {
+export interface CrawlCounters {
   /** HTTP requests sent, including retries and followed redirects. */
   requests: number;
   /** Requests that did not end in a usable 2xx response (any status or network error). */
@@ -30,7 +32,7 @@ export interface ScrapeMetrics {
   breakerTrips: number;
 }
 
-export function createMetrics(): ScrapeMetrics {
+export function createMetrics(): CrawlCounters {
   return {
     requests: 0,
     httpFailures: 0,
@@ -50,12 +52,8 @@ export function createMetrics(): ScrapeMetrics {
   };
 }
 
-export function mergeMetrics(a: ScrapeMetrics, b: ScrapeMetrics): ScrapeMetrics {
-  const sum = createMetrics();
-  for (const key of Object.keys(sum) as (keyof ScrapeMetrics)[]) sum[key] = a[key] + b[key];
-  return sum;
-}
+export { mergeMetrics } from "../jobs/metrics.ts";
 
-export function averageRequestMs(metrics: ScrapeMetrics): number {
+export function averageRequestMs(metrics: CrawlCounters): number {
   return metrics.requests === 0 ? 0 : metrics.requestMsTotal / metrics.requests;
 }

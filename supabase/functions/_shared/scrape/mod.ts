@@ -22,8 +22,8 @@ export {
 } from "./circuit-breaker.ts";
 export type { BreakerSettings, BreakerState, BreakerStateStore, BreakerStatus } from "./circuit-breaker.ts";
 export type { MinIntervalProvider } from "./pacing.ts";
-export { type Clock, systemClock } from "./clock.ts";
-export { averageRequestMs, createMetrics, mergeMetrics, type ScrapeMetrics } from "./metrics.ts";
+export { type Clock, systemClock } from "../clock.ts";
+export { averageRequestMs, type CrawlCounters, createMetrics, mergeMetrics } from "./metrics.ts";
 export { normalizePosting, normalizeTitle } from "./posting.ts";
 export type { ExtractedPosting, NormalizedPosting, Rejection } from "./posting.ts";
 export {
@@ -33,5 +33,6 @@ export {
   DEFAULT_SEVERITY,
   FAILURE_CATEGORIES,
   ScrapeError,
+  severityOverride,
 } from "./taxonomy.ts";
 export type { FailureCategory, ScrapeFailure, Severity } from "./taxonomy.ts";

@@ -1,6 +1,8 @@
 /**
- * The error taxonomy every scrape failure is classified into. The category strings are the
- * contract with the `errors` table and the SQL views; keep them in sync with the migration.
+ * The error taxonomy every scrape failure is classified into. The categories and their default
+ * severities are the database's (ops.error_categories); tests/integration/vocabulary.test.ts fails
+ * when these lists and the table disagree. The database applies a category's default itself, so a
+ * failure is sent with a severity only when the raiser chose another one (`severityOverride`).
  */
 
 export const FAILURE_CATEGORIES = [
@@ -21,9 +23,10 @@ export const FAILURE_CATEGORIES = [
 
 export type FailureCategory = typeof FAILURE_CATEGORIES[number];
 
-export type Severity = "low" | "medium" | "high" | "critical";
+export type { Severity } from "../jobs/vocabulary.ts";
+import type { Severity } from "../jobs/vocabulary.ts";
 
-/** Severity a category gets unless the raiser knows better (e.g. a breaker trip escalates to critical). */
+/** Severity a category gets unless the raiser knows better (e.g. a breaker trip escalates to critical): ops.error_categories.default_severity. */
 export const DEFAULT_SEVERITY: Readonly<Record<FailureCategory, Severity>> = {
   block_403: "high",
   block_429: "medium",
@@ -35,7 +38,7 @@ export const DEFAULT_SEVERITY: Readonly<Record<FailureCategory, Severity>> = {
   http_5xx: "medium",
   http_4xx: "medium",
   data_quality: "medium",
-  validation: "low",
+  validation: "high",
   duplicate: "low",
   unknown: "medium",
 };
@@ -100,6 +103,35 @@ export class ScrapeError extends Error {
 }
 
 /**
+ * A non-2xx HTTP status as a failure: 401/403 `block_403`, 429 `block_429`, 5xx `http_5xx`,
+ * any other status `http_4xx`. The scraper's HTTP layer and the Crawlee reporter both use it.
+ */
+export function httpStatusFailure(status: number, url?: string): ScrapeFailure {
+  const category: FailureCategory = status === 429
+    ? "block_429"
+    : status === 401 || status === 403
+    ? "block_403"
+    : status >= 500
+    ? "http_5xx"
+    : "http_4xx";
+  const message = status === 429
+    ? "429 Too Many Requests"
+    : category === "block_403"
+    ? `${status} refused`
+    : category === "http_5xx"
+    ? `${status} server error`
+    : `${status} client error`;
+  return {
+    category,
+    severity: DEFAULT_SEVERITY[category],
+    code: `http_${status}`,
+    message,
+    status,
+    ...(url === undefined ? {} : { url }),
+  };
+}
+
+/**
  * Classifies anything thrown while scraping. fetch() rejects with a DOMException named
  * `TimeoutError` when `AbortSignal.timeout` fires and with a TypeError for connection-level
  * failures, in Node (undici) and in Deno alike.
@@ -136,4 +168,9 @@ export function classifyError(error: unknown, url?: string): ScrapeFailure {
     };
   }
   return { category: "unknown", severity: DEFAULT_SEVERITY.unknown, code: "unexpected", message, ...at };
+}
+
+/** The severity to send with a failure: only one its raiser chose over the category's default (the database applies that). */
+export function severityOverride(failure: { category: FailureCategory; severity: Severity }): Severity | undefined {
+  return failure.severity === DEFAULT_SEVERITY[failure.category] ? undefined : failure.severity;
 }

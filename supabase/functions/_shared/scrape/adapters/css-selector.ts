@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { absoluteUrl } from "./parse.ts";
-import { assertListingRecognised, listingConfig, listingCursor, nextListingCursor } from "./html-pages.ts";
-import { defineAdapter } from "./types.ts";
+import { defineHtmlListingAdapter, listingConfig } from "./html-pages.ts";
 
 /**
  * Career pages without structured data: every posting is an element on a (paginated) listing
@@ -21,14 +20,10 @@ const config = z.object({
   idAttribute: z.string().min(1).optional(),
 });
 
-export const cssSelector = defineAdapter({
+export const cssSelector = defineHtmlListingAdapter({
   name: "css-selector",
   configSchema: config,
-  cursorSchema: listingCursor,
-  start: (cfg) => ({ url: cfg.startUrl, page: 1 }),
-  async fetchPage(cfg, cursor, fetch) {
-    const response = await fetch(cursor.url, "text/html");
-    const $ = response.html();
+  readListing(cfg, $, response) {
     const { selectors } = cfg;
     const items = $(selectors.item).toArray().map((element) => {
       const item = $(element);
@@ -45,7 +40,6 @@ export const cssSelector = defineAdapter({
       };
       return { ...fields, raw: fields };
     });
-    assertListingRecognised($, response, items.length, cfg.emptyStateSelector);
-    return { items, next: nextListingCursor($, response, cursor, cfg) };
+    return { items };
   },
 });

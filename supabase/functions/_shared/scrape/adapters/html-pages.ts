@@ -1,9 +1,10 @@
 import { z } from "zod";
 import type { CheerioAPI } from "cheerio";
 import type { HttpResponse } from "../http.ts";
+import type { ExtractedPosting } from "../posting.ts";
 import { ScrapeError } from "../taxonomy.ts";
 import { absoluteUrl } from "./parse.ts";
-import type { Cursor } from "./types.ts";
+import { type Adapter, type AdapterName, type Cursor, defineAdapter } from "./types.ts";
 
 /** Config shared by the HTML adapters: where the listing starts and how it paginates. */
 export const listingConfig = {
@@ -19,10 +20,10 @@ export const listingConfig = {
   maxPages: z.number().int().min(1).default(200),
 };
 
-export const listingCursor = z.object({ url: z.url(), page: z.number().int().min(1) });
+const listingCursor = z.object({ url: z.url(), page: z.number().int().min(1) });
 
 /** Cursor of the page after `response`, or null on the last page (or past `maxPages`). */
-export function nextListingCursor(
+function nextListingCursor(
   $: CheerioAPI,
   response: HttpResponse,
   cursor: z.output<typeof listingCursor>,
@@ -34,7 +35,7 @@ export function nextListingCursor(
 }
 
 /** Throws when a listing page shows neither postings nor an empty-state marker. */
-export function assertListingRecognised(
+function assertListingRecognised(
   $: CheerioAPI,
   response: HttpResponse,
   found: number,
@@ -50,4 +51,36 @@ export function assertListingRecognised(
       },
     );
   }
+}
+
+type ListingOptions = z.output<z.ZodObject<typeof listingConfig>>;
+
+/**
+ * An adapter for paginated HTML listings (css-selector, jsonld-html): starts at `startUrl`, reads
+ * each listing page as HTML with `readListing` (postings on the page, or detail pages to fetch),
+ * fails a page it does not recognise and follows the pagination link.
+ */
+export function defineHtmlListingAdapter<S extends z.ZodType<ListingOptions>>(spec: {
+  name: AdapterName;
+  configSchema: S;
+  readListing(config: z.output<S>, $: CheerioAPI, response: HttpResponse): {
+    items: ExtractedPosting[];
+    detailUrls?: string[];
+  };
+  parseDetail?(config: z.output<S>, response: HttpResponse): ExtractedPosting[];
+}): Adapter {
+  return defineAdapter({
+    name: spec.name,
+    configSchema: spec.configSchema,
+    cursorSchema: listingCursor,
+    start: (cfg) => ({ url: cfg.startUrl, page: 1 }),
+    async fetchPage(cfg, cursor, fetch) {
+      const response = await fetch(cursor.url, "text/html");
+      const $ = response.html();
+      const found = spec.readListing(cfg, $, response);
+      assertListingRecognised($, response, found.items.length + (found.detailUrls?.length ?? 0), cfg.emptyStateSelector);
+      return { ...found, next: nextListingCursor($, response, cursor, cfg) };
+    },
+    parseDetail: spec.parseDetail,
+  });
 }

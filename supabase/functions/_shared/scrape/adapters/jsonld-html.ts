@@ -3,8 +3,7 @@ import type { HttpResponse } from "../http.ts";
 import type { ExtractedPosting } from "../posting.ts";
 import { ScrapeError } from "../taxonomy.ts";
 import { absoluteUrl, joinParts } from "./parse.ts";
-import { assertListingRecognised, listingConfig, listingCursor, nextListingCursor } from "./html-pages.ts";
-import { defineAdapter } from "./types.ts";
+import { defineHtmlListingAdapter, listingConfig } from "./html-pages.ts";
 
 /**
  * Generic career site: listing pages (paginated by rel=next) link to detail pages that carry a
@@ -102,22 +101,17 @@ export function parseJsonLdPostings(response: HttpResponse): ExtractedPosting[] 
   return postings.map((posting) => toExtracted(posting, response.finalUrl));
 }
 
-export const jsonLdHtml = defineAdapter({
+export const jsonLdHtml = defineHtmlListingAdapter({
   name: "jsonld-html",
   configSchema: config,
-  cursorSchema: listingCursor,
-  start: (cfg) => ({ url: cfg.startUrl, page: 1 }),
-  async fetchPage(cfg, cursor, fetch) {
-    const response = await fetch(cursor.url, "text/html");
-    const $ = response.html();
+  readListing(cfg, $, response) {
     const origin = new URL(response.finalUrl).origin;
     const links = new Set<string>();
     for (const anchor of $(cfg.linkSelector).toArray()) {
       const url = absoluteUrl($(anchor).attr("href"), response.finalUrl);
       if (url && (!cfg.sameOriginOnly || new URL(url).origin === origin)) links.add(url);
     }
-    assertListingRecognised($, response, links.size, cfg.emptyStateSelector);
-    return { items: [], detailUrls: [...links], next: nextListingCursor($, response, cursor, cfg) };
+    return { items: [], detailUrls: [...links] };
   },
   parseDetail: (_cfg, response) => parseJsonLdPostings(response),
 });

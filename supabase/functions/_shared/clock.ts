@@ -1,4 +1,8 @@
-/** Time source of the scraper; tests inject a virtual one so that backoff and cooldowns run instantly. */
+// The one clock of the TypeScript workers (the database's is ops_private.now()):
+// the scraper, the job harness and the workers' time budgets read it; unit tests
+// inject a virtual one so that backoff and cooldowns run instantly.
+
+/** A time source; `systemClock` is the real one. */
 export interface Clock {
   /** Milliseconds since the epoch. */
   now(): number;

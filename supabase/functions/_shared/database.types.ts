@@ -3,6 +3,102 @@ export type Json = string | number | boolean | null | { [key: string]: Json | un
 export type Database = {
   "ops": {
     Tables: {
+      "alert_states": {
+        Row: {
+          "acknowledged_at": string | null;
+          "acknowledged_by": string | null;
+          "acknowledged_severity_rank": number | null;
+          "alert_id": string;
+          "first_seen_at": string;
+          "last_seen_at": string;
+          "message": string;
+          "resolved_at": string | null;
+          "rule": string;
+          "severity": string;
+          "severity_rank": number;
+          "since": string | null;
+          "snooze_until_change": boolean;
+          "snoozed_by": string | null;
+          "snoozed_severity_rank": number | null;
+          "snoozed_until": string | null;
+          "source_id": number | null;
+          "threshold": number | null;
+          "value": number | null;
+        };
+        ComputedFields: never;
+        Insert: {
+          "acknowledged_at"?: string | null;
+          "acknowledged_by"?: string | null;
+          "acknowledged_severity_rank"?: number | null;
+          "alert_id": string;
+          "first_seen_at": string;
+          "last_seen_at": string;
+          "message": string;
+          "resolved_at"?: string | null;
+          "rule": string;
+          "severity": string;
+          "severity_rank": number;
+          "since"?: string | null;
+          "snooze_until_change"?: boolean;
+          "snoozed_by"?: string | null;
+          "snoozed_severity_rank"?: number | null;
+          "snoozed_until"?: string | null;
+          "source_id"?: number | null;
+          "threshold"?: number | null;
+          "value"?: number | null;
+        };
+        Update: {
+          "acknowledged_at"?: string | null;
+          "acknowledged_by"?: string | null;
+          "acknowledged_severity_rank"?: number | null;
+          "alert_id"?: string;
+          "first_seen_at"?: string;
+          "last_seen_at"?: string;
+          "message"?: string;
+          "resolved_at"?: string | null;
+          "rule"?: string;
+          "severity"?: string;
+          "severity_rank"?: number;
+          "since"?: string | null;
+          "snooze_until_change"?: boolean;
+          "snoozed_by"?: string | null;
+          "snoozed_severity_rank"?: number | null;
+          "snoozed_until"?: string | null;
+          "source_id"?: number | null;
+          "threshold"?: number | null;
+          "value"?: number | null;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "alert_states_source_id_fkey";
+            columns: ["source_id"];
+            isOneToOne: false;
+            referencedRelation: "portal_status_v";
+            referencedColumns: ["source_id"];
+          },
+          {
+            foreignKeyName: "alert_states_source_id_fkey";
+            columns: ["source_id"];
+            isOneToOne: false;
+            referencedRelation: "slo_status_v";
+            referencedColumns: ["source_id"];
+          },
+          {
+            foreignKeyName: "alert_states_source_id_fkey";
+            columns: ["source_id"];
+            isOneToOne: false;
+            referencedRelation: "source_comparison_v";
+            referencedColumns: ["source_id"];
+          },
+          {
+            foreignKeyName: "alert_states_source_id_fkey";
+            columns: ["source_id"];
+            isOneToOne: false;
+            referencedRelation: "sources";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
       "api_idempotency_keys": {
         Row: {
           "actor": string | null;
@@ -204,7 +300,11 @@ export type Database = {
           "best_status": string;
           "blocked_403_sum": number;
           "blocked_429_sum": number;
+          "breaker_skips": number;
           "captchas_sum": number;
+          "cause_category": string | null;
+          "cause_job_id": number | null;
+          "cause_message": string | null;
           "drop_zscore": number | null;
           "execution_time_sec_best": number;
           "final_status": string;
@@ -233,6 +333,7 @@ export type Database = {
           "timeout_rate": number | null;
           "timeouts_sum": number;
           "updated_at": string;
+          "warnings": (string)[];
         };
         ComputedFields: never;
         Insert: {
@@ -245,7 +346,11 @@ export type Database = {
           "best_status": string;
           "blocked_403_sum": number;
           "blocked_429_sum": number;
+          "breaker_skips"?: number;
           "captchas_sum": number;
+          "cause_category"?: string | null;
+          "cause_job_id"?: number | null;
+          "cause_message"?: string | null;
           "drop_zscore"?: number | null;
           "execution_time_sec_best": number;
           "final_status"?: string;
@@ -274,6 +379,7 @@ export type Database = {
           "timeout_rate"?: number | null;
           "timeouts_sum": number;
           "updated_at"?: string;
+          "warnings"?: (string)[];
         };
         Update: {
           "avg_request_ms_best"?: number | null;
@@ -285,7 +391,11 @@ export type Database = {
           "best_status"?: string;
           "blocked_403_sum"?: number;
           "blocked_429_sum"?: number;
+          "breaker_skips"?: number;
           "captchas_sum"?: number;
+          "cause_category"?: string | null;
+          "cause_job_id"?: number | null;
+          "cause_message"?: string | null;
           "drop_zscore"?: number | null;
           "execution_time_sec_best"?: number;
           "final_status"?: string;
@@ -314,6 +424,7 @@ export type Database = {
           "timeout_rate"?: number | null;
           "timeouts_sum"?: number;
           "updated_at"?: string;
+          "warnings"?: (string)[];
         };
         Relationships: [
           {
@@ -644,6 +755,7 @@ export type Database = {
           "max_attempts": number;
           "timeout_seconds": number;
           "type": string;
+          "wake_fanout": number;
           "worker_function": string | null;
         };
         ComputedFields: never;
@@ -654,6 +766,7 @@ export type Database = {
           "max_attempts"?: number;
           "timeout_seconds"?: number;
           "type": string;
+          "wake_fanout"?: number;
           "worker_function"?: string | null;
         };
         Update: {
@@ -663,6 +776,7 @@ export type Database = {
           "max_attempts"?: number;
           "timeout_seconds"?: number;
           "type"?: string;
+          "wake_fanout"?: number;
           "worker_function"?: string | null;
         };
         Relationships: [];
@@ -941,6 +1055,158 @@ export type Database = {
             referencedColumns: ["pipeline_job_id"];
           },
         ];
+      };
+      "notification_channels": {
+        Row: {
+          "active": boolean;
+          "created_at": string;
+          "endpoint_url": string | null;
+          "id": number;
+          "kind": string;
+          "min_alert_severity": string | null;
+          "name": string;
+          "owners": (string)[] | null;
+          "recipients": (string)[];
+          "secret_name": string;
+          "sender": string | null;
+          "sends_digest": boolean;
+          "tags": (string)[] | null;
+          "updated_at": string;
+        };
+        ComputedFields: never;
+        Insert: {
+          "active"?: boolean;
+          "created_at"?: string;
+          "endpoint_url"?: string | null;
+          "id"?: never;
+          "kind": string;
+          "min_alert_severity"?: string | null;
+          "name": string;
+          "owners"?: (string)[] | null;
+          "recipients"?: (string)[];
+          "secret_name": string;
+          "sender"?: string | null;
+          "sends_digest"?: boolean;
+          "tags"?: (string)[] | null;
+          "updated_at"?: string;
+        };
+        Update: {
+          "active"?: boolean;
+          "created_at"?: string;
+          "endpoint_url"?: string | null;
+          "id"?: never;
+          "kind"?: string;
+          "min_alert_severity"?: string | null;
+          "name"?: string;
+          "owners"?: (string)[] | null;
+          "recipients"?: (string)[];
+          "secret_name"?: string;
+          "sender"?: string | null;
+          "sends_digest"?: boolean;
+          "tags"?: (string)[] | null;
+          "updated_at"?: string;
+        };
+        Relationships: [];
+      };
+      "notification_deliveries": {
+        Row: {
+          "alert_id": string | null;
+          "attempts": number;
+          "channel_id": number;
+          "created_at": string;
+          "digest_date": string | null;
+          "id": number;
+          "idempotency_key": string;
+          "kind": string;
+          "last_error": string | null;
+          "last_status_code": number | null;
+          "locked_at": string | null;
+          "max_attempts": number;
+          "next_attempt_at": string;
+          "notify_seq": number;
+          "payload": NonNullable<Json>;
+          "sent_at": string | null;
+          "severity_rank": number | null;
+          "status": string;
+          "updated_at": string;
+        };
+        ComputedFields: never;
+        Insert: {
+          "alert_id"?: string | null;
+          "attempts"?: number;
+          "channel_id": number;
+          "created_at"?: string;
+          "digest_date"?: string | null;
+          "id"?: never;
+          "idempotency_key": string;
+          "kind": string;
+          "last_error"?: string | null;
+          "last_status_code"?: number | null;
+          "locked_at"?: string | null;
+          "max_attempts"?: number;
+          "next_attempt_at"?: string;
+          "notify_seq"?: number;
+          "payload": NonNullable<Json>;
+          "sent_at"?: string | null;
+          "severity_rank"?: number | null;
+          "status"?: string;
+          "updated_at"?: string;
+        };
+        Update: {
+          "alert_id"?: string | null;
+          "attempts"?: number;
+          "channel_id"?: number;
+          "created_at"?: string;
+          "digest_date"?: string | null;
+          "id"?: never;
+          "idempotency_key"?: string;
+          "kind"?: string;
+          "last_error"?: string | null;
+          "last_status_code"?: number | null;
+          "locked_at"?: string | null;
+          "max_attempts"?: number;
+          "next_attempt_at"?: string;
+          "notify_seq"?: number;
+          "payload"?: NonNullable<Json>;
+          "sent_at"?: string | null;
+          "severity_rank"?: number | null;
+          "status"?: string;
+          "updated_at"?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "notification_deliveries_channel_id_fkey";
+            columns: ["channel_id"];
+            isOneToOne: false;
+            referencedRelation: "notification_channels";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
+      "playbook": {
+        Row: {
+          "action": string;
+          "key": string;
+          "kind": string;
+          "title": string;
+          "updated_at": string;
+        };
+        ComputedFields: never;
+        Insert: {
+          "action": string;
+          "key": string;
+          "kind": string;
+          "title": string;
+          "updated_at"?: string;
+        };
+        Update: {
+          "action"?: string;
+          "key"?: string;
+          "kind"?: string;
+          "title"?: string;
+          "updated_at"?: string;
+        };
+        Relationships: [];
       };
       "postings": {
         Row: {
@@ -1521,11 +1787,13 @@ export type Database = {
           "last_success_at": string | null;
           "max_concurrency": number;
           "max_retries": number;
+          "owner": string | null;
           "rate_limit_seconds": number;
           "request_timeout_seconds": number;
           "slo_alert_success_rate": number;
           "slo_avg_duration_seconds": number;
           "slo_success_rate": number;
+          "tags": (string)[];
           "updated_at": string;
         };
         ComputedFields: never;
@@ -1553,11 +1821,13 @@ export type Database = {
           "last_success_at"?: string | null;
           "max_concurrency"?: number;
           "max_retries"?: number;
+          "owner"?: string | null;
           "rate_limit_seconds"?: number;
           "request_timeout_seconds"?: number;
           "slo_alert_success_rate"?: number;
           "slo_avg_duration_seconds"?: number;
           "slo_success_rate"?: number;
+          "tags"?: (string)[];
           "updated_at"?: string;
         };
         Update: {
@@ -1584,11 +1854,13 @@ export type Database = {
           "last_success_at"?: string | null;
           "max_concurrency"?: number;
           "max_retries"?: number;
+          "owner"?: string | null;
           "rate_limit_seconds"?: number;
           "request_timeout_seconds"?: number;
           "slo_alert_success_rate"?: number;
           "slo_avg_duration_seconds"?: number;
           "slo_success_rate"?: number;
+          "tags"?: (string)[];
           "updated_at"?: string;
         };
         Relationships: [];
@@ -1657,15 +1929,21 @@ export type Database = {
     Views: {
       "alerts_v": {
         Row: {
+          "acknowledged_at": string | null;
+          "acknowledged_by": string | null;
           "alert_id": string | null;
           "evaluated_date": string | null;
+          "first_seen_at": string | null;
           "message": string | null;
           "rule": string | null;
           "severity": string | null;
           "severity_rank": number | null;
           "since": string | null;
+          "snooze_until_change": boolean | null;
+          "snoozed_until": string | null;
           "source_id": number | null;
           "source_key": string | null;
+          "state": string | null;
           "threshold": number | null;
           "value": number | null;
         };
@@ -1683,12 +1961,18 @@ export type Database = {
           "best_status": string | null;
           "blocked_403_sum": number | null;
           "blocked_429_sum": number | null;
+          "breaker_skips": number | null;
           "captchas_sum": number | null;
+          "cause_category": string | null;
+          "cause_job_id": number | null;
+          "cause_message": string | null;
+          "change_vs_yesterday": string | null;
           "company_key": string | null;
           "display_name": string | null;
           "drop_zscore": number | null;
           "execution_time_sec_best": number | null;
           "final_status": string | null;
+          "first_date": string | null;
           "first_started_at": string | null;
           "http_block_rate_sum": number | null;
           "http_fail_rate_sum": number | null;
@@ -1700,9 +1984,17 @@ export type Database = {
           "items_rejected_best": number | null;
           "jobs_processed_best": number | null;
           "last_finished_at": string | null;
+          "last_success_date": string | null;
           "problem_reasons": (string)[] | null;
+          "problem_since": string | null;
           "relative_drop": number | null;
           "requests_sum": number | null;
+          "root_cause_category": string | null;
+          "root_cause_first_seen": string | null;
+          "root_cause_job_id": number | null;
+          "root_cause_last_seen": string | null;
+          "root_cause_message": string | null;
+          "root_cause_through_breaker": boolean | null;
           "run_date": string | null;
           "runs_completed": number | null;
           "runs_failed": number | null;
@@ -1711,6 +2003,7 @@ export type Database = {
           "source_id": number | null;
           "timeout_rate": number | null;
           "timeouts_sum": number | null;
+          "warnings": (string)[] | null;
         };
         ComputedFields: never;
         Relationships: [];
@@ -2153,6 +2446,7 @@ export type Database = {
       };
     };
     Functions: {
+      "acknowledge_alert": { Args: { "p_alert_id": string }; Returns: Json };
       "add_scrape_metrics": {
         Args: { "p_job_id": number; "p_metrics": Json };
         Returns: {
@@ -2194,6 +2488,7 @@ export type Database = {
           isSetofReturn: false;
         };
       };
+      "alert_list": { Args: { "p_state"?: string }; Returns: Json };
       "append_logs": {
         Args: { "p_job_id": number; "p_lines": Json };
         Returns: {
@@ -2244,6 +2539,22 @@ export type Database = {
           isOneToOne: false;
           isSetofReturn: true;
         };
+      };
+      "claim_notifications": {
+        Args: { "p_limit"?: number };
+        Returns: {
+          "attempts": number;
+          "channel_kind": string;
+          "channel_name": string;
+          "endpoint_url": string;
+          "id": number;
+          "idempotency_key": string;
+          "kind": string;
+          "payload": Json;
+          "recipients": (string)[];
+          "secret_name": string;
+          "sender": string;
+        }[];
       };
       "classify_error": {
         Args: { "p_http_status": number; "p_message": string };
@@ -2305,6 +2616,10 @@ export type Database = {
       "deactivate_missing_postings": { Args: { "job_id": number }; Returns: Json };
       "detect_reposts": {
         Args: { "full_scan"?: boolean; "source_id"?: number; "window_days"?: number };
+        Returns: Json;
+      };
+      "digest": {
+        Args: { "p_date"?: string; "p_owners"?: (string)[]; "p_tags"?: (string)[] };
         Returns: Json;
       };
       "dispatch": { Args: { "body"?: Json; "function_name": string }; Returns: string };
@@ -2496,6 +2811,8 @@ export type Database = {
         };
       };
       "normalize_error_message": { Args: { "p_message": string }; Returns: string };
+      "notification_secret": { Args: { "p_name": string }; Returns: string };
+      "plan_notifications": { Args: Record<PropertyKey, never>; Returns: Json };
       "purge_cron_history": { Args: { "keep"?: string }; Returns: number };
       "purge_retention": { Args: { "p_batch_size"?: number; "p_max_batches"?: number }; Returns: Json };
       "record_errors": {
@@ -2507,6 +2824,10 @@ export type Database = {
           "fingerprint": string;
           "severity": string;
         }[];
+      };
+      "record_notification": {
+        Args: { "p_error"?: string; "p_id": number; "p_status_code": number };
+        Returns: Json;
       };
       "report_finish": {
         Args: {
@@ -2604,6 +2925,10 @@ export type Database = {
       "scrape_source_state": { Args: { "p_source_id": number }; Returns: Record<string, unknown> };
       "set_portal_active": { Args: { "is_active": boolean; "portal_key": string }; Returns: Json };
       "set_rate_limit": { Args: { "portal_key": string; "seconds": number }; Returns: Json };
+      "snooze_alert": {
+        Args: { "p_alert_id": string; "p_until"?: string; "p_until_change"?: boolean };
+        Returns: Json;
+      };
       "start_job": {
         Args: {
           "p_created_by"?: string;
@@ -2615,6 +2940,49 @@ export type Database = {
           "p_type": string;
           "p_worker": string;
         };
+        Returns: {
+          "attempt": number;
+          "cancel_requested": boolean;
+          "claimed_at": string | null;
+          "created_at": string;
+          "created_by": string | null;
+          "cursor": Json | null;
+          "error": string | null;
+          "error_category": string | null;
+          "finish_digest": string | null;
+          "finished_at": string | null;
+          "heartbeat_at": string | null;
+          "id": number;
+          "idempotency_key": string | null;
+          "lease_seconds": number;
+          "locked_by": string | null;
+          "max_attempts": number;
+          "params": NonNullable<Json>;
+          "parent_id": number | null;
+          "priority": number;
+          "progress_done": number;
+          "progress_total": number | null;
+          "result": Json | null;
+          "root_id": number | null;
+          "run_after": string;
+          "run_date": string | null;
+          "singleton_key": string | null;
+          "source_id": number | null;
+          "started_at": string | null;
+          "status": string;
+          "timeout_at": string | null;
+          "type": string;
+          "updated_at": string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "jobs";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      "start_manual_job": {
+        Args: { "p_params"?: Json; "p_type": string };
         Returns: {
           "attempt": number;
           "cancel_requested": boolean;
@@ -2708,6 +3076,7 @@ export type Database = {
       };
       "sweep": { Args: { "p_limit"?: number }; Returns: Json };
       "sweep_and_wake": { Args: Record<PropertyKey, never>; Returns: Json };
+      "sync_alerts": { Args: Record<PropertyKey, never>; Returns: Json };
       "take_snapshot": {
         Args: { "snapshot_date"?: string; "source_id": number };
         Returns: {
@@ -2762,11 +3131,13 @@ export type Database = {
           "last_success_at": string | null;
           "max_concurrency": number;
           "max_retries": number;
+          "owner": string | null;
           "rate_limit_seconds": number;
           "request_timeout_seconds": number;
           "slo_alert_success_rate": number;
           "slo_avg_duration_seconds": number;
           "slo_success_rate": number;
+          "tags": (string)[];
           "updated_at": string;
         };
         SetofOptions: {
@@ -2776,6 +3147,7 @@ export type Database = {
           isSetofReturn: false;
         };
       };
+      "wake": { Args: { "p_trigger"?: string; "p_worker"?: string }; Returns: number };
     };
     Enums: {
       [_ in never]: never;
