@@ -1,6 +1,6 @@
 -- ===========================================================================
--- The run-date window: which Europe/Berlin dates a job (a pipeline run, its
--- phase and scrape jobs, a backfill, a run reported from elsewhere) may be for. One rule, checked where the jobs are inserted (so the API, the
+-- The run-date window: which Europe/Berlin dates a pipeline run, a backfill
+-- or a run reported from elsewhere may be for. One rule, checked where the jobs are inserted (so the API, the
 -- schedule, backfills and Studio all meet it):
 --   - not after tomorrow (a run for a date that has not begun is a mistake;
 --     tomorrow is allowed for a run started just before midnight elsewhere);
@@ -41,17 +41,18 @@ begin
 end
 $$;
 
--- A trigger, not a check in each caller: pipelines are started by start_pipeline (API, schedule,
--- backfill), backfills by enqueue, scrapers elsewhere start jobs through the report function; all
--- insert here.
+-- A trigger for the jobs a caller names a date for: pipelines are started by start_pipeline (API,
+-- schedule, backfill) and backfills by enqueue, so both pass here. Their phase and scrape jobs take
+-- the pipeline's date; a reported run is checked by ops.report_start.
 create or replace function ops_private.jobs_check_run_dates()
 returns trigger
 language plpgsql
 set search_path = ''
 as $$
 begin
-  perform ops_private.check_run_date(new.run_date, 'run_date');
-  if new.type = 'backfill' then
+  if new.type = 'pipeline' then
+    perform ops_private.check_run_date(new.run_date, 'run_date');
+  elsif new.type = 'backfill' then
     perform ops_private.check_run_date((new.params ->> 'from')::date, 'params.from');
     perform ops_private.check_run_date((new.params ->> 'to')::date, 'params.to');
   end if;
@@ -61,7 +62,7 @@ $$;
 
 create trigger jobs_check_run_dates
   before insert on ops.jobs
-  for each row when (new.run_date is not null or new.type = 'backfill')
+  for each row when (new.type in ('pipeline', 'backfill'))
   execute function ops_private.jobs_check_run_dates();
 
 revoke all on function ops_private.run_date_window(), ops_private.check_run_date(date, text),

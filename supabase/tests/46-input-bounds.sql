@@ -27,8 +27,8 @@ select throws_ok($$select ops.enqueue(p_type => 'backfill', p_params => '{"from"
   'P0400', null, 'a backfill reaching before the window is a P0400');
 select is(tests.error_of($$select ops.enqueue(p_type => 'backfill', p_params => '{"from": "2026-11-20", "to": "2026-11-30"}')$$)
   ->> 'field', 'params.to', 'a backfill past tomorrow names params.to');
-select throws_ok($$insert into ops.jobs (type, run_date) values ('scrape', '2099-01-01')$$, 'P0400', null,
-  'any job (here from Studio) with a run date after tomorrow is refused');
+select throws_ok($$insert into ops.jobs (type, run_date) values ('pipeline', '2099-01-01')$$, 'P0400', null,
+  'a pipeline inserted in Studio with a run date after tomorrow is refused too');
 select lives_ok($$select ops.start_pipeline('2026-11-23', 'test')$$, 'tomorrow is in the window');
 
 -- ---------------------------------------------------------------------------
