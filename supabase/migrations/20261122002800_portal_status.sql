@@ -81,3 +81,30 @@ portal_state: paused (inactive) > breaker_open > breaker_half_open > erroring (c
 
 revoke all on ops.portal_status_v from public, anon, authenticated, service_role;
 grant select on ops.portal_status_v to authenticated, service_role;
+
+-- ---------------------------------------------------------------------------
+-- ops.scrape_last_24h_v: the control API's "last 24 hours" (one row)
+-- ---------------------------------------------------------------------------
+create or replace view ops.scrape_last_24h_v
+with (security_invoker = true)
+as
+select
+  count(*)::integer as runs,
+  count(*) filter (where r.status = 'completed')::integer as completed,
+  count(*) filter (where r.status = 'partial')::integer as partial,
+  count(*) filter (where r.status = 'failed')::integer as failed,
+  coalesce(sum(r.requests), 0)::integer as requests,
+  coalesce(sum(r.items_found), 0)::integer as items_found,
+  round(coalesce(sum(r.http_failures)::numeric / nullif(sum(r.requests), 0), 0), 4)::double precision as fail_rate,
+  round(coalesce(sum(r.blocked_403 + r.blocked_429)::numeric / nullif(sum(r.requests), 0), 0), 4)::double precision
+    as block_rate,
+  round(coalesce(sum(r.timeouts)::numeric / nullif(sum(r.requests), 0), 0), 4)::double precision as timeout_rate,
+  round(avg(r.avg_request_ms), 1)::double precision as avg_request_ms
+from ops.scrape_runs r
+where r.started_at > (select ops_private.now() - interval '24 hours');
+
+comment on view ops.scrape_last_24h_v is
+  'Scrape runs started in the last 24 hours: counts by status, requests, items, and the rates over all of them (failed, 403 + 429, timeouts per request).';
+
+revoke all on ops.scrape_last_24h_v from public, anon, authenticated, service_role;
+grant select on ops.scrape_last_24h_v to authenticated, service_role;

@@ -20,8 +20,14 @@ create table ops.schedule_runs (
   local_date date not null,
   fired_at timestamptz not null default ops_private.now(),
   dispatched_via text,
+  -- the wake-up's row in ops.dispatches (null on the local pg_notify path)
+  dispatch_id bigint references ops.dispatches (id),
+  -- done: its wake-up arrived (pg_notify: when sent); until then the sweeper retries the dispatch
+  delivered_at timestamptz,
   primary key (schedule, local_date)
 );
+
+create index schedule_runs_dispatch_idx on ops.schedule_runs (dispatch_id);
 
 comment on table ops.schedule_runs is 'One row per schedule and Europe/Berlin date on which it fired: the guard against double runs.';
 
@@ -62,6 +68,7 @@ as $$
 declare
   due_date date := ops_private.local_schedule_due(local_time, tick);
   claimed boolean;
+  v_dispatch bigint;
 begin
   if due_date is null then
     return false;
@@ -73,9 +80,13 @@ begin
   if not coalesce(claimed, false) then
     return false;
   end if;
+  v_dispatch := ops_private.dispatch_record(function_name,
+    body || jsonb_build_object('trigger', 'schedule', 'schedule', fire_schedule.schedule, 'local_date', due_date));
   update ops.schedule_runs
-     set dispatched_via = ops.dispatch(function_name,
-           body || jsonb_build_object('trigger', 'schedule', 'schedule', fire_schedule.schedule, 'local_date', due_date))
+     set dispatch_id = v_dispatch,
+         dispatched_via = coalesce((select case when d.status = 'undelivered' then 'undelivered' else 'pg_net' end
+                                      from ops.dispatches d where d.id = v_dispatch), 'notify'),
+         delivered_at = case when v_dispatch is null then tick end
    where schedule_runs.schedule = fire_schedule.schedule and local_date = due_date;
   return true;
 end

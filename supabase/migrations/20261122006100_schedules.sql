@@ -25,6 +25,8 @@ as $$
 declare
   swept jsonb := ops.sweep();
 begin
+  -- pg_net's answers to earlier wake-ups; undelivered ones are sent again
+  swept := swept || jsonb_build_object('dispatches', ops_private.reconcile_dispatches());
   -- a lost wake-up or an ended backoff only delays work: wake every worker that has runnable jobs
   perform ops.wake(null, 'sweeper');
   return swept;

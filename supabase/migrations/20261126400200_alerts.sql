@@ -30,6 +30,10 @@
 --   stale_mirror  ops.mirror_freshness_v.is_stale (past 08:00 Berlin and no
 --       completed export covering yesterday after last night's pipeline).
 --       Severity high; no source.
+--   undelivered_dispatch  wake-ups of edge functions (ops.dispatches) that
+--       did not arrive: no pg_net, no Vault secret, an HTTP error or no
+--       answer; the sweeper retries them. Severity critical; no source; one
+--       alert for all functions.
 --   notification_failing  a delivery to a notification channel failed at
 --       least notify_alert_after_failures [3] times and is not sent (in the
 --       last 24 hours). Severity high; no source; one alert for all channels.
@@ -262,6 +266,20 @@ alerts as (
     group by c.name
   ) f on true
   group by k.day, k.notify_failures
+
+  union all
+  -- undelivered_dispatch (ops.dispatch, 20261122004000_dispatch.sql) -------
+  select
+    'undelivered_dispatch', 'critical', null, null, k.day, (min(d.created_at) at time zone 'Europe/Berlin')::date,
+    count(*)::double precision, null,
+    format('%s could not be woken (%s, oldest %s UTC, up to %s): %s',
+      string_agg(distinct d.function_name, ', '), ops_private.count_noun(count(*)::integer, 'wake-up'),
+      to_char(min(d.created_at) at time zone 'UTC', 'YYYY-MM-DD HH24:MI'),
+      ops_private.count_noun(max(d.attempts), 'attempt'), (array_agg(d.last_error order by d.id desc))[1])
+  from ops.dispatches d
+  cross join cfg k
+  where d.status = 'undelivered'
+  group by k.day
 )
 select
   coalesce(st.alert_id, a.rule || ':' || coalesce(a.source_key, '-') || ':' || a.since) as alert_id,
@@ -296,6 +314,7 @@ no_data: no finished run on the evaluated date for a source that existed before 
 slo_breach: ops.slo_status_v says breach (high). volume_drop: is_drop on the evaluated date (medium; high with 0 items).
 high_block_rate: http_block_rate_sum > alert_block_rate (0.10) (high). high_timeout_rate: timeout_rate > alert_timeout_rate (0.05) (medium).
 stale_mirror: ops.mirror_freshness_v.is_stale (high). notification_failing: a delivery failed >= notify_alert_after_failures (3) times and is not sent, last 24 hours (high).
+undelivered_dispatch: wake-ups in ops.dispatches that did not arrive; the sweeper retries them (critical).
 value/threshold: the measured figure and the limit it crossed (streak days, success rate, relative drop, block or timeout rate).$$;
 
 revoke all on ops.alerts_v from public, anon, authenticated, service_role;

@@ -457,6 +457,52 @@ export type Database = {
           },
         ];
       };
+      "dispatches": {
+        Row: {
+          "attempts": number;
+          "body": NonNullable<Json>;
+          "created_at": string;
+          "delivered_at": string | null;
+          "function_name": string;
+          "http_status": number | null;
+          "id": number;
+          "last_error": string | null;
+          "next_attempt_at": string | null;
+          "request_id": number | null;
+          "sent_at": string | null;
+          "status": string;
+        };
+        ComputedFields: never;
+        Insert: {
+          "attempts"?: number;
+          "body"?: NonNullable<Json>;
+          "created_at"?: string;
+          "delivered_at"?: string | null;
+          "function_name": string;
+          "http_status"?: number | null;
+          "id"?: never;
+          "last_error"?: string | null;
+          "next_attempt_at"?: string | null;
+          "request_id"?: number | null;
+          "sent_at"?: string | null;
+          "status"?: string;
+        };
+        Update: {
+          "attempts"?: number;
+          "body"?: NonNullable<Json>;
+          "created_at"?: string;
+          "delivered_at"?: string | null;
+          "function_name"?: string;
+          "http_status"?: number | null;
+          "id"?: never;
+          "last_error"?: string | null;
+          "next_attempt_at"?: string | null;
+          "request_id"?: number | null;
+          "sent_at"?: string | null;
+          "status"?: string;
+        };
+        Relationships: [];
+      };
       "error_categories": {
         Row: {
           "built_in": boolean;
@@ -1358,6 +1404,8 @@ export type Database = {
       };
       "schedule_runs": {
         Row: {
+          "delivered_at": string | null;
+          "dispatch_id": number | null;
           "dispatched_via": string | null;
           "fired_at": string;
           "local_date": string;
@@ -1365,18 +1413,30 @@ export type Database = {
         };
         ComputedFields: never;
         Insert: {
+          "delivered_at"?: string | null;
+          "dispatch_id"?: number | null;
           "dispatched_via"?: string | null;
           "fired_at"?: string;
           "local_date": string;
           "schedule": string;
         };
         Update: {
+          "delivered_at"?: string | null;
+          "dispatch_id"?: number | null;
           "dispatched_via"?: string | null;
           "fired_at"?: string;
           "local_date"?: string;
           "schedule"?: string;
         };
-        Relationships: [];
+        Relationships: [
+          {
+            foreignKeyName: "schedule_runs_dispatch_id_fkey";
+            columns: ["dispatch_id"];
+            isOneToOne: false;
+            referencedRelation: "dispatches";
+            referencedColumns: ["id"];
+          },
+        ];
       };
       "scores": {
         Row: {
@@ -2304,6 +2364,22 @@ export type Database = {
             referencedColumns: ["id"];
           },
         ];
+      };
+      "scrape_last_24h_v": {
+        Row: {
+          "avg_request_ms": number | null;
+          "block_rate": number | null;
+          "completed": number | null;
+          "fail_rate": number | null;
+          "failed": number | null;
+          "items_found": number | null;
+          "partial": number | null;
+          "requests": number | null;
+          "runs": number | null;
+          "timeout_rate": number | null;
+        };
+        ComputedFields: never;
+        Relationships: [];
       };
       "silent_failures_v": {
         Row: {

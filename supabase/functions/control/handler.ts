@@ -70,18 +70,7 @@ export function createControlHandler({ sql, auth, startedAt = Date.now() }: Cont
           select j.id, j.type, s.key as portal, j.started_at, j.progress_done, j.progress_total, j.attempt
             from ops.jobs j left join ops.sources s on s.id = j.source_id
            where j.status = 'running' order by j.started_at`;
-        const [last24h] = await tx`
-          select count(*)::int as runs,
-                 count(*) filter (where status = 'completed')::int as completed,
-                 count(*) filter (where status = 'partial')::int as partial,
-                 count(*) filter (where status = 'failed')::int as failed,
-                 coalesce(sum(requests), 0)::int as requests,
-                 coalesce(sum(items_found), 0)::int as items_found,
-                 round(coalesce(sum(http_failures)::numeric / nullif(sum(requests), 0), 0), 4)::float8 as fail_rate,
-                 round(coalesce(sum(blocked_403 + blocked_429)::numeric / nullif(sum(requests), 0), 0), 4)::float8 as block_rate,
-                 round(coalesce(sum(timeouts)::numeric / nullif(sum(requests), 0), 0), 4)::float8 as timeout_rate,
-                 round(avg(avg_request_ms), 1)::float8 as avg_request_ms
-            from ops.scrape_runs where started_at > ops_private.now() - interval '24 hours'`;
+        const [last24h] = await tx`select * from ops.scrape_last_24h_v`;
         const [queue] = await tx`
           select count(*) filter (where status = 'pending')::int as pending,
                  count(*) filter (where status = 'running')::int as running

@@ -102,8 +102,7 @@ export function createJobsHandler(deps: JobsDeps) {
       if (denied) return denied;
       const id = jobId(params.id);
       const input = await parseBody(request, cancelBody);
-      const [job] = await asCaller(sql, caller.claims, (tx) =>
-        tx`select * from ops.request_cancel(${id}, ${input.reason ?? null})`);
+      const job = await asCaller(sql, caller.claims, (tx) => jobsApi(tx).requestCancel(id, input.reason));
       // pending: cancelled at once (200); running: the worker stops at its next heartbeat (202)
       return json(await readJob(caller, job.id), job.status === "cancelled" ? 200 : 202);
     })

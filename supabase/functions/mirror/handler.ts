@@ -4,8 +4,9 @@
 //                  200 with the export record (or, for a dry run, the rows it would write);
 //                  422 when a row violates schema v1 (nothing written), 502 when the target failed;
 //                  both failures are recorded in ops.mirror_runs and repaired by re-running.
-//   POST /mirror   {"job_id": N, "type": "mirror"} or {"action": "work"}   (service role: the jobs
-//                  function and the sweeper): runs queued mirror jobs in the background, 202.
+//   POST /mirror   {"job_id": N, "type": "mirror"} or {"action": "work"}   (service role: SQL's
+//                  wake-ups of a new mirror job and of the sweeper): runs queued mirror jobs in the
+//                  background, 202.
 //   GET  /mirror   (also /mirror/status) the configured target, freshness and the last exports (viewer).
 import { z } from "zod";
 import { apiHandler } from "../_shared/api.ts";

@@ -3,7 +3,7 @@
 //   GET  /pipeline/pending   pending jobs
 //   GET  /pipeline/history   the last 10 runs
 //   GET  /pipeline/stats     the last 7 days
-//   POST /pipeline           dispatch entry (service role): {"action": "run"} from the
+//   POST /pipeline           wake-up entry (service role): {"action": "run"} from the
 //                            schedule, {"action": "work"} to execute phase jobs
 import { z } from "zod";
 import { apiHandler } from "../_shared/api.ts";
@@ -38,7 +38,7 @@ const dispatchBody = z.union([
     schedule: z.string().max(60).optional(),
     local_date: calendarDate.optional(),
   }).strict(),
-  // a job started through the jobs function (phase jobs, backfills)
+  // a new runnable job woken from SQL (phase jobs, backfills: jobs_wake_worker)
   z.object({ job_id: z.number().int().positive(), type: z.string().max(40) }).strict(),
 ]);
 

@@ -99,9 +99,9 @@ export async function runPipelineWork(sql: Sql, options: PipelineWorkerOptions) 
   let done = 0;
   while (systemClock.now() < deadline) {
     const phases = await claimAndRun(sql, { types: PHASE_TYPES }, async (ctx) => {
-      const [{ result }] = await sql`select ops.run_phase_job(${ctx.job.id}) as result`;
-      ctx.log.success(`${ctx.job.type} done`, result ?? {});
-      return { result: (result ?? {}) as Json };
+      const result = (await jobsApi(sql).runPhaseJob(ctx.job.id) ?? {}) as Record<string, Json>;
+      ctx.log.success(`${ctx.job.type} done`, result);
+      return { result };
     }, { worker: options.worker });
     const backfills = phases.length
       ? []

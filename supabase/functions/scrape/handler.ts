@@ -1,10 +1,10 @@
 // The scrape function's HTTP entry (service role only):
 //   POST /scrape  {"action": "work", "trigger"?, "pipeline_id"?, "job_id"?, "type"?, "budget_ms"?}
 // answers 202 at once and runs a scrape worker in the background. The body is
-// what ops.dispatch sends: from the pipeline ({"action": "work", "pipeline_id"}),
-// the sweeper ({"action": "work", "trigger": "sweeper"}) and the jobs API
-// ({"job_id", "type"} for a job started by hand). The worker claims any
-// runnable scrape job; job_id and pipeline_id only say who woke it.
+// what SQL's wake-ups send through ops.dispatch: a new runnable job
+// ({"job_id", "type"}, trigger jobs_wake_worker) and ops.wake ({"action":
+// "work", "trigger": "sweeper" | "continue"}). The worker claims any runnable
+// scrape job; job_id and pipeline_id only say who woke it.
 import { z } from "zod";
 import { apiHandler } from "../_shared/api.ts";
 import { type Auth, type Caller, requireRole } from "../_shared/auth.ts";

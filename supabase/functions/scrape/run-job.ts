@@ -16,12 +16,14 @@ import {
 } from "../_shared/jobs/mod.ts";
 import {
   ADAPTERS,
+  type AdapterName,
   CircuitBreaker,
   CircuitOpenError,
   classifyError,
   crawl,
   type CrawlResult,
   createHttpClient,
+  type Cursor,
   type HttpClient,
   isAdapterName,
   type NormalizedPosting,
@@ -151,15 +153,15 @@ function scrapeJobsApi(sql: Sql, deactivate: Set<number>): JobsApi {
     async finish(jobId, input) {
       if (!deactivate.has(jobId)) return await base.finish(jobId, input);
       return await sql.begin(async (tx) => {
-        const answer = await jobsApi(tx as unknown as Sql).finish(jobId, input);
+        const api = jobsApi(tx);
+        const answer = await api.finish(jobId, input);
         if (answer.job.status === "completed") {
-          const [{ result }] = await tx`select ops.deactivate_missing_postings(${jobId}) as result`;
+          const result = await api.deactivateMissingPostings(jobId);
           if (result.applied) {
-            const line = {
+            await api.appendLogs(jobId, [{
               level: "INFO",
               message: `${result.deactivated} postings not listed any more: marked inactive`,
-            };
-            await tx`select inserted from ops.append_logs(${jobId}, ${tx.json([line])})`;
+            }]);
           }
         }
         return answer;
@@ -176,15 +178,10 @@ export async function runScrapeJob(sql: Sql, job: Job, options: RunJobOptions): 
   });
 }
 
+/** One invocation: load the source, crawl, store, report, then checkpoint or end. */
 async function scrape(sql: Sql, ctx: JobContext, options: RunJobOptions, deactivate: Set<number>) {
-  const job = ctx.job;
   const dryRun = ctx.params?.dry_run === true;
-  if (job.source_id === null) throw new ClassifiedError("a scrape job needs a source", "validation");
-
-  const [source] = await sql<SourceRow[]>`
-    select id, key, adapter, adapter_config, active, max_concurrency, breaker_enabled,
-           request_timeout_seconds::text, max_retries
-      from ops.sources where id = ${job.source_id}`;
+  const source = await loadSource(sql, ctx.job);
   if (!source.active) {
     ctx.log.warning(`source ${source.key} is paused: nothing scraped`);
     return {
@@ -193,18 +190,61 @@ async function scrape(sql: Sql, ctx: JobContext, options: RunJobOptions, deactiv
       result: { stop_reason: "paused" },
     };
   }
-
   const state = readRunState(ctx.cursor);
-  const portal = source.key;
   ctx.log.info(
     `scrape ${source.key} (${source.adapter})${dryRun ? " [dry run]" : ""}: invocation ${
       state.invocations + 1
     }${state.cursor === null ? "" : `, continuing at ${JSON.stringify(state.cursor)}`}`,
   );
-  if (!isAdapterName(source.adapter)) {
-    throw new ClassifiedError(`unknown adapter ${source.adapter}`, "validation");
+  const adapter = source.adapter;
+  if (!isAdapterName(adapter)) throw new ClassifiedError(`unknown adapter ${adapter}`, "validation");
+
+  const result = await crawlSource(sql, ctx, { ...source, adapter }, state.cursor, options);
+  // The job's own timeout or a lost lease: the harness ends it (failed / not at all).
+  if (ctx.abortReason === "timeout" || ctx.abortReason === "lost") ctx.throwIfAborted();
+  if (result.stopReason === "invalid_config") {
+    // One validation error, recorded by the harness; no request was made.
+    throw new ClassifiedError(result.failures[0]?.message ?? "invalid adapter config", "validation");
   }
 
+  const upserted = dryRun
+    ? { new: 0, updated: 0, unchanged: 0 }
+    : await storePostings(sql, ctx.job.id, result.postings, options.upsertBatch ?? 500);
+  const circuitOpen = result.stopReason === "circuit_open";
+  reportFailures(ctx, result, source.key, circuitOpen);
+  logCrawl(ctx, result, upserted, dryRun);
+  ctx.metrics(metricIncrements(result.metrics, { portal: source.key, upserted, circuitOpen }));
+
+  const next = addInvocation(state, result, upserted);
+  const outcome = decideOutcome(next, result, { cancelRequested: ctx.abortReason === "cancelled", dryRun });
+  if (outcome.kind === "continue") {
+    ctx.log.info(
+      `budget spent: checkpoint at ${JSON.stringify(outcome.cursor)}, a follow-up invocation continues`,
+    );
+    return { continueLater: { cursor: next as unknown as Json } };
+  }
+  if (outcome.deactivate) deactivate.add(ctx.job.id);
+  return endOfRun(ctx, outcome, next, result, dryRun);
+}
+
+async function loadSource(sql: Sql, job: Job): Promise<SourceRow> {
+  if (job.source_id === null) throw new ClassifiedError("a scrape job needs a source", "validation");
+  const [source] = await sql<SourceRow[]>`
+    select id, key, adapter, adapter_config, active, max_concurrency, breaker_enabled,
+           request_timeout_seconds::text, max_retries
+      from ops.sources where id = ${job.source_id}`;
+  return source;
+}
+
+/** Crawls the source from `cursor` within the worker's budget: the portal's breaker, rate limit and HTTP knobs. */
+async function crawlSource(
+  sql: Sql,
+  ctx: JobContext,
+  source: SourceRow & { adapter: AdapterName },
+  cursor: Cursor | null,
+  options: RunJobOptions,
+): Promise<CrawlResult> {
+  const portal = source.key;
   const store = new DbBreakerStore(sql, source.id, portal, (t) => {
     const message = `circuit breaker ${t.from} -> ${t.to}${t.tripped ? ` (trip ${t.tripCount})` : ""}`;
     if (t.to === "open") ctx.log.error(message);
@@ -232,42 +272,32 @@ async function scrape(sql: Sql, ctx: JobContext, options: RunJobOptions, deactiv
   });
   // The worker's hard stop: in-flight requests end shortly after the deadline.
   const hardStop = AbortSignal.timeout(budgetMs + (options.hardStopGraceMs ?? 30_000));
-
-  const result = await crawl({
+  return await crawl({
     adapter: ADAPTERS[source.adapter],
     config: source.adapter_config,
     http: observed(http, ctx, portal),
-    cursor: state.cursor,
+    cursor,
     portal,
     budgetMs,
     detailConcurrency: source.max_concurrency,
     signal: AbortSignal.any([ctx.signal, hardStop]),
   });
-  // The job's own timeout or a lost lease: the harness ends it (failed / not at all).
-  if (ctx.abortReason === "timeout" || ctx.abortReason === "lost") ctx.throwIfAborted();
+}
 
-  if (result.stopReason === "invalid_config") {
-    // One validation error, recorded by the harness; no request was made.
-    throw new ClassifiedError(result.failures[0]?.message ?? "invalid adapter config", "validation");
-  }
-
-  // Postings (not in a dry run), in batches.
+/** Writes the postings in batches, as the service role; the counts over all batches. */
+async function storePostings(sql: Sql, jobId: number, postings: NormalizedPosting[], batchSize: number) {
   const upserted: UpsertCounts = { new: 0, updated: 0, unchanged: 0 };
-  if (!dryRun) {
-    for (const batch of chunks(result.postings, options.upsertBatch ?? 500)) {
-      const [{ counts }] = await asService(
-        sql,
-        (tx) =>
-          tx`select ops.upsert_postings(${job.id}, ${tx.json(batch.map(postingRow) as never)}) as counts`,
-      );
-      upserted.new += Number(counts.new);
-      upserted.updated += Number(counts.updated);
-      upserted.unchanged += Number(counts.unchanged);
-    }
+  for (const batch of chunks(postings, batchSize)) {
+    const counts = await asService(sql, (tx) => jobsApi(tx).upsertPostings(jobId, batch.map(postingRow) as Json[]));
+    upserted.new += counts.new;
+    upserted.updated += counts.updated;
+    upserted.unchanged += counts.unchanged;
   }
+  return upserted;
+}
 
-  // Classified errors: failures and rejected records (buffered, written in batches).
-  const circuitOpen = result.stopReason === "circuit_open";
+/** Classified errors: failures and rejected records (buffered by the harness, written in batches). */
+function reportFailures(ctx: JobContext, result: CrawlResult, portal: string, circuitOpen: boolean): void {
   for (const failure of result.failures) ctx.reportError(failure, errorEvent(failure, portal));
   for (const rejection of result.rejections) ctx.reportError(rejection, rejectionEvent(rejection, portal));
   if (circuitOpen && result.failures.length === 0) {
@@ -277,18 +307,16 @@ async function scrape(sql: Sql, ctx: JobContext, options: RunJobOptions, deactiv
       portal,
     });
   }
+}
 
-  logCrawl(ctx, result, upserted, dryRun);
-  ctx.metrics(metricIncrements(result.metrics, { portal, upserted, circuitOpen }));
-  const next = addInvocation(state, result, upserted);
-  const outcome = decideOutcome(next, result, { cancelRequested: ctx.abortReason === "cancelled", dryRun });
-
-  if (outcome.kind === "continue") {
-    ctx.log.info(
-      `budget spent: checkpoint at ${JSON.stringify(outcome.cursor)}, a follow-up invocation continues`,
-    );
-    return { continueLater: { cursor: next as unknown as Json } };
-  }
+/** The job's end: the run's summary as its result, its status, error and category, and one log line. */
+function endOfRun(
+  ctx: JobContext,
+  outcome: Extract<ReturnType<typeof decideOutcome>, { kind: "finish" }>,
+  next: ReturnType<typeof addInvocation>,
+  result: CrawlResult,
+  dryRun: boolean,
+) {
   const summary: Record<string, Json> = {
     stop_reason: result.stopReason,
     complete: outcome.status === "completed",
@@ -314,7 +342,6 @@ async function scrape(sql: Sql, ctx: JobContext, options: RunJobOptions, deactiv
   if (outcome.status === "completed") ctx.log.success(line);
   else if (outcome.status === "failed") ctx.log.error(line);
   else ctx.log.warning(line);
-  if (outcome.deactivate) deactivate.add(job.id);
   return {
     // A cancelled run ends as the harness's cancelled (no status here).
     ...(outcome.status === "cancelled" ? {} : { status: outcome.status }),

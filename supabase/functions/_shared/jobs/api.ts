@@ -228,6 +228,26 @@ export function jobsApi(sql: Sql | TransactionSql) {
       return job;
     },
 
+    /** Runs the SQL of a pipeline phase job (snapshot, lifespan, repost, score); its result. */
+    async runPhaseJob(jobId: number): Promise<Json> {
+      const [{ result }] = await mapErrors(sql<{ result: Json }[]>`select ops.run_phase_job(${jobId}) as result`);
+      return result;
+    },
+
+    /** Stores a scrape job's postings (ops.upsert_postings); how many were new, updated, unchanged. */
+    async upsertPostings(jobId: number, rows: Json[]): Promise<{ new: number; updated: number; unchanged: number }> {
+      const [{ counts }] = await mapErrors(sql<{ counts: Record<string, number | string> }[]>`
+        select ops.upsert_postings(${jobId}, ${j(rows)}::jsonb) as counts`);
+      return { new: Number(counts.new), updated: Number(counts.updated), unchanged: Number(counts.unchanged) };
+    },
+
+    /** Marks the postings a complete scrape no longer listed inactive (ops.deactivate_missing_postings). */
+    async deactivateMissingPostings(jobId: number): Promise<{ applied: boolean; deactivated: number }> {
+      const [{ result }] = await mapErrors(sql<{ result: { applied: boolean; deactivated: number } }[]>`
+        select ops.deactivate_missing_postings(${jobId}) as result`);
+      return result;
+    },
+
     async sweep(): Promise<Record<string, number>> {
       const [row] = await mapErrors(sql<{ counts: Record<string, number> }[]>`select ops.sweep() as counts`);
       return row.counts;
