@@ -10,6 +10,7 @@ import {
   type RunOptions,
   type RunView,
   ScrapeError,
+  severityOverride,
 } from "@scrape-ops/report-client";
 import type { CheerioAPI } from "cheerio";
 import {
@@ -107,7 +108,11 @@ export function attachReporter(crawler: BasicCrawler<any>, options: CrawleeRepor
       url: attempt.request.url,
       ...(classified.status === undefined ? {} : { http_status: classified.status }),
       // unknown: the server's rules classify the message instead
-      ...(classified.category === "unknown" ? {} : { category: classified.category, severity: classified.severity }),
+      // a severity only where it differs from the category's default, which the database applies
+      ...(classified.category === "unknown" ? {} : { category: classified.category }),
+      ...(classified.category === "unknown" || !severityOverride(classified)
+        ? {}
+        : { severity: severityOverride(classified) }),
       details: { code: classified.code, retries: attempt.request.retryCount },
     });
     state.run?.log("ERROR", `${attempt.request.url}: ${classified.message}`, { category: classified.category });

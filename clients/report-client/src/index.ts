@@ -31,4 +31,5 @@ export {
   httpStatusFailure,
   ScrapeError,
   type ScrapeFailure,
+  severityOverride,
 } from "../../../supabase/functions/_shared/scrape/taxonomy.ts";

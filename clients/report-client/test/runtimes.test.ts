@@ -57,6 +57,19 @@ describe("runtimes", () => {
     expect(await logMessages(id)).toEqual(Array.from({ length: 120 }, (_, i) => `smoke ${i}`));
   }, 60_000);
 
+  // Bun is not a dependency of the project: this runs where a `bun` binary is on PATH (npm i -g bun)
+  const bun = spawnSync("bun", ["--version"], { encoding: "utf8" }).status === 0;
+  it.skipIf(!bun)("the TypeScript source and the built package under Bun", async () => {
+    for (const entry of [sourceEntry, builtEntry]) {
+      const child = start("bun", [program, entry, "finish"]);
+      const id = await child.id;
+      expect(await child.exit).toBe(0);
+      const [run] = await sql`select status from ops.jobs where id = ${id}`;
+      expect(run.status).toBe("completed");
+      expect((await logMessages(id)).length).toBe(120);
+    }
+  }, 120_000);
+
   it("the TypeScript source under Deno", async () => {
     const deno = start(join(ROOT, "node_modules/.bin/deno"), [
       "run", "--allow-net", "--allow-env", "--allow-read", "--config", "deno.json", program, sourceEntry, "finish",
