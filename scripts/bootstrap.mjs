@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // Idempotent machine bootstrap. Runs before any npm package is installed, so it
 // uses Node's standard library only. It does two things and nothing else:
-//   1. npm packages: `npm install` when node_modules is missing or older than the lock file;
-//   2. Debian packages the local stack needs, installed with apt-get when missing.
+//   1. npm packages: `npm install` when node_modules is missing or older than the lock file,
+//      for the project and for the console (web/, its own package);
+//   2. Debian packages the local stack needs, installed with apt-get when missing; with
+//      --browser also Debian's `chromium` for the console's browser tests.
 // Set SKIP_APT=1 to skip the Debian check (e.g. when pointing at an existing Supabase).
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
@@ -15,6 +17,7 @@ const DEBIAN_PACKAGES = [
   "postgresql-15-pgtap",
   "postgresql-15-plpgsql-check",
   "libtap-parser-sourcehandler-pgtap-perl",
+  ...(process.argv.includes("--browser") ? ["chromium"] : []),
 ];
 
 function log(message) {
@@ -26,21 +29,21 @@ function fail(message) {
   process.exit(1);
 }
 
-function npmPackagesUpToDate() {
-  const installedLock = join(root, "node_modules", ".package-lock.json");
+function npmPackagesUpToDate(dir) {
+  const installedLock = join(dir, "node_modules", ".package-lock.json");
   if (!existsSync(installedLock)) return false;
-  const wanted = ["package.json", "package-lock.json"].map((f) => join(root, f)).filter(existsSync);
+  const wanted = ["package.json", "package-lock.json"].map((f) => join(dir, f)).filter(existsSync);
   const installedAt = statSync(installedLock).mtimeMs;
   return wanted.every((file) => statSync(file).mtimeMs <= installedAt);
 }
 
-function ensureNpmPackages() {
-  if (npmPackagesUpToDate()) return log("npm packages up to date");
+function ensureNpmPackages(dir, what) {
+  if (npmPackagesUpToDate(dir)) return log(`${what}: npm packages up to date`);
   // `npm install`, not `npm ci`: the lock file lists platform-specific optional packages
   // (deno, rollup) that `npm ci` rejects as out of sync on other platforms.
-  log("npm install ...");
-  const result = spawnSync("npm", ["install", "--no-audit", "--no-fund"], { cwd: root, stdio: "inherit" });
-  if (result.status !== 0) fail(`npm install failed with exit code ${result.status}`);
+  log(`${what}: npm install ...`);
+  const result = spawnSync("npm", ["install", "--no-audit", "--no-fund"], { cwd: dir, stdio: "inherit" });
+  if (result.status !== 0) fail(`npm install in ${what} failed with exit code ${result.status}`);
 }
 
 function installedDebianPackages() {
@@ -88,5 +91,6 @@ function ensureDebianPackages() {
   if (install.status !== 0) fail(`apt-get install failed; try: ${command}`);
 }
 
-ensureNpmPackages();
+ensureNpmPackages(root, "project");
+ensureNpmPackages(join(root, "web"), "console (web/)");
 ensureDebianPackages();

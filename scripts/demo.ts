@@ -11,6 +11,7 @@ import postgres from "postgres";
 import { type Company, demoCompanies } from "./fixtures/catalog.ts";
 import { type FixtureServer, startFixtureServer } from "./fixtures/server.ts";
 import { serviceHeaders, stackConfig } from "./lib/config.ts";
+import { signInLink } from "./lib/console.ts";
 import { resetDatabase } from "./lib/database.ts";
 import { morningReport } from "./lib/morning-report.ts";
 import { printSummary, runPipelineLive } from "./lib/pipeline-live.ts";
@@ -102,6 +103,9 @@ async function main() {
       : `  mirror export failed (${mirror.status}): ${JSON.stringify(exported)}`);
 
     console.log(`\n${await morningReport(sql, berlinDate(0))}\n`);
+    say(`the console: http://127.0.0.1:${config.consolePort}/ — sign in as`);
+    say(`  viewer:   ${await signInLink(config, "viewer")}`);
+    say(`  operator: ${await signInLink(config, "operator")}`);
     say(`done. The stack keeps running: npm run report, npm run pipeline, Studio on ${config.dbUrl.replace(/:[^:@/]+@/, ":***@")}; stop with npm run stack:down`);
   } finally {
     await fixtures.close();

@@ -66,6 +66,17 @@ async function withCronPaused<T>(work: () => T): Promise<T> {
   }
 }
 
+/** A vitest run, counted from its JSON report. */
+function vitest(reportName: string, args: string[]): StageResult {
+  const report = join(LOCAL_DIR, reportName);
+  rmSync(report, { force: true });
+  const result = run(join(BIN, "vitest"), ["run", ...args, "--reporter=default", "--reporter=json", `--outputFile.json=${report}`]);
+  if (!existsSync(report)) return { passed: 0, failed: 1, output: result.output };
+  const json = JSON.parse(readFileSync(report, "utf8"));
+  const failed = json.numFailedTests + (result.status !== 0 && json.numFailedTests === 0 ? 1 : 0);
+  return { passed: json.numPassedTests, failed, output: result.output };
+}
+
 const stages: Stage[] = [
   {
     name: "stack",
@@ -120,24 +131,26 @@ const stages: Stage[] = [
   },
   {
     name: "vitest",
+    // Integration tests drive the sweeper themselves (ops.sweep_and_wake); a cron tick waking
+    // workers in the middle of a test would make its timings and counts depend on the clock.
+    run: () => withCronPaused(() => vitest("vitest-report.json", [])),
+  },
+  {
+    name: "browser",
     run: async () => {
-      const report = join(LOCAL_DIR, "vitest-report.json");
-      // Integration tests drive the sweeper themselves (ops.sweep_and_wake); a cron tick waking
-      // workers in the middle of a test would make its timings and counts depend on the clock.
-      const result = await withCronPaused(() =>
-        run(join(BIN, "vitest"), ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`])
-      );
-      if (!existsSync(report)) return { passed: 0, failed: 1, output: result.output };
-      const json = JSON.parse(readFileSync(report, "utf8"));
-      const failed = json.numFailedTests + (result.status !== 0 && json.numFailedTests === 0 ? 1 : 0);
-      return { passed: json.numPassedTests, failed, output: result.output };
+      // Debian's chromium, installed here and only when this stage runs
+      const bootstrap = run("node", ["scripts/bootstrap.mjs", "--browser"]);
+      if (bootstrap.status !== 0) return { passed: 0, failed: 1, output: bootstrap.output };
+      return await withCronPaused(() => vitest("vitest-browser-report.json", ["--config", "tests/e2e/vitest.config.ts"]));
     },
   },
   {
     name: "typescript",
     run: () => {
-      const result = run(join(BIN, "tsc"), ["-p", "tsconfig.json"]);
-      return { passed: result.status === 0 ? 1 : 0, failed: result.status === 0 ? 0 : 1, output: result.output };
+      const root = run(join(BIN, "tsc"), ["-p", "tsconfig.json"]);
+      const web = run(join(ROOT, "web", "node_modules", ".bin", "tsc"), ["-p", "web/tsconfig.json"]);
+      const passed = [root, web].filter((r) => r.status === 0).length;
+      return { passed, failed: 2 - passed, output: `${root.output}${web.output}` };
     },
   },
   {

@@ -29,6 +29,8 @@ export interface StackConfig {
   external: boolean;
   dbPort: number;
   apiPort: number;
+  /** Where the local stack serves the operations console (web/dist); Supabase Studio's local port by default. */
+  consolePort: number;
   /**
    * The `postgres` role, as hosted Supabase has it: not a superuser (NOSUPERUSER CREATEDB CREATEROLE
    * BYPASSRLS, member of anon, authenticated and service_role). Migrations, pgTAP, tests and functions use it.
@@ -81,6 +83,7 @@ export function stackConfig(): StackConfig {
     external,
     dbPort,
     apiPort,
+    consolePort: port("SCRAPE_OPS_CONSOLE_PORT", 54323),
     dbUrl: env.SUPABASE_DB_URL ?? `postgresql://postgres:postgres@127.0.0.1:${dbPort}/postgres`,
     adminDbUrl: env.SUPABASE_DB_URL ?? `postgresql://${BOOTSTRAP_SUPERUSER}:postgres@127.0.0.1:${dbPort}/postgres`,
     supabaseUrl: (env.SUPABASE_URL ?? `http://127.0.0.1:${apiPort}`).replace(/\/+$/, ""),

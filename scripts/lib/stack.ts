@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { ROOT, type StackConfig } from "./config.ts";
 import { clusterDown, clusterStatus, clusterUp } from "./cluster.ts";
 import { latestMigration, resetDatabase } from "./database.ts";
+import { consoleDown, consoleStatus, consoleUp } from "./console.ts";
 import { functionsServerDown, functionsServerStatus, functionsServerUp } from "./functions-server.ts";
 import { generateTypes } from "./supabase-cli.ts";
 import { assertPortFree } from "./ports.ts";
@@ -40,6 +41,7 @@ export async function stackUp(config: StackConfig): Promise<void> {
   // Check both ports before starting anything, so a conflict leaves nothing half-started.
   if (clusterStatus() !== "running") await assertPortFree(config.dbPort, "SCRAPE_OPS_DB_PORT");
   if ((await functionsServerStatus(config)) !== "running") await assertPortFree(config.apiPort, "SCRAPE_OPS_API_PORT");
+  if ((await consoleStatus(config)) !== "running") await assertPortFree(config.consolePort, "SCRAPE_OPS_CONSOLE_PORT");
   step(`postgres: ${await clusterUp(config)} on 127.0.0.1:${config.dbPort}`);
   if (!(await latestMigration(config.dbUrl))) {
     await resetDatabase(config);
@@ -47,7 +49,9 @@ export async function stackUp(config: StackConfig): Promise<void> {
   }
   try {
     step(`functions: ${await functionsServerUp(config)} on ${config.supabaseUrl}/functions/v1/`);
+    step(`console: ${await consoleUp(config)} on http://127.0.0.1:${config.consolePort}/`);
   } catch (error) {
+    await functionsServerDown();
     clusterDown();
     throw error;
   }
@@ -61,6 +65,7 @@ export async function restartFunctions(config: StackConfig): Promise<void> {
 }
 
 export async function stackDown(): Promise<void> {
+  step(`console: ${await consoleDown()}`);
   step(`functions: ${await functionsServerDown()}`);
   step(`postgres: ${clusterDown()}`);
 }
@@ -69,6 +74,7 @@ export async function stackStatus(config: StackConfig): Promise<Record<string, s
   return {
     postgres: config.external ? "external" : clusterStatus(),
     functions: config.external ? "external" : await functionsServerStatus(config),
+    console: config.external ? "external" : await consoleStatus(config),
     latest_migration: (await latestMigration(config.dbUrl).catch(() => null)) ?? "none",
   };
 }

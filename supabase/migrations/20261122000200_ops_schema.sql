@@ -40,11 +40,7 @@ alter default privileges in schema ops_private revoke execute on functions from 
 -- calls now() itself.
 -- ---------------------------------------------------------------------------
 create or replace function ops_private.now()
-returns timestamptz
-language sql
-stable
-set search_path = ''
-as $$
+returns timestamptz language sql stable set search_path = '' as $$
   select coalesce(nullif(pg_catalog.current_setting('ops.now', true), '')::timestamptz, pg_catalog.now())
 $$;
 
@@ -58,11 +54,7 @@ grant execute on function ops_private.now() to authenticated, service_role;
 -- ops_private.ops_role(): the caller's ops role, or null
 -- ---------------------------------------------------------------------------
 create or replace function ops_private.ops_role()
-returns text
-language sql
-stable
-set search_path = ''
-as $$
+returns text language sql stable set search_path = '' as $$
   select case
     when auth.role() = 'service_role' then 'service'
     when auth.role() = 'authenticated'
@@ -76,20 +68,12 @@ comment on function ops_private.ops_role() is
   'The caller''s ops role: service (service_role key), operator or viewer (app_metadata.ops_role claim), else null.';
 
 create or replace function ops_private.is_viewer()
-returns boolean
-language sql
-stable
-set search_path = ''
-as $$
+returns boolean language sql stable set search_path = '' as $$
   select coalesce(ops_private.ops_role() in ('viewer', 'operator', 'service'), false)
 $$;
 
 create or replace function ops_private.is_operator()
-returns boolean
-language sql
-stable
-set search_path = ''
-as $$
+returns boolean language sql stable set search_path = '' as $$
   select coalesce(ops_private.ops_role() in ('operator', 'service'), false)
 $$;
 

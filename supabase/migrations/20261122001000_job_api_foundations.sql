@@ -33,10 +33,7 @@
 -- Raising API errors: SQLSTATE + human message + JSON detail
 -- ---------------------------------------------------------------------------
 create or replace function ops_private.api_error(p_sqlstate text, p_message text, p_detail jsonb)
-returns void
-language plpgsql
-set search_path = ''
-as $$
+returns void language plpgsql set search_path = '' as $$
 begin
   raise exception using
     errcode = p_sqlstate,
@@ -52,11 +49,7 @@ comment on function ops_private.api_error(text, text, jsonb) is
 -- ops_private.job_or_404: a job by id (optionally locked), or a P0404
 -- ---------------------------------------------------------------------------
 create or replace function ops_private.job_or_404(p_job_id bigint, p_lock boolean default false)
-returns ops.jobs
-language plpgsql
-volatile
-set search_path = ''
-as $$
+returns ops.jobs language plpgsql volatile set search_path = '' as $$
 declare
   v_job ops.jobs;
 begin
@@ -82,11 +75,7 @@ revoke all on function ops_private.job_or_404(bigint, boolean) from public, anon
 -- (operator, viewer, service), 'database:<role>' without JWT claims, else none.
 -- ---------------------------------------------------------------------------
 create or replace function ops_private.actor()
-returns text
-language sql
-stable
-set search_path = ''
-as $$
+returns text language sql stable set search_path = '' as $$
   select coalesce(
     nullif(auth.jwt() ->> 'email', ''),
     nullif(auth.jwt() ->> 'sub', ''),
@@ -95,11 +84,7 @@ as $$
 $$;
 
 create or replace function ops_private.actor_role()
-returns text
-language sql
-stable
-set search_path = ''
-as $$
+returns text language sql stable set search_path = '' as $$
   select coalesce(ops_private.ops_role(),
     case when coalesce(auth.role(), '') = '' then 'database:' || session_user else 'none' end)
 $$;
@@ -107,11 +92,7 @@ $$;
 -- ops_private.audit: one row of ops.audit_log by the current actor
 create or replace function ops_private.audit(
   p_action text, p_target text, p_before jsonb, p_after jsonb, p_at timestamptz default null)
-returns void
-language sql
-volatile
-set search_path = ''
-as $$
+returns void language sql volatile set search_path = '' as $$
   insert into ops.audit_log (at, actor, actor_role, action, target, before, after)
   values (coalesce(p_at, ops_private.now()), ops_private.actor(), ops_private.actor_role(), p_action, p_target,
           p_before, p_after)
@@ -121,11 +102,7 @@ $$;
 -- no JWT claims at all are database roles (pg_cron, migrations, tests as
 -- postgres): EXECUTE grants already decide for them.
 create or replace function ops_private.require_operator()
-returns void
-language plpgsql
-stable
-set search_path = ''
-as $$
+returns void language plpgsql stable set search_path = '' as $$
 begin
   if coalesce(auth.role(), '') <> '' and not coalesce(ops_private.is_operator(), false) then
     raise exception using errcode = '42501',
@@ -139,11 +116,7 @@ $$;
 -- jsonb_add: deep sum of two JSON objects (numbers add, objects merge)
 -- ---------------------------------------------------------------------------
 create or replace function ops_private.jsonb_add(a jsonb, b jsonb)
-returns jsonb
-language sql
-immutable
-set search_path = ''
-as $$
+returns jsonb language sql immutable set search_path = '' as $$
   select coalesce(pg_catalog.jsonb_object_agg(k,
     case
       when pg_catalog.jsonb_typeof(a -> k) = 'number' and pg_catalog.jsonb_typeof(b -> k) = 'number'
@@ -166,11 +139,7 @@ comment on function ops_private.jsonb_add(jsonb, jsonb) is
 -- Berlin date of a moment: the run_date of the nightly run
 -- ---------------------------------------------------------------------------
 create or replace function ops_private.berlin_date(p_at timestamptz)
-returns date
-language sql
-immutable
-set search_path = ''
-as $$
+returns date language sql immutable set search_path = '' as $$
   select (p_at at time zone 'Europe/Berlin')::date
 $$;
 

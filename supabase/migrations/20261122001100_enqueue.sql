@@ -26,12 +26,7 @@ create or replace function ops.enqueue(
   p_created_by text default null,
   p_max_attempts integer default null
 )
-returns ops.jobs
-language plpgsql
-volatile
-security definer
-set search_path = ''
-as $$
+returns ops.jobs language plpgsql volatile security definer set search_path = '' as $$
 declare
   v_now timestamptz := ops_private.now();
   v_type ops.job_types;
@@ -125,12 +120,7 @@ comment on function ops.enqueue(text, jsonb, bigint, bigint, date, integer, time
 -- ops.start_scrape_run: the metrics row of a scrape job (idempotent)
 -- ---------------------------------------------------------------------------
 create or replace function ops.start_scrape_run(p_job_id bigint)
-returns ops.scrape_runs
-language plpgsql
-volatile
-security definer
-set search_path = ''
-as $$
+returns ops.scrape_runs language plpgsql volatile security definer set search_path = '' as $$
 declare
   v_now timestamptz := ops_private.now();
   v_job ops.jobs;
@@ -167,12 +157,7 @@ create or replace function ops.start_job(
   p_idempotency_key text default null,
   p_created_by text default null
 )
-returns ops.jobs
-language plpgsql
-volatile
-security definer
-set search_path = ''
-as $$
+returns ops.jobs language plpgsql volatile security definer set search_path = '' as $$
 declare
   v_now timestamptz := ops_private.now();
   v_job ops.jobs;

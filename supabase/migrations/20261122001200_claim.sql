@@ -39,12 +39,7 @@ create or replace function ops.claim(
   p_types text[] default null,
   p_limit integer default 1
 )
-returns setof ops.jobs
-language plpgsql
-volatile
-security definer
-set search_path = ''
-as $$
+returns setof ops.jobs language plpgsql volatile security definer set search_path = '' as $$
 declare
   v_now timestamptz := ops_private.now();
 begin

@@ -13,11 +13,7 @@
 -- ops_private.add_scrape_metrics: one upsert of increments into scrape_runs
 -- ---------------------------------------------------------------------------
 create or replace function ops_private.add_scrape_metrics(p_job ops.jobs, p_metrics jsonb, p_now timestamptz)
-returns void
-language plpgsql
-volatile
-set search_path = ''
-as $$
+returns void language plpgsql volatile set search_path = '' as $$
 declare
   v_key text;
   v_value jsonb;
@@ -112,12 +108,7 @@ $$;
 -- ops.add_scrape_metrics: increments outside a heartbeat
 -- ---------------------------------------------------------------------------
 create or replace function ops.add_scrape_metrics(p_job_id bigint, p_metrics jsonb)
-returns ops.scrape_runs
-language plpgsql
-volatile
-security definer
-set search_path = ''
-as $$
+returns ops.scrape_runs language plpgsql volatile security definer set search_path = '' as $$
 declare
   v_job ops.jobs;
   v_run ops.scrape_runs;
@@ -152,12 +143,7 @@ create or replace function ops.heartbeat(
   p_cursor jsonb default null,
   p_metrics jsonb default null
 )
-returns table (cancel_requested boolean, status text, owned boolean)
-language plpgsql
-volatile
-security definer
-set search_path = ''
-as $$
+returns table (cancel_requested boolean, status text, owned boolean) language plpgsql volatile security definer set search_path = '' as $$
 declare
   v_now timestamptz := ops_private.now();
   v_job ops.jobs;
@@ -200,12 +186,7 @@ create or replace function ops.continue_later(
   p_worker text default null,
   p_metrics jsonb default null
 )
-returns ops.jobs
-language plpgsql
-volatile
-security definer
-set search_path = ''
-as $$
+returns ops.jobs language plpgsql volatile security definer set search_path = '' as $$
 declare
   v_now timestamptz := ops_private.now();
   v_job ops.jobs;

@@ -17,11 +17,7 @@
 -- ops.classify_error
 -- ---------------------------------------------------------------------------
 create or replace function ops.classify_error(p_http_status integer, p_message text)
-returns table (category text, severity text)
-language sql
-stable
-set search_path = ''
-as $$
+returns table (category text, severity text) language sql stable set search_path = '' as $$
   with matched as (
     select r.category, r.severity
     from ops.classification_rules r
@@ -52,12 +48,7 @@ comment on function ops.classify_error(integer, text) is
 -- ops.normalize_error_message / ops.error_fingerprint
 -- ---------------------------------------------------------------------------
 create or replace function ops.normalize_error_message(p_message text)
-returns text
-language sql
-immutable
-parallel safe
-set search_path = ''
-as $$
+returns text language sql immutable parallel safe set search_path = '' as $$
   select btrim(regexp_replace(
     regexp_replace(
       regexp_replace(
@@ -71,12 +62,7 @@ as $$
 $$;
 
 create or replace function ops.error_fingerprint(p_category text, p_message text)
-returns text
-language sql
-immutable
-parallel safe
-set search_path = ''
-as $$
+returns text language sql immutable parallel safe set search_path = '' as $$
   select md5(p_category || ':' || ops.normalize_error_message(p_message))
 $$;
 
@@ -92,11 +78,7 @@ create or replace function ops_private.record_errors(
   p_errors jsonb,
   p_now timestamptz
 )
-returns table (error_id bigint, fingerprint text, category text, severity text, count integer)
-language plpgsql
-volatile
-set search_path = ''
-as $$
+returns table (error_id bigint, fingerprint text, category text, severity text, count integer) language plpgsql volatile set search_path = '' as $$
 #variable_conflict use_column
 declare
   v_bad text;
@@ -207,12 +189,7 @@ $$;
 --     "category"? (overrides the rules), "severity"?, "occurred_at"?}]
 -- ---------------------------------------------------------------------------
 create or replace function ops.record_errors(p_job_id bigint, p_errors jsonb)
-returns table (error_id bigint, fingerprint text, category text, severity text, count integer)
-language plpgsql
-volatile
-security definer
-set search_path = ''
-as $$
+returns table (error_id bigint, fingerprint text, category text, severity text, count integer) language plpgsql volatile security definer set search_path = '' as $$
 #variable_conflict use_column
 declare
   v_source_id bigint;

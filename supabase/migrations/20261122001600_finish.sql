@@ -27,11 +27,7 @@ create or replace function ops_private.finalize_job(
   p_now timestamptz,
   p_digest text default null
 )
-returns ops.jobs
-language plpgsql
-volatile
-set search_path = ''
-as $$
+returns ops.jobs language plpgsql volatile set search_path = '' as $$
 declare
   v_job ops.jobs;
 begin
@@ -73,11 +69,7 @@ $$;
 -- ops.job_answer: the stored outcome of a job, as finish returns it
 -- ---------------------------------------------------------------------------
 create or replace function ops.job_answer(p_job_id bigint)
-returns jsonb
-language sql
-stable
-set search_path = ''
-as $$
+returns jsonb language sql stable set search_path = '' as $$
   select jsonb_build_object(
     'job', jsonb_build_object(
       'id', j.id, 'type', j.type, 'status', j.status, 'attempt', j.attempt,
@@ -103,12 +95,7 @@ create or replace function ops.finish(
   p_metrics jsonb default null,
   p_worker text default null
 )
-returns jsonb
-language plpgsql
-volatile
-security definer
-set search_path = ''
-as $$
+returns jsonb language plpgsql volatile security definer set search_path = '' as $$
 declare
   v_now timestamptz := ops_private.now();
   v_job ops.jobs;

@@ -12,12 +12,7 @@
 -- ===========================================================================
 
 create or replace function ops.request_cancel(p_job_id bigint, p_reason text default null)
-returns ops.jobs
-language plpgsql
-volatile
-security definer
-set search_path = ''
-as $$
+returns ops.jobs language plpgsql volatile security definer set search_path = '' as $$
 declare
   v_now timestamptz := ops_private.now();
   v_job ops.jobs;

@@ -44,12 +44,7 @@ create or replace function ops.idempotency_begin(
   p_route text,
   p_request_hash text
 )
-returns table (state text, status_code integer, response jsonb)
-language plpgsql
-volatile
-security definer
-set search_path = ''
-as $$
+returns table (state text, status_code integer, response jsonb) language plpgsql volatile security definer set search_path = '' as $$
 declare
   v_row ops.api_idempotency_keys;
 begin
@@ -78,12 +73,7 @@ end
 $$;
 
 create or replace function ops.idempotency_complete(p_key text, p_status_code integer, p_response jsonb)
-returns void
-language sql
-volatile
-security definer
-set search_path = ''
-as $$
+returns void language sql volatile security definer set search_path = '' as $$
   update ops.api_idempotency_keys
     set status_code = p_status_code, response = p_response, completed_at = ops_private.now()
     where key = p_key

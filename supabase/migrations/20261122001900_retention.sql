@@ -15,12 +15,7 @@ insert into ops.settings (key, value, description) values
 on conflict (key) do nothing;
 
 create or replace function ops.purge_retention(p_batch_size integer default 5000, p_max_batches integer default 20)
-returns jsonb
-language plpgsql
-volatile
-security definer
-set search_path = ''
-as $$
+returns jsonb language plpgsql volatile security definer set search_path = '' as $$
 declare
   v_now timestamptz := ops_private.now();
   v_log_cutoff timestamptz;

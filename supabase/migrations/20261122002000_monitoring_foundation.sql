@@ -32,12 +32,7 @@ on conflict (key) do nothing;
 -- on ops_private, can run the Looker view: the body's own lookup of
 -- ops_private.now() happens as the owner. It reads nothing but the clock.
 create or replace function ops_private.berlin_today()
-returns date
-language sql
-stable
-security definer
-set search_path = ''
-as $$
+returns date language sql stable security definer set search_path = '' as $$
   select (ops_private.now() at time zone 'Europe/Berlin')::date
 $$;
 
@@ -48,11 +43,7 @@ comment on function ops_private.berlin_today() is
 -- ops_private.berlin_local_time(): the current Europe/Berlin wall-clock time
 -- ---------------------------------------------------------------------------
 create or replace function ops_private.berlin_local_time()
-returns time
-language sql
-stable
-set search_path = ''
-as $$
+returns time language sql stable set search_path = '' as $$
   select (ops_private.now() at time zone 'Europe/Berlin')::time
 $$;
 
@@ -60,20 +51,12 @@ $$;
 -- Settings readers: ops.settings.value is jsonb ('0.10', '"07:00"')
 -- ---------------------------------------------------------------------------
 create or replace function ops_private.setting_numeric(p_key text, p_default numeric)
-returns numeric
-language sql
-stable
-set search_path = ''
-as $$
+returns numeric language sql stable set search_path = '' as $$
   select coalesce((select (s.value #>> '{}')::numeric from ops.settings s where s.key = p_key), p_default)
 $$;
 
 create or replace function ops_private.setting_time(p_key text, p_default time)
-returns time
-language sql
-stable
-set search_path = ''
-as $$
+returns time language sql stable set search_path = '' as $$
   select coalesce((select (s.value #>> '{}')::time from ops.settings s where s.key = p_key), p_default)
 $$;
 
@@ -84,11 +67,7 @@ comment on function ops_private.setting_numeric(text, numeric) is
 -- ops_private.count_noun(n, noun): "1 day", "3 days" (alert texts)
 -- ---------------------------------------------------------------------------
 create or replace function ops_private.count_noun(p_count numeric, p_noun text)
-returns text
-language sql
-immutable
-set search_path = ''
-as $$
+returns text language sql immutable set search_path = '' as $$
   select p_count::text || ' ' || p_noun || case when p_count = 1 then '' else 's' end
 $$;
 

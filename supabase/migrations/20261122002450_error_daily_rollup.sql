@@ -43,11 +43,7 @@ call ops_private.viewers_read('ops.error_daily', 'ops.error_daily_category');
 -- ops_private.add_error_daily(day, source, category, delta)
 -- ---------------------------------------------------------------------------
 create or replace function ops_private.add_error_daily(p_day date, p_source_id bigint, p_category text, p_delta bigint)
-returns void
-language plpgsql
-security definer
-set search_path = ''
-as $$
+returns void language plpgsql security definer set search_path = '' as $$
 declare
   v_new boolean;
 begin
@@ -71,11 +67,7 @@ $$;
 -- Trigger on ops.error_hourly
 -- ---------------------------------------------------------------------------
 create or replace function ops_private.error_hourly_rollup_trigger()
-returns trigger
-language plpgsql
-security definer
-set search_path = ''
-as $$
+returns trigger language plpgsql security definer set search_path = '' as $$
 begin
   if tg_op = 'UPDATE' and (old.hour, old.source_id, old.category) is not distinct from (new.hour, new.source_id, new.category) then
     perform ops_private.add_error_daily((new.hour at time zone 'Europe/Berlin')::date, new.source_id, new.category,
@@ -101,11 +93,7 @@ create trigger error_hourly_rollup
 -- hourly rows keep their rollup rows.
 -- ---------------------------------------------------------------------------
 create or replace function ops_private.rebuild_error_daily()
-returns integer
-language plpgsql
-security definer
-set search_path = ''
-as $$
+returns integer language plpgsql security definer set search_path = '' as $$
 declare
   v_rows integer;
 begin

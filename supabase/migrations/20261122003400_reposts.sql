@@ -45,12 +45,7 @@
 -- ops_private.locations_similar(a, b): the location rule
 -- ---------------------------------------------------------------------------
 create or replace function ops_private.locations_similar(a text, b text)
-returns boolean
-language sql
-immutable
-parallel safe
-set search_path = ''
-as $$
+returns boolean language sql immutable parallel safe set search_path = '' as $$
   select a = b
       or (a <> '' and b <> ''
           and (extensions.similarity(a, b) >= 0.5
@@ -72,11 +67,7 @@ create or replace function ops.detect_reposts(
   source_id bigint default null,
   window_days integer default 30,
   full_scan boolean default false)
-returns jsonb
-language plpgsql
-security definer
-set search_path = ''
-as $$
+returns jsonb language plpgsql security definer set search_path = '' as $$
 #variable_conflict use_column
 declare
   c_title_threshold constant real := 0.7;

@@ -86,11 +86,7 @@ call ops_private.viewers_read('ops.scores');
 create or replace function ops.compute_scores(
   score_date date default (ops_private.berlin_today()),
   source_id bigint default null)
-returns jsonb
-language plpgsql
-security definer
-set search_path = ''
-as $$
+returns jsonb language plpgsql security definer set search_path = '' as $$
 #variable_conflict use_column
 declare
   -- nominal weights and the normalization constants (see the migration banner)

@@ -58,11 +58,7 @@ create policy dispatches_read on ops.dispatches
 -- ops_private.send_dispatch: one attempt of one dispatch row
 -- ---------------------------------------------------------------------------
 create or replace function ops_private.send_dispatch(p_id bigint)
-returns text
-language plpgsql
-security definer
-set search_path = ''
-as $$
+returns text language plpgsql security definer set search_path = '' as $$
 declare
   v_row ops.dispatches;
   v_url text;
@@ -111,11 +107,7 @@ $$;
 
 -- seconds before the next attempt after `attempts` attempts: 1, 2, 4 ... minutes, at most an hour
 create or replace function ops_private.dispatch_backoff(attempts integer)
-returns interval
-language sql
-immutable
-set search_path = ''
-as $$
+returns interval language sql immutable set search_path = '' as $$
   select make_interval(mins => least(60, power(2, greatest(attempts - 1, 0))::integer))
 $$;
 
@@ -123,11 +115,7 @@ $$;
 -- ops_private.dispatch_record: the dispatch row of a wake-up (null locally)
 -- ---------------------------------------------------------------------------
 create or replace function ops_private.dispatch_record(function_name text, body jsonb default '{}'::jsonb)
-returns bigint
-language plpgsql
-security definer
-set search_path = ''
-as $$
+returns bigint language plpgsql security definer set search_path = '' as $$
 declare
   v_id bigint;
   v_status text;
@@ -161,11 +149,7 @@ $$;
 -- ops.dispatch: the entry point for schedules, the sweeper and triggers
 -- ---------------------------------------------------------------------------
 create or replace function ops.dispatch(function_name text, body jsonb default '{}'::jsonb)
-returns text
-language plpgsql
-security definer
-set search_path = ''
-as $$
+returns text language plpgsql security definer set search_path = '' as $$
 declare
   v_id bigint := ops_private.dispatch_record(function_name, body);
 begin
@@ -184,11 +168,7 @@ comment on function ops.dispatch(text, jsonb) is
 -- ops_private.reconcile_dispatches: pg_net's answers, retries (the sweeper)
 -- ---------------------------------------------------------------------------
 create or replace function ops_private.reconcile_dispatches(max_attempts integer default 10)
-returns jsonb
-language plpgsql
-security definer
-set search_path = ''
-as $$
+returns jsonb language plpgsql security definer set search_path = '' as $$
 declare
   v_answered integer := 0;
   v_lost integer := 0;

@@ -37,11 +37,7 @@ call ops_private.viewers_read('ops.schedule_runs');
 -- ops_private.local_schedule_due: the pure rule (no side effects, testable)
 -- ---------------------------------------------------------------------------
 create or replace function ops_private.local_schedule_due(local_time time, tick timestamptz)
-returns date
-language sql
-immutable
-set search_path = ''
-as $$
+returns date language sql immutable set search_path = '' as $$
   -- the Berlin date this tick fires for, or null when the tick is outside the window
   select case
     when (tick at time zone 'Europe/Berlin')::time >= local_time
@@ -60,11 +56,7 @@ create or replace function ops.fire_schedule(
   body jsonb default '{}'::jsonb,
   tick timestamptz default ops_private.now()
 )
-returns boolean
-language plpgsql
-security definer
-set search_path = ''
-as $$
+returns boolean language plpgsql security definer set search_path = '' as $$
 declare
   due_date date := ops_private.local_schedule_due(local_time, tick);
   claimed boolean;

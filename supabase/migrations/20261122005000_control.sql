@@ -33,11 +33,7 @@ create policy settings_operator_update on ops.settings
 -- Audit trigger
 -- ---------------------------------------------------------------------------
 create or replace function ops_private.audit_change()
-returns trigger
-language plpgsql
-security definer
-set search_path = ''
-as $$
+returns trigger language plpgsql security definer set search_path = '' as $$
 declare
   old_row jsonb := to_jsonb(old) - 'updated_at';
   new_row jsonb := to_jsonb(new) - 'updated_at';
@@ -70,10 +66,7 @@ create trigger settings_audit after update on ops.settings
 -- ops.set_rate_limit
 -- ---------------------------------------------------------------------------
 create or replace function ops.set_rate_limit(portal_key text, seconds numeric)
-returns jsonb
-language plpgsql
-set search_path = ''
-as $$
+returns jsonb language plpgsql set search_path = '' as $$
 declare
   result jsonb;
 begin
@@ -101,10 +94,7 @@ $$;
 -- ops.set_portal_active
 -- ---------------------------------------------------------------------------
 create or replace function ops.set_portal_active(portal_key text, is_active boolean)
-returns jsonb
-language plpgsql
-set search_path = ''
-as $$
+returns jsonb language plpgsql set search_path = '' as $$
 declare
   result jsonb;
 begin
@@ -125,10 +115,7 @@ $$;
 -- ops.reset_breaker
 -- ---------------------------------------------------------------------------
 create or replace function ops.reset_breaker(portal_key text)
-returns jsonb
-language plpgsql
-set search_path = ''
-as $$
+returns jsonb language plpgsql set search_path = '' as $$
 declare
   result jsonb;
 begin
@@ -149,10 +136,7 @@ $$;
 -- either an unknown portal (P0404) or a caller without the operator role (42501)
 -- ---------------------------------------------------------------------------
 create or replace function ops_private.raise_not_found_or_denied(portal_key text)
-returns void
-language plpgsql
-set search_path = ''
-as $$
+returns void language plpgsql set search_path = '' as $$
 begin
   if not ops_private.is_operator() then
     raise exception 'operator role required' using errcode = '42501';

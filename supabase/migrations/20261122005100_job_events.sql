@@ -6,10 +6,7 @@
 -- ===========================================================================
 
 create or replace function ops_private.notify_job_change()
-returns trigger
-language plpgsql
-set search_path = ''
-as $$
+returns trigger language plpgsql set search_path = '' as $$
 begin
   perform pg_notify('ops_jobs', json_build_object(
     'job_id', new.id, 'status', new.status,

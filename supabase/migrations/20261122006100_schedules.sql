@@ -17,11 +17,7 @@
 -- ops.sweep_and_wake: the sweeper, then a wake-up for each worker with work
 -- ---------------------------------------------------------------------------
 create or replace function ops.sweep_and_wake()
-returns jsonb
-language plpgsql
-security definer
-set search_path = ''
-as $$
+returns jsonb language plpgsql security definer set search_path = '' as $$
 declare
   swept jsonb := ops.sweep();
 begin
@@ -40,11 +36,7 @@ grant execute on function ops.sweep_and_wake() to service_role;
 -- ops.purge_cron_history
 -- ---------------------------------------------------------------------------
 create or replace function ops.purge_cron_history(keep interval default interval '7 days')
-returns integer
-language plpgsql
-security definer
-set search_path = ''
-as $$
+returns integer language plpgsql security definer set search_path = '' as $$
 declare
   deleted integer;
 begin

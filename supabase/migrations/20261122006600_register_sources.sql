@@ -17,11 +17,7 @@ create or replace function ops.upsert_source(
   p_adapter_config jsonb,
   p_options jsonb default '{}'::jsonb
 )
-returns ops.sources
-language plpgsql
-security definer
-set search_path = ''
-as $$
+returns ops.sources language plpgsql security definer set search_path = '' as $$
 declare
   unknown text[];
   source ops.sources;

@@ -50,12 +50,7 @@ revoke insert, update, delete on ops.mirror_runs from service_role;
 -- ops.mirror_date_range(days)
 -- ---------------------------------------------------------------------------
 create or replace function ops.mirror_date_range(p_days integer default 3, out date_from date, out date_to date)
-returns record
-language plpgsql
-stable
-security definer
-set search_path = ''
-as $$
+returns record language plpgsql stable security definer set search_path = '' as $$
 begin
   if p_days is null or p_days not between 1 and 400 then
     perform ops_private.api_error('P0400', format('days must be between 1 and 400, not %s', coalesce(p_days::text, 'null')),
@@ -78,12 +73,7 @@ create or replace function ops.mirror_export_start(
   p_trigger text default 'api',
   p_job_id bigint default null
 )
-returns ops.mirror_runs
-language plpgsql
-volatile
-security definer
-set search_path = ''
-as $$
+returns ops.mirror_runs language plpgsql volatile security definer set search_path = '' as $$
 declare
   v_now timestamptz := ops_private.now();
   v_range record;
@@ -132,12 +122,7 @@ create or replace function ops.mirror_export_finish(
   p_watermark timestamptz default null,
   p_error text default null
 )
-returns ops.mirror_runs
-language plpgsql
-volatile
-security definer
-set search_path = ''
-as $$
+returns ops.mirror_runs language plpgsql volatile security definer set search_path = '' as $$
 declare
   v_now timestamptz := ops_private.now();
   v_run ops.mirror_runs;

@@ -33,11 +33,7 @@
 -- The wake-on-enqueue trigger
 -- ---------------------------------------------------------------------------
 create or replace function ops_private.wake_worker_of_job()
-returns trigger
-language plpgsql
-security definer
-set search_path = ''
-as $$
+returns trigger language plpgsql security definer set search_path = '' as $$
 declare
   v_worker text;
   v_fanout integer;
@@ -76,11 +72,7 @@ create constraint trigger jobs_wake_worker
 -- ops.wake: wake every worker function (or one) that has runnable jobs
 -- ---------------------------------------------------------------------------
 create or replace function ops.wake(p_worker text default null, p_trigger text default 'wake')
-returns integer
-language plpgsql
-security definer
-set search_path = ''
-as $$
+returns integer language plpgsql security definer set search_path = '' as $$
 declare
   v_worker text;
   v_woken integer := 0;
@@ -105,11 +97,7 @@ comment on function ops.wake(text, text) is
 -- (P0404 unknown, P0409 source_paused); manual starts and reported runs
 -- ---------------------------------------------------------------------------
 create or replace function ops_private.startable_source(p_source_key text)
-returns ops.sources
-language plpgsql
-stable
-set search_path = ''
-as $$
+returns ops.sources language plpgsql stable set search_path = '' as $$
 declare
   v_source ops.sources;
 begin
@@ -130,12 +118,7 @@ $$;
 -- ops.start_manual_job
 -- ---------------------------------------------------------------------------
 create or replace function ops.start_manual_job(p_type text, p_params jsonb default '{}'::jsonb)
-returns ops.jobs
-language plpgsql
-volatile
-security definer
-set search_path = ''
-as $$
+returns ops.jobs language plpgsql volatile security definer set search_path = '' as $$
 declare
   v_params jsonb := coalesce(p_params, '{}'::jsonb);
   v_source ops.sources;

@@ -9,7 +9,7 @@ import { defineCompanies } from "../../../scripts/fixtures/catalog.ts";
 import { type FixtureServer, startFixtureServer } from "../../../scripts/fixtures/server.ts";
 import { sourceFor } from "../../../scripts/fixtures/sources.ts";
 import { morningReport } from "../../../scripts/lib/morning-report.ts";
-import { config, createSource, removeSources, sql } from "../../report-client/test/support.ts";
+import { config, createSource, removeSources, sql, waitFor } from "../../report-client/test/support.ts";
 import { careersCrawler } from "../examples/careers-crawler.ts";
 import { attachReporter } from "../src/index.ts";
 
@@ -23,6 +23,7 @@ const companies = defineCompanies({
     { key: `${prefix}-captcha`, format: "jsonld-html", postings: 5, fault: "captcha" },
     { key: `${prefix}-timeout`, format: "jsonld-html", postings: 5, fault: "timeout" },
     { key: `${prefix}-down`, format: "jsonld-html", postings: 5, fault: { kind: "flaky_500", every: 1 } },
+    { key: `${prefix}-slow`, format: "jsonld-html", postings: 60, fault: { kind: "slow", delayMs: 200 } },
   ],
 });
 const today = new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Berlin" }).format(new Date());
@@ -61,7 +62,7 @@ async function crawl(companyKey: string): Promise<Crawl> {
 beforeAll(async () => {
   sites = await startFixtureServer({ companies, port: 0 });
   for (const company of companies) await createSource(company.key);
-  for (const company of companies) await crawl(company.key);
+  for (const company of companies) if (!company.key.endsWith("-slow")) await crawl(company.key);
 }, 240_000);
 afterAll(async () => {
   await sites?.close();
@@ -71,7 +72,7 @@ afterAll(async () => {
 
 describe("a Crawlee crawl reported through the integration", () => {
   it("counters equal Crawlee's statistics and the fixture site's request log", () => {
-    for (const company of companies) {
+    for (const company of companies.filter((c) => crawls.has(c.key))) {
       const { run, stats, items, attempts, retries } = crawls.get(company.key)!;
       const log = sites.requestsFor(company.key);
       expect(run.counters, company.key).toMatchObject({
@@ -134,3 +135,24 @@ describe("a Crawlee crawl reported through the integration", () => {
     expect(report).toMatch(new RegExp(`✘ ${prefix}-captcha\\s+failed`));
   });
 });
+
+describe("an operator's cancel request", () => {
+  it("aborts the crawl at the next heartbeat and finishes the run as cancelled", async () => {
+    const company = companies.find((c) => c.key === `${prefix}-slow`)!;
+    const crawler = careersCrawler();
+    const reporter = attachReporter(crawler, {
+      client,
+      sourceKey: company.key,
+      statsIntervalMs: 100,
+      heartbeatIntervalMs: 100,
+    });
+    const crawling = crawler.run([{ url: String(sourceFor(company, sites.url, 0).config.startUrl), label: "LIST" }]);
+    const id = await waitFor(() => reporter.run?.id);
+    await sql`select ops.request_cancel(${id}, 'enough')`;
+    const stats = await crawling;
+    expect(reporter.lastRun!.job).toMatchObject({ id, status: "cancelled" });
+    // stopped early: far fewer pages than the site's 6 listing and 60 job pages
+    expect(stats.requestsFinished).toBeLessThan(66);
+  }, 60_000);
+});
+

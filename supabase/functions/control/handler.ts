@@ -11,6 +11,7 @@ import { LOG_LEVELS, SEVERITIES } from "../_shared/jobs/api.ts";
 import { Router } from "../_shared/router.ts";
 import { calendarDate, countText, idText, instant } from "../_shared/fields.ts";
 import { parseBody } from "../_shared/validation.ts";
+import { addReadRoutes } from "./reads.ts";
 
 export interface ControlDeps {
   sql: Sql;
@@ -168,6 +169,8 @@ export function createControlHandler({ sql, auth, startedAt = Date.now() }: Cont
          limit ${f.limit}`);
       return json({ errors: rows, count: rows.length, limit: f.limit });
     }, errorFilters);
+
+  addReadRoutes(router, sql);
 
   /** A lever, as the caller (the SQL function checks the operator role and writes the audit log). */
   async function lever(caller: Caller, work: Parameters<typeof asCaller<{ result: unknown }[]>>[2]) {

@@ -11,7 +11,15 @@ import { Router } from "../_shared/router.ts";
 import { lastEventId, type SseStreamOptions } from "../_shared/sse.ts";
 import { idParam, parseBody } from "../_shared/validation.ts";
 import { jobsApi, LOG_LEVELS } from "../_shared/jobs/api.ts";
-import { cancelBody, listJobsQuery, logsQuery, type StartJob, startJobSchema, streamQuery } from "./schemas.ts";
+import {
+  cancelBody,
+  jobParamSchemas,
+  listJobsQuery,
+  logsQuery,
+  type StartJob,
+  startJobSchema,
+  streamQuery,
+} from "./schemas.ts";
 import { streamJob } from "./stream.ts";
 import { mintStreamToken, verifyStreamToken } from "./stream-token.ts";
 
@@ -93,6 +101,8 @@ export function createJobsHandler(deps: JobsDeps) {
       const next = jobs.length === q.limit ? jobs[jobs.length - 1].id : null;
       return json({ jobs: jobs.map(present), next_before_id: next });
     }, listJobsQuery)
+    // registered before /:id, which would otherwise take "schemas" for an id
+    .on("GET", "/schemas", () => json({ types: jobParamSchemas() }))
     .on("GET", "/:id", async ({ caller, params }) => {
       const job = await readJob(caller, jobId(params.id));
       return job ? json(job) : errorResponse(404, "not_found", `job ${params.id} not found`);
@@ -118,6 +128,11 @@ export function createJobsHandler(deps: JobsDeps) {
          order by id limit ${q.limit}`);
       return json({ logs, next_after_id: logs.length === q.limit ? logs[logs.length - 1].id : null });
     }, logsQuery)
+    .on("GET", "/:id/tree", async ({ caller, params }) => {
+      const id = jobId(params.id);
+      const tree = await asCaller(sql, caller.claims, (tx) => tx`select * from ops.job_tree(${id})`);
+      return tree.length ? json({ tree }) : errorResponse(404, "not_found", `job ${params.id} not found`);
+    })
     .on("POST", "/:id/stream-token", async ({ caller, params }) => {
       const id = jobId(params.id);
       if (!(await visible(caller, id))) return errorResponse(404, "not_found", `job ${params.id} not found`);

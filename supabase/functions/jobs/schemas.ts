@@ -43,6 +43,18 @@ export const startJobSchema = z.discriminatedUnion("type", [
 
 export type StartJob = z.infer<typeof startJobSchema>;
 
+/**
+ * Each startable type's params as JSON Schema (draft 2020-12, the input side: defaults
+ * make fields optional), for clients that build their forms from it. Refinements
+ * (backfill's from <= to) have no JSON Schema form; the API still enforces them.
+ */
+export function jobParamSchemas(): { type: string; params: unknown }[] {
+  return startJobSchema.options.map((option) => ({
+    type: option.shape.type.value,
+    params: z.toJSONSchema(option.shape.params, { io: "input", unrepresentable: "any" }),
+  }));
+}
+
 
 export const listJobsQuery = z.object({
   type: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/).optional(),
