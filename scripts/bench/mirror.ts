@@ -19,7 +19,7 @@ import { createTestServiceAccount } from "../bigquery-standin/service-account.ts
 import { serviceHeaders, stackConfig, stackEnv } from "../lib/config.ts";
 import { authFromEnv } from "../../supabase/functions/_shared/auth.ts";
 import { connectDb, pgTypes } from "../../supabase/functions/_shared/db.ts";
-import { localMirrorDbUrl } from "../../supabase/functions/_shared/mirror/local-target.ts";
+import { localStackMirrorUrl } from "../../supabase/functions/_shared/mirror/local-target.ts";
 import { mirrorTargetFromEnv } from "../../supabase/functions/_shared/mirror/target.ts";
 import { createMirrorHandler } from "../../supabase/functions/mirror/handler.ts";
 
@@ -29,7 +29,7 @@ const days = Number(process.env.DAYS ?? 3);
 const runs = Number(process.env.RUNS ?? 5);
 const PREFIX = "bench-mirror-";
 const sql = postgres(config.dbUrl, { max: 2, onnotice: () => {}, types: pgTypes });
-const mirror = postgres(localMirrorDbUrl({ SUPABASE_DB_URL: config.dbUrl })!, { max: 1, onnotice: () => {} });
+const mirror = postgres(localStackMirrorUrl(config.dbUrl), { max: 1, onnotice: () => {} });
 
 function stats(values: number[]) {
   const sorted = [...values].sort((a, b) => a - b);

@@ -1,16 +1,29 @@
 // Benchmark of the postings SQL steps of the nightly pipeline: upsert, deactivate,
-// snapshots, repost detection, scores, lifespans. Prints JSON.
+// snapshots, lifespans, repost detection, scores. Prints JSON.
 //
-//   npx tsx scripts/bench/postings-sql.ts [--sources 200] [--postings 100] [--nights 30] [--churn 5] [--keep]
+//   npx tsx scripts/bench/postings-sql.ts [--sources 200] [--postings 100] [--nights 30] [--churn 5]
+//                                         [--history-days 0] [--keep]
+//   npm run bench:postings:scale   (2,000 sources x 100 postings, 400 days of history, 3 measured nights)
 //
 // Simulates `nights` nights for `sources` sources of about `postings` open postings each:
 // every night `churn` postings per source disappear and as many appear, one of
 // them a reposted title variant of a recently disappeared posting; 5% of the
-// runs are partial. The last night is the measured one ("tonight"); the others
-// build the history that repost detection and scores work on. Calls run one
-// after another on one connection (the worst case: the pipeline fans the
-// per-source calls out to parallel workers). Creates its own sources (key
-// prefix "bench-") and removes them and everything they own at the end.
+// runs are partial. Postings are complete records (a description of about 2 KB,
+// locations, employment type, salary for some). The last night is "tonight"; the
+// others build the history that repost detection and scores work on.
+//
+// --history-days N first bulk-loads N days of history in SQL (not measured): every
+// source's postings of those days (each open `postings / churn` days, `churn`
+// opening and closing a day), a snapshot and a score per source and day; then
+// the `nights` measured nights run through the SQL functions as the pipeline
+// calls them (per source: upsert, deactivate, snapshot; once: lifespans,
+// reposts, scores). Per measured night it reports phase times and the growth of
+// the database (pg_database_size after the night minus before it; a plain VACUUM
+// of the posting tables between nights stands in for autovacuum, so space freed
+// by the previous night's updates is reused), and the tables' sizes at the end.
+// Calls run one after another on one connection (the worst case: the pipeline
+// fans the per-source calls out to parallel workers). Creates its own sources
+// (key prefix "bench-") and removes them and everything they own at the end.
 import postgres from "postgres";
 import { stackConfig } from "../lib/config.ts";
 
@@ -23,6 +36,7 @@ const SOURCES = arg("sources", 200);
 const POSTINGS = arg("postings", 100);
 const NIGHTS = arg("nights", 30);
 const CHURN = arg("churn", 5);
+const HISTORY_DAYS = arg("history-days", 0);
 
 // deterministic pseudo-random numbers (mulberry32)
 let seed = 20261122;
@@ -41,21 +55,62 @@ const ROLES = ["Engineer", "Manager", "Analyst", "Specialist", "Consultant", "Ar
   "Scientist", "Associate", "Administrator", "Developer"];
 const CITIES = ["Berlin", "Hamburg", "Munich", "Cologne", "Frankfurt am Main", "Stuttgart", "Leipzig", "Remote",
   "Vienna", "Zurich", "Düsseldorf", "Dresden"];
+const WORDS = ("you will build maintain and improve our systems together with a team of experienced colleagues " +
+  "we offer flexible working hours a modern office training budget and a friendly culture requirements include " +
+  "several years of experience strong communication skills and curiosity about new technologies and customers").split(" ");
+const EMPLOYMENT = ["full_time", "full_time", "full_time", "part_time", "contract", "internship"];
 
-interface Posting { external_id: string; title: string; location: string; department: string; url: string }
+/** About 2 KB of plain text in lines, as a stored description looks. */
+function description(title: string): string {
+  const lines = [`${title}: what you will do`];
+  for (let i = 0; i < 24; i++) {
+    const words = Array.from({ length: 12 }, () => pick(WORDS)).join(" ");
+    lines.push(i % 3 === 0 ? words : `- ${words}`);
+  }
+  return lines.join("\n");
+}
+
+interface Posting {
+  external_id: string;
+  title: string;
+  location: string;
+  locations: { name: string; city: string; region: null; country: string }[];
+  department: string;
+  url: string;
+  description: string;
+  employment_type: string;
+  workplace_type: string;
+  salary_min?: number;
+  salary_max?: number;
+  salary_currency?: string;
+  salary_period?: string;
+  posted_at: string;
+}
 interface SourceState { id: number; key: string; seq: number; open: Posting[]; gone: Posting[] }
+
+function complete(state: SourceState, id: string, title: string, city: string, area: string): Posting {
+  const paid = random() < 0.4;
+  const base = 40_000 + Math.floor(random() * 40) * 1_000;
+  return {
+    external_id: id,
+    title,
+    location: city,
+    locations: [{ name: city, city, region: null, country: "DE" }],
+    department: area,
+    url: `https://${state.key}.example/jobs/${id}`,
+    description: description(title),
+    employment_type: pick(EMPLOYMENT),
+    workplace_type: city === "Remote" ? "remote" : "onsite",
+    ...(paid ? { salary_min: base, salary_max: base + 15_000, salary_currency: "EUR", salary_period: "year" } : {}),
+    posted_at: new Date(Date.UTC(2026, 0, 1)).toISOString(),
+  };
+}
 
 function fresh(state: SourceState): Posting {
   state.seq += 1;
   const area = pick(AREAS);
   const id = `${state.key}-${state.seq}`;
-  return {
-    external_id: id,
-    title: `${pick(LEVELS)}${area} ${pick(ROLES)} (m/w/d)`,
-    location: pick(CITIES),
-    department: area,
-    url: `https://${state.key}.example/jobs/${id}`,
-  };
+  return complete(state, id, `${pick(LEVELS)}${area} ${pick(ROLES)} (m/w/d)`, pick(CITIES), area);
 }
 
 function repost(state: SourceState, of: Posting): Posting {
@@ -86,26 +141,114 @@ async function cleanup() {
   await sql`delete from ops.sources where key like 'bench-%'`;
 }
 
+const day = (base: Date, offset: number) => new Date(base.getTime() + offset * 86400000).toISOString().slice(0, 10);
+
+/**
+ * Bulk-loads `days` days of history ending the day before `first`: postings (each open
+ * POSTINGS / CHURN days; CHURN a day open and close, oldest first), one snapshot and one score
+ * per source and day. Returns the postings open at its end, per source, in the simulation's shape.
+ */
+async function loadHistory(states: SourceState[], first: Date, days: number) {
+  const d0 = day(first, -days);
+  const ids = states.map((s) => s.id);
+  const span = POSTINGS + CHURN * (days - 1); // postings per source over the history
+  const lastDay = day(first, -1);
+  await sql`
+    insert into ops.postings (source_id, external_id, title, normalized_title, location, normalized_location, department,
+                              url, content_hash, description, locations, employment_type, workplace_type, posted_at,
+                              first_seen, last_seen, first_seen_date, last_seen_date, active, inactive_since,
+                              inactive_since_date, repost_pending, repost_origin_pending)
+    select s.id, x.external_id, x.title, ops_private.normalize_text(x.title), x.city, ops_private.normalize_text(x.city),
+           x.area, 'https://' || s.key || '.example/jobs/' || x.external_id, md5(x.external_id || x.title),
+           x.title || ': ' || repeat(md5(x.external_id) || ' we build and improve our systems with a friendly team ', 20),
+           jsonb_build_array(jsonb_build_object('name', x.city, 'city', x.city, 'region', null, 'country', 'DE')),
+           'full_time', 'onsite', x.first_date, x.first_date, x.last_date, x.first_date, x.last_date,
+           x.close_date is null, x.close_date, x.close_date, false, false
+      from ops.sources s
+      cross join lateral (
+        select s.key || '-h' || k as external_id,
+               (${LEVELS}::text[])[1 + (k * 7 + s.id) % ${LEVELS.length}] ||
+                 (${AREAS}::text[])[1 + (k * 13 + s.id) % ${AREAS.length}] || ' ' ||
+                 (${ROLES}::text[])[1 + (k * 17 + s.id) % ${ROLES.length}] || ' (m/w/d)' as title,
+               (${CITIES}::text[])[1 + (k * 5 + s.id) % ${CITIES.length}] as city,
+               (${AREAS}::text[])[1 + (k * 13 + s.id) % ${AREAS.length}] as area,
+               ${d0}::date + case when k < ${POSTINGS} then 0 else 1 + (k - ${POSTINGS}) / ${CHURN} end as first_date,
+               case when k < ${CHURN * (days - 1)} then ${d0}::date + 1 + k / ${CHURN} end as close_date,
+               case when k < ${CHURN * (days - 1)} then ${d0}::date + k / ${CHURN} else ${lastDay}::date end as last_date
+          from generate_series(0, ${span - 1}) k
+      ) x
+     where s.id = any(${ids})`;
+  await sql`
+    insert into ops.snapshots (source_id, snapshot_date, posting_count, new_count, active_count, disappeared_count, repost_count)
+    select s, d::date, ${POSTINGS}, case when d = ${d0}::date then ${POSTINGS} else ${CHURN} end, ${POSTINGS},
+           case when d = ${d0}::date then 0 else ${CHURN} end, 0
+      from unnest(${ids}::bigint[]) s, generate_series(${d0}::date, ${lastDay}::date, '1 day') d`;
+  await sql`
+    insert into ops.scores (source_id, score_date, score, lifespan_score, repost_score, lifespan_weight, repost_weight,
+                            lifespan_postings, avg_lifespan_days, new_postings, reposts)
+    select s, d::date, 61.9, 44.44, 100, 0.5714, 0.4286, ${POSTINGS + CHURN * 89}, 50, ${CHURN * 90}, 0
+      from unnest(${ids}::bigint[]) s, generate_series(${d0}::date, ${lastDay}::date, '1 day') d`;
+  await sql`vacuum analyze ops.postings`;
+  await sql`vacuum analyze ops.snapshots`;
+  await sql`vacuum analyze ops.scores`;
+  const open = await sql`
+    select source_id, external_id, title, location, department, url from ops.postings
+     where source_id = any(${ids}) and active order by source_id, id`;
+  const byId = new Map(states.map((st) => [st.id, st]));
+  for (const row of open) {
+    const state = byId.get(Number(row.source_id))!;
+    state.open.push(complete(state, row.external_id, row.title, row.location, row.department));
+  }
+}
+
+const TABLES = ["postings", "snapshots", "scores", "jobs", "scrape_runs", "daily_source_stats"];
+
+async function tableSizes() {
+  const rows = await sql`
+    select c.relname as table, c.reltuples::bigint as rows_estimate,
+           pg_total_relation_size(c.oid) as bytes, pg_size_pretty(pg_total_relation_size(c.oid)) as size
+      from pg_class c join pg_namespace n on n.oid = c.relnamespace
+     where n.nspname = 'ops' and c.relname = any(${TABLES}) and c.relkind = 'r'
+     order by pg_total_relation_size(c.oid) desc`;
+  return rows.map((r) => ({ table: r.table, rows_estimate: Number(r.rows_estimate), bytes: Number(r.bytes), size: r.size }));
+}
+
+async function databaseBytes(): Promise<number> {
+  const [{ bytes }] = await sql`select pg_database_size(current_database()) as bytes`;
+  return Number(bytes);
+}
+
 try {
   await cleanup();
-  const states: SourceState[] = [];
-  for (let i = 0; i < SOURCES; i++) {
-    const key = `bench-${String(i).padStart(3, "0")}`;
-    const [row] = await sql`insert into ops.sources (key, display_name, adapter) values (${key}, ${key}, 'greenhouse') returning id`;
-    const state: SourceState = { id: Number(row.id), key, seq: 0, open: [], gone: [] };
-    for (let p = 0; p < POSTINGS; p++) state.open.push(fresh(state));
-    states.push(state);
-  }
+  const sourceRows = await sql`
+    insert into ops.sources (key, display_name, adapter)
+    select 'bench-' || lpad(i::text, 4, '0'), 'bench-' || lpad(i::text, 4, '0'), 'greenhouse'
+      from generate_series(0, ${SOURCES - 1}) i
+    returning id, key`;
+  const states: SourceState[] = sourceRows
+    .map((r) => ({ id: Number(r.id), key: r.key as string, seq: 0, open: [] as Posting[], gone: [] as Posting[] }))
+    .sort((a, b) => a.key.localeCompare(b.key));
 
   const today = new Date(Date.UTC(2026, 5, 30));
-  const nights: Record<string, unknown>[] = [];
-  const history = { upsert_ms: 0, deactivate_ms: 0, snapshot_ms: 0, repost_ms: 0, score_ms: 0 };
+  const first = new Date(today.getTime() - (NIGHTS - 1) * 86400000);
+  let historyMs = 0;
+  if (HISTORY_DAYS > 0) {
+    const start = process.hrtime.bigint();
+    await loadHistory(states, first, HISTORY_DAYS);
+    historyMs = ms(start);
+  } else {
+    for (const state of states) for (let p = 0; p < POSTINGS; p++) state.open.push(fresh(state));
+  }
+  const before = { database_bytes: await databaseBytes(), tables: await tableSizes() };
+
+  const measured: Record<string, unknown>[] = [];
+  const history = { upsert_ms: 0, deactivate_ms: 0, snapshot_ms: 0, repost_ms: 0, score_ms: 0, lifespan_ms: 0 };
   const totalStart = process.hrtime.bigint();
 
   for (let night = 0; night < NIGHTS; night++) {
-    const runDate = new Date(today.getTime() - (NIGHTS - 1 - night) * 86400000).toISOString().slice(0, 10);
-    // the night's listings: churn (from the second night on)
-    if (night > 0) {
+    const runDate = day(first, night);
+    // the night's listings: churn (from the second night on, or every night after a loaded history)
+    if (night > 0 || HISTORY_DAYS > 0) {
       for (const state of states) {
         for (let c = 0; c < CHURN; c++) {
           const [gone] = state.open.splice(Math.floor(random() * state.open.length), 1);
@@ -117,6 +260,7 @@ try {
         }
       }
     }
+    const sizeBefore = await databaseBytes();
     // the night's scrape jobs and runs (not measured: the queue's work)
     const jobs = await sql`
       with j as (
@@ -156,55 +300,75 @@ try {
       deactivated += row.r.deactivated;
     }
 
+    // per source, as the pipeline's snapshot jobs call it
+    const snapshots: number[] = [];
+    for (const state of states) {
+      const start = process.hrtime.bigint();
+      await sql`select count(*) from ops.take_snapshot(${state.id}, ${runDate}::date)`;
+      snapshots.push(ms(start));
+    }
     let start = process.hrtime.bigint();
-    await sql`select count(*) from ops.take_snapshot(null, ${runDate}::date)`;
-    const snapshotMs = ms(start);
+    // the pipeline's lifespan phase (ops.run_phase_job 'lifespan'), over the bench sources
+    const [lifespans] = await sql`
+      select count(*)::int as postings, round(avg(lifespan_days), 2)::float as avg_days, max(lifespan_days) as max_days
+        from ops.posting_lifespans_v l where l.source_id = any(${states.map((s) => s.id)}::bigint[])`;
+    const lifespanMs = ms(start);
     start = process.hrtime.bigint();
     const [reposts] = await sql`select ops.detect_reposts() as r`;
     const repostMs = ms(start);
     start = process.hrtime.bigint();
     await sql`select ops.compute_scores(${runDate}::date)`;
     const scoreMs = ms(start);
-    start = process.hrtime.bigint();
-    const [lifespans] = await sql`
-      select count(*)::int as postings, round(avg(lifespan_days), 2)::float as avg_days
-        from ops.posting_lifespans_v l join ops.sources s on s.id = l.source_id where s.key like 'bench-%'`;
-    const lifespanMs = ms(start);
 
     const upsertStats = stats(upserts);
     const deactivateStats = stats(deactivations);
+    const snapshotStats = stats(snapshots);
     history.upsert_ms += upsertStats.total_ms;
     history.deactivate_ms += deactivateStats.total_ms;
-    history.snapshot_ms += snapshotMs;
+    history.snapshot_ms += snapshotStats.total_ms;
+    history.lifespan_ms += lifespanMs;
     history.repost_ms += repostMs;
     history.score_ms += scoreMs;
+    const sqlMs = upsertStats.total_ms + deactivateStats.total_ms + snapshotStats.total_ms + lifespanMs + repostMs + scoreMs;
+    const growth = (await databaseBytes()) - sizeBefore;
+    // autovacuum's part between two nights (not measured): space of replaced row versions becomes reusable
+    await sql`vacuum ops.postings`;
 
-    if (night === NIGHTS - 1) {
-      nights.push({
+    if (HISTORY_DAYS > 0 || night === NIGHTS - 1) {
+      measured.push({
         run_date: runDate,
         counts: { found, new: created, updated, deactivated, partial_runs: partial.size, repost_result: reposts.r, lifespans },
-        upsert_postings: upsertStats,
-        deactivate_missing_postings: deactivateStats,
-        take_snapshot_all_ms: round(snapshotMs),
-        detect_reposts_ms: round(repostMs),
-        compute_scores_ms: round(scoreMs),
-        lifespans_view_ms: round(lifespanMs),
-        sql_steps_total_ms: round(upsertStats.total_ms + deactivateStats.total_ms + snapshotMs + repostMs + scoreMs + lifespanMs),
+        phases_ms: {
+          upsert_postings: upsertStats,
+          deactivate_missing_postings: deactivateStats,
+          take_snapshot: snapshotStats,
+          lifespans: round(lifespanMs),
+          detect_reposts: round(repostMs),
+          compute_scores: round(scoreMs),
+        },
+        sql_total_ms: round(sqlMs),
+        database_growth_bytes: growth,
+        database_growth_mb: round(growth / 1048576),
       });
     }
   }
 
-  const [size] = await sql`
-    select count(*)::int as postings, pg_size_pretty(pg_total_relation_size('ops.postings')) as postings_size,
-           (select count(*)::int from ops.snapshots) as snapshots, (select count(*)::int from ops.scores) as scores
-      from ops.postings`;
+  const tables = await tableSizes();
+  const growths = measured.map((n) => n.database_growth_bytes as number);
   console.log(JSON.stringify({
     benchmark: "postings-sql",
-    sources: SOURCES, postings_per_source: POSTINGS, nights: NIGHTS, churn_per_night: CHURN,
-    tonight: nights[0],
+    sources: SOURCES, postings_per_source: POSTINGS, measured_nights: NIGHTS, churn_per_night: CHURN,
+    history_days: HISTORY_DAYS,
+    history_load_ms: round(historyMs),
+    limits: { sql_total_ms: 30_000, database_growth_mb: 25 },
+    nights: measured,
+    max_sql_total_ms: Math.max(...measured.map((n) => n.sql_total_ms as number)),
+    max_database_growth_mb: round(Math.max(...growths) / 1048576),
     per_night_average_ms: Object.fromEntries(Object.entries(history).map(([k, v]) => [k, round(v / NIGHTS)])),
     wall_ms: round(ms(totalStart)),
-    data: size,
+    database_before: { bytes: before.database_bytes, size_mb: round(before.database_bytes / 1048576) },
+    tables_before: before.tables,
+    tables_after: tables,
   }, null, 2));
 } finally {
   // --keep leaves the data in place for EXPLAIN ANALYZE

@@ -6,6 +6,7 @@
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { JWK } from "jose";
+import { localStackMirrorUrl } from "../../supabase/functions/_shared/mirror/local-target.ts";
 import { localKeys } from "./local-keys.ts";
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -112,5 +113,7 @@ export function stackEnv(config: StackConfig = stackConfig()): Record<string, st
     SUPABASE_PUBLISHABLE_KEYS: JSON.stringify({ default: config.publishableKey }),
     SUPABASE_SECRET_KEYS: JSON.stringify({ default: config.secretKey }),
     OPS_STREAM_TOKEN_SECRET: config.streamTokenSecret,
+    // the local mirror target, named explicitly (a hosted project without BigQuery gets "not configured")
+    MIRROR_LOCAL_DB_URL: process.env.MIRROR_LOCAL_DB_URL ?? localStackMirrorUrl(config.dbUrl),
   };
 }

@@ -48,11 +48,9 @@ begin
     get diagnostics v_n = row_count;
     n_logs := n_logs + v_n;
     v_batches := v_batches + 1;
-    exit when v_n < p_batch_size;
-    if v_batches >= p_max_batches then
-      v_more := true;
-      exit;
-    end if;
+    -- a full batch at the batch limit: more is left for the next run
+    v_more := v_more or (v_n = p_batch_size and v_batches >= p_max_batches);
+    exit when v_n < p_batch_size or v_batches >= p_max_batches;
   end loop;
 
   -- jobs: whole lineages only (a child goes with its root by cascade)
@@ -74,11 +72,9 @@ begin
     select count(*)::integer into v_n from deleted;
     n_jobs := n_jobs + v_n;
     v_batches := v_batches + 1;
-    exit when v_n < p_batch_size;
-    if v_batches >= p_max_batches then
-      v_more := true;
-      exit;
-    end if;
+    -- a full batch at the batch limit: more is left for the next run
+    v_more := v_more or (v_n = p_batch_size and v_batches >= p_max_batches);
+    exit when v_n < p_batch_size or v_batches >= p_max_batches;
   end loop;
 
   delete from ops.api_idempotency_keys where created_at < v_key_cutoff;

@@ -58,6 +58,20 @@ create table ops.postings (
   -- the repost URL key: the URL without fragment and trailing slashes
   url_key text generated always as (nullif(rtrim(split_part(url, '#', 1), '/'), '')) stored,
   content_hash text not null,
+  -- what the posting says (see the column comments); every text is plain text, entities decoded once
+  description text check (length(description) <= 20000),
+  description_truncated boolean not null default false,
+  locations jsonb not null default '[]'::jsonb check (jsonb_typeof(locations) = 'array'),
+  workplace_type text check (workplace_type in ('onsite', 'hybrid', 'remote')),
+  employment_type text check (employment_type in
+    ('full_time', 'part_time', 'contract', 'temporary', 'internship', 'apprenticeship', 'volunteer', 'other')),
+  salary_min numeric check (salary_min >= 0),
+  salary_max numeric check (salary_max >= 0),
+  salary_currency text check (salary_currency ~ '^[A-Z]{3}$'),
+  salary_period text check (salary_period in ('hour', 'day', 'week', 'month', 'year')),
+  posted_at timestamptz,
+  valid_through timestamptz,
+  -- the allow-listed fields of the source record (per adapter, documented in the README); never personal data
   raw jsonb not null default '{}'::jsonb,
 
   first_seen timestamptz not null default ops_private.now(),
@@ -86,7 +100,11 @@ create table ops.postings (
   check (active = (inactive_since_date is null)),
   check (active = (inactive_since is null)),
   check (inactive_since_date is null or inactive_since_date >= last_seen_date),
-  check (repost_of is distinct from id)
+  check (repost_of is distinct from id),
+  -- a salary has all of currency and period and at least one amount, or nothing
+  check ((salary_currency is null) = (salary_period is null)),
+  check ((salary_currency is null) = (salary_min is null and salary_max is null)),
+  check (salary_min <= salary_max)
 ) with (fillfactor = 85);
 
 comment on table ops.postings is
@@ -99,6 +117,19 @@ comment on column ops.postings.active is 'False once a COMPLETE run of the sourc
 comment on column ops.postings.inactive_since_date is 'Run date of the complete run that first missed the posting (the day it disappeared).';
 comment on column ops.postings.normalized_title is 'ops_private.normalize_text(title) unless the scraper sent its own; compared with pg_trgm for repost detection.';
 comment on column ops.postings.normalized_location is 'ops_private.normalize_text(location), '''' when there is no location.';
+comment on column ops.postings.description is 'Plain text of the posting: HTML entities decoded once, tags stripped, block elements and list items on their own lines (list items start with "- "), every list and section the source gives; e-mail addresses replaced by "[e-mail removed]"; at most 20,000 characters (cut at a word boundary, then description_truncated is true). Null when the source gives none.';
+comment on column ops.postings.description_truncated is 'True when the 20,000-character cap cut the description.';
+comment on column ops.postings.locations is 'Every location of the posting in source order: [{name, city, region, country}], each value a string or null, country as the source gives it (name or ISO code). [] when the source gives none.';
+comment on column ops.postings.location is 'Display string: the names of locations joined with "; "; null when there is none.';
+comment on column ops.postings.workplace_type is 'onsite, hybrid or remote as the source says (workplaceType, isRemote, telecommuting, jobLocationType TELECOMMUTE ...); null when it does not say.';
+comment on column ops.postings.employment_type is 'The source''s employment type mapped to full_time, part_time, contract, temporary, internship, apprenticeship, volunteer; a value without mapping is other; null when the source does not say.';
+comment on column ops.postings.salary_min is 'Lower bound of the advertised salary in salary_currency per salary_period. The four salary columns are set together: a salary without a known ISO 4217 currency, a known period, non-negative amounts and min <= max is not stored at all.';
+comment on column ops.postings.salary_max is 'Upper bound of the advertised salary (see salary_min).';
+comment on column ops.postings.salary_currency is 'ISO 4217 code of the salary, upper case.';
+comment on column ops.postings.salary_period is 'hour, day, week, month or year: what the salary amounts are paid per.';
+comment on column ops.postings.posted_at is 'When the source says the posting was published (first published, created, datePosted); null when it gives none or an unreadable one.';
+comment on column ops.postings.valid_through is 'Expiry the source gives (validThrough and equivalents); a posting already expired at fetch time is rejected, never stored. Null when none or unreadable.';
+comment on column ops.postings.raw is 'The allow-listed fields of the source record (a short list per adapter, see the README); recruiter, creator and contact fields are never among them.';
 comment on column ops.postings.url_key is 'The URL without #fragment and trailing slashes: the same url_key under a new external id is a repost.';
 comment on column ops.postings.content_hash is 'The scraper''s hash of the posting content, else md5 of title, location, department and url; a change counts as updated.';
 comment on column ops.postings.repost_of is 'The earlier posting this one reposts (ops.detect_reposts); null when it is no repost.';

@@ -83,9 +83,41 @@ begin
           when length(e ->> 'title') > 1000 then 'title is longer than 1000 characters'
           when coalesce(jsonb_typeof(e -> 'raw'), 'null') not in ('object', 'null') then 'raw must be an object'
           when exists (select 1 from unnest(array['normalized_title', 'location', 'normalized_location',
-                         'department', 'url', 'content_hash']) k
+                         'department', 'url', 'content_hash', 'description', 'workplace_type', 'employment_type',
+                         'salary_currency', 'salary_period', 'posted_at', 'valid_through']) k
                         where coalesce(jsonb_typeof(e -> k), 'null') not in ('string', 'null'))
-            then 'normalized_title, location, normalized_location, department, url and content_hash must be strings'
+            then 'normalized_title, location, normalized_location, department, url, content_hash, description, '
+                 'workplace_type, employment_type, salary_currency, salary_period, posted_at and valid_through must be strings'
+          when length(e ->> 'description') > 20000 then 'description is longer than 20000 characters'
+          when coalesce(jsonb_typeof(e -> 'description_truncated'), 'null') not in ('boolean', 'null')
+            then 'description_truncated must be a boolean'
+          when coalesce(jsonb_typeof(e -> 'locations'), 'null') not in ('array', 'null')
+            then 'locations must be an array'
+          when exists (select 1 from jsonb_array_elements(case when jsonb_typeof(e -> 'locations') = 'array'
+                                                                then e -> 'locations' else '[]' end) l
+                        where jsonb_typeof(l) <> 'object')
+            then 'locations must be objects'
+          when e ->> 'workplace_type' not in ('onsite', 'hybrid', 'remote')
+            then 'workplace_type must be onsite, hybrid or remote'
+          when e ->> 'employment_type' not in ('full_time', 'part_time', 'contract', 'temporary', 'internship',
+                                               'apprenticeship', 'volunteer', 'other')
+            then 'employment_type must be one of full_time, part_time, contract, temporary, internship, apprenticeship, volunteer, other'
+          when exists (select 1 from unnest(array['salary_min', 'salary_max']) k
+                        where case jsonb_typeof(e -> k) when 'number' then (e ->> k)::numeric < 0
+                                                          when 'null' then false
+                                                          else e ? k end)
+            then 'salary_min and salary_max must be non-negative numbers'
+          when e ->> 'salary_currency' !~ '^[A-Z]{3}$' then 'salary_currency must be an ISO 4217 code'
+          when e ->> 'salary_period' not in ('hour', 'day', 'week', 'month', 'year')
+            then 'salary_period must be hour, day, week, month or year'
+          when (e ->> 'salary_currency' is null) <> (e ->> 'salary_period' is null)
+               or (e ->> 'salary_currency' is null) <> (e ->> 'salary_min' is null and e ->> 'salary_max' is null)
+            then 'a salary needs salary_currency, salary_period and at least one amount, or none of them'
+          when (e ->> 'salary_min')::numeric > (e ->> 'salary_max')::numeric
+            then 'salary_min is greater than salary_max'
+          when e ->> 'posted_at' !~ '^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$'
+            or e ->> 'valid_through' !~ '^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$'
+            then 'posted_at and valid_through must be ISO 8601 timestamps with a time zone'
         end as problem
       from jsonb_array_elements(upsert_postings.postings) with ordinality as a(e, ord)
     ) checked
@@ -110,9 +142,21 @@ begin
                nullif(btrim(e ->> 'department'), '') as department,
                nullif(btrim(e ->> 'url'), '') as url,
                coalesce(nullif(e ->> 'content_hash', ''),
-                        md5(concat_ws(chr(31), btrim(e ->> 'title'), e ->> 'location', e ->> 'department', e ->> 'url')))
+                        md5(concat_ws(chr(31), btrim(e ->> 'title'), e ->> 'location', e ->> 'department', e ->> 'url',
+                                      e ->> 'description')))
                  as content_hash,
                coalesce(nullif(e -> 'raw', 'null'::jsonb), '{}'::jsonb) as raw,
+               nullif(e ->> 'description', '') as description,
+               coalesce((e ->> 'description_truncated')::boolean, false) as description_truncated,
+               coalesce(nullif(e -> 'locations', 'null'::jsonb), '[]'::jsonb) as locations,
+               e ->> 'workplace_type' as workplace_type,
+               e ->> 'employment_type' as employment_type,
+               (e ->> 'salary_min')::numeric as salary_min,
+               (e ->> 'salary_max')::numeric as salary_max,
+               e ->> 'salary_currency' as salary_currency,
+               e ->> 'salary_period' as salary_period,
+               (e ->> 'posted_at')::timestamptz as posted_at,
+               (e ->> 'valid_through')::timestamptz as valid_through,
                ord
           from jsonb_array_elements(upsert_postings.postings) with ordinality as a(e, ord)
       ) elements
@@ -138,9 +182,13 @@ begin
   written as (
     insert into ops.postings as p (
       source_id, external_id, title, normalized_title, location, normalized_location, department, url,
-      content_hash, raw, first_seen, last_seen, first_seen_date, last_seen_date, first_job_id, last_job_id)
+      content_hash, raw, description, description_truncated, locations, workplace_type, employment_type,
+      salary_min, salary_max, salary_currency, salary_period, posted_at, valid_through,
+      first_seen, last_seen, first_seen_date, last_seen_date, first_job_id, last_job_id)
     select v_run.source_id, i.external_id, i.title, i.normalized_title, i.location, i.normalized_location,
-           i.department, i.url, i.content_hash, i.raw, ops_private.now(), ops_private.now(), v_run.run_date, v_run.run_date,
+           i.department, i.url, i.content_hash, i.raw, i.description, i.description_truncated, i.locations,
+           i.workplace_type, i.employment_type, i.salary_min, i.salary_max, i.salary_currency, i.salary_period,
+           i.posted_at, i.valid_through, ops_private.now(), ops_private.now(), v_run.run_date, v_run.run_date,
            upsert_postings.job_id, upsert_postings.job_id
       from input i
     on conflict (source_id, external_id) do update set
@@ -153,6 +201,17 @@ begin
       url = case when excluded.last_seen_date >= p.last_seen_date then excluded.url else p.url end,
       content_hash = case when excluded.last_seen_date >= p.last_seen_date then excluded.content_hash else p.content_hash end,
       raw = case when excluded.last_seen_date >= p.last_seen_date then excluded.raw else p.raw end,
+      description = case when excluded.last_seen_date >= p.last_seen_date then excluded.description else p.description end,
+      description_truncated = case when excluded.last_seen_date >= p.last_seen_date then excluded.description_truncated else p.description_truncated end,
+      locations = case when excluded.last_seen_date >= p.last_seen_date then excluded.locations else p.locations end,
+      workplace_type = case when excluded.last_seen_date >= p.last_seen_date then excluded.workplace_type else p.workplace_type end,
+      employment_type = case when excluded.last_seen_date >= p.last_seen_date then excluded.employment_type else p.employment_type end,
+      salary_min = case when excluded.last_seen_date >= p.last_seen_date then excluded.salary_min else p.salary_min end,
+      salary_max = case when excluded.last_seen_date >= p.last_seen_date then excluded.salary_max else p.salary_max end,
+      salary_currency = case when excluded.last_seen_date >= p.last_seen_date then excluded.salary_currency else p.salary_currency end,
+      salary_period = case when excluded.last_seen_date >= p.last_seen_date then excluded.salary_period else p.salary_period end,
+      posted_at = case when excluded.last_seen_date >= p.last_seen_date then excluded.posted_at else p.posted_at end,
+      valid_through = case when excluded.last_seen_date >= p.last_seen_date then excluded.valid_through else p.valid_through end,
       last_job_id = case when excluded.last_seen_date >= p.last_seen_date then excluded.last_job_id else p.last_job_id end,
       -- sightings
       first_seen = least(p.first_seen, excluded.first_seen),
@@ -195,9 +254,11 @@ $$;
 comment on function ops.upsert_postings(bigint, jsonb) is
   'Scraper RPC (service_role): upserts a batch of postings seen by scrape job job_id, by (source, external_id); the '
   'source and run date come from the job''s scrape run (else the job row). postings is a JSON array (at most 5000) of '
-  '{external_id, title, normalized_title?, location?, normalized_location?, department?, url?, content_hash?, raw?}; '
+  '{external_id, title, normalized_title?, location?, normalized_location?, department?, url?, content_hash?, raw?, '
+  'description?, description_truncated?, locations?, workplace_type?, employment_type?, salary_min?, salary_max?, '
+  'salary_currency?, salary_period?, posted_at?, valid_through?} (see the column comments of ops.postings); '
   'a missing normalized value is ops_private.normalize_text of the plain one, a missing content_hash is md5 of '
-  'title, location, department and url. Bad input raises 22023 naming the first bad element and writes nothing. '
+  'title, location, department, url and description. Bad input raises 22023 naming the first bad element and writes nothing. '
   'Returns {found, new, updated, unchanged, source_id, run_date}, classified in the same statement against the rows '
   'as they were before it: found = distinct external ids in the batch (a duplicate counts once, the last wins); '
   'new = not stored before; updated = content (content_hash, title, location, department, url or their normalized '

@@ -1,7 +1,10 @@
 -- ===========================================================================
--- Daily snapshots: per source and Europe/Berlin date, the day's counts and the
--- list of postings open at the end of the day. One row per (source, date);
--- ops.take_snapshot upserts it, so a re-run replaces the row.
+-- Daily snapshots: per source and Europe/Berlin date, the day's counts. One
+-- row per (source, date); ops.take_snapshot upserts it, so a re-run replaces
+-- the row. The list of postings open at the end of a day is not stored again
+-- every night (at 2,000 sources x 100 postings that was most of the nightly
+-- growth): the postings' own dates say which were open, and
+-- ops.snapshot_postings(source, date) derives the list from them.
 -- ===========================================================================
 
 -- ---------------------------------------------------------------------------
@@ -16,7 +19,6 @@ create table ops.snapshots (
   active_count integer not null check (active_count >= 0),
   disappeared_count integer not null check (disappeared_count >= 0),
   repost_count integer not null check (repost_count >= 0),
-  postings jsonb not null default '[]'::jsonb check (jsonb_typeof(postings) = 'array'),
   taken_at timestamptz not null default ops_private.now(),
   unique (source_id, snapshot_date)
 );
@@ -31,7 +33,6 @@ comment on column ops.snapshots.new_count is 'Postings first seen on the date.';
 comment on column ops.snapshots.active_count is 'Postings open at the end of the date: first seen on or before it and not (yet) disappeared (active, or inactive_since_date after the date). After a partial run this includes postings the run missed.';
 comment on column ops.snapshots.disappeared_count is 'Postings that a complete run on the date no longer listed (inactive_since_date = date).';
 comment on column ops.snapshots.repost_count is 'Postings first seen on the date that are reposts of an earlier posting (repost_of set). Kept current by ops.detect_reposts, which refreshes the counts of the dates it changed, so the pipeline may snapshot before or after repost detection.';
-comment on column ops.snapshots.postings is 'The postings open at the end of the date (active_count of them), compact: [{id, external_id, title, location, url}] ordered by external_id.';
 
 create index snapshots_date_idx on ops.snapshots (snapshot_date);
 
@@ -49,7 +50,7 @@ security definer
 set search_path = ''
 as $$
   insert into ops.snapshots as s (source_id, snapshot_date, posting_count, new_count, active_count,
-                                  disappeared_count, repost_count, postings, taken_at)
+                                  disappeared_count, repost_count, taken_at)
   select src.id,
          take_snapshot.snapshot_date,
          count(p.id) filter (where p.last_seen_date >= take_snapshot.snapshot_date),
@@ -57,9 +58,6 @@ as $$
          count(p.id) filter (where p.open_at_end),
          count(p.id) filter (where p.inactive_since_date = take_snapshot.snapshot_date),
          count(p.id) filter (where p.first_seen_date = take_snapshot.snapshot_date and p.repost_of is not null),
-         coalesce(jsonb_agg(jsonb_build_object('id', p.id, 'external_id', p.external_id, 'title', p.title,
-                                               'location', p.location, 'url', p.url)
-                            order by p.external_id) filter (where p.open_at_end), '[]'::jsonb),
          ops_private.now()
     from ops.sources src
     left join lateral (
@@ -78,7 +76,6 @@ as $$
     active_count = excluded.active_count,
     disappeared_count = excluded.disappeared_count,
     repost_count = excluded.repost_count,
-    postings = excluded.postings,
     taken_at = excluded.taken_at
   returning s.*
 $$;
@@ -86,7 +83,35 @@ $$;
 comment on function ops.take_snapshot(bigint, date) is
   'Pipeline RPC (service_role): writes the snapshot of source_id (null: every source) for snapshot_date (default: '
   'today in Europe/Berlin) and returns it. Idempotent: an upsert on (source_id, snapshot_date) that replaces the '
-  'counts, the postings list and taken_at. See the column comments of ops.snapshots for each count.';
+  'counts and taken_at. The open postings of the date are ops.snapshot_postings(source_id, snapshot_date). See the column comments of ops.snapshots for each count.';
 
 revoke all on function ops.take_snapshot(bigint, date) from public, anon, authenticated;
 grant execute on function ops.take_snapshot(bigint, date) to service_role;
+
+-- ---------------------------------------------------------------------------
+-- ops.snapshot_postings(source_id, snapshot_date): the list, derived
+-- ---------------------------------------------------------------------------
+create or replace function ops.snapshot_postings(source_id bigint, snapshot_date date)
+returns table (id bigint, external_id text, title text, location text, url text)
+language sql
+stable
+security invoker
+set search_path = ''
+as $$
+  -- the same rule as ops.snapshots.active_count: first seen on or before the date, not disappeared by its end
+  select p.id, p.external_id, p.title, p.location, p.url
+    from ops.postings p
+   where p.source_id = snapshot_postings.source_id
+     and p.first_seen_date <= snapshot_postings.snapshot_date
+     and (p.active or p.inactive_since_date > snapshot_postings.snapshot_date)
+   order by p.external_id
+$$;
+
+comment on function ops.snapshot_postings(bigint, date) is
+  'The postings of source_id open at the end of snapshot_date (the active_count of its snapshot), ordered by '
+  'external_id, derived from the postings'' first_seen_date, active and inactive_since_date instead of stored with '
+  'every snapshot. Security invoker: a caller sees what RLS on ops.postings lets it read (viewers and the service role). '
+  'Like the counts, a posting that was away and came back under the same external id counts as open in between.';
+
+revoke all on function ops.snapshot_postings(bigint, date) from public, anon;
+grant execute on function ops.snapshot_postings(bigint, date) to authenticated, service_role;

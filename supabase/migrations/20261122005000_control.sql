@@ -83,10 +83,7 @@ begin
      where key = portal_key
     returning jsonb_build_object('scope', 'portal', 'portal', key, 'rate_limit_seconds', rate_limit_seconds) into result;
   end if;
-  if result is null then
-    perform ops_private.raise_not_found_or_denied(portal_key);
-  end if;
-  return result;
+  return ops_private.lever_result(result, portal_key);
 end
 $$;
 
@@ -104,10 +101,7 @@ begin
   update ops.sources set active = is_active, updated_at = ops_private.now()
    where key = portal_key
   returning jsonb_build_object('portal', key, 'active', active) into result;
-  if result is null then
-    perform ops_private.raise_not_found_or_denied(portal_key);
-  end if;
-  return result;
+  return ops_private.lever_result(result, portal_key);
 end
 $$;
 
@@ -124,20 +118,21 @@ begin
    where key = portal_key
   returning jsonb_build_object('portal', key, 'breaker_state', breaker_state, 'consecutive_errors', consecutive_errors)
     into result;
-  if result is null then
-    perform ops_private.raise_not_found_or_denied(portal_key);
-  end if;
-  return result;
+  return ops_private.lever_result(result, portal_key);
 end
 $$;
 
 -- ---------------------------------------------------------------------------
--- ops_private.raise_not_found_or_denied: an update that touched no row is
--- either an unknown portal (P0404) or a caller without the operator role (42501)
+-- ops_private.lever_result: what a lever's update returned; an update that
+-- touched no row is either an unknown portal (P0404) or a caller without the
+-- operator role (42501)
 -- ---------------------------------------------------------------------------
-create or replace function ops_private.raise_not_found_or_denied(portal_key text)
-returns void language plpgsql set search_path = '' as $$
+create or replace function ops_private.lever_result(result jsonb, portal_key text)
+returns jsonb language plpgsql set search_path = '' as $$
 begin
+  if result is not null then
+    return result;
+  end if;
   if not ops_private.is_operator() then
     raise exception 'operator role required' using errcode = '42501';
   end if;
@@ -146,6 +141,6 @@ end
 $$;
 
 revoke all on function ops.set_rate_limit(text, numeric), ops.set_portal_active(text, boolean),
-  ops.reset_breaker(text), ops_private.raise_not_found_or_denied(text) from public, anon;
+  ops.reset_breaker(text), ops_private.lever_result(jsonb, text) from public, anon;
 grant execute on function ops.set_rate_limit(text, numeric), ops.set_portal_active(text, boolean),
-  ops.reset_breaker(text), ops_private.raise_not_found_or_denied(text) to authenticated, service_role;
+  ops.reset_breaker(text), ops_private.lever_result(jsonb, text) to authenticated, service_role;

@@ -23,11 +23,7 @@
 -- ops.report_run: one run as the report API shows it
 -- ---------------------------------------------------------------------------
 create or replace function ops.report_run(p_job_id bigint)
-returns jsonb
-language plpgsql
-stable
-set search_path = ''
-as $$
+returns jsonb language plpgsql stable set search_path = '' as $$
 declare
   v_job ops.jobs;
 begin
@@ -70,11 +66,7 @@ comment on function ops.report_run(bigint) is
 -- ops_private.add_scrape_metrics validates them in its one place.
 -- ---------------------------------------------------------------------------
 create or replace function ops_private.totals_to_increments(p_job ops.jobs, p_totals jsonb)
-returns jsonb
-language plpgsql
-stable
-set search_path = ''
-as $$
+returns jsonb language plpgsql stable set search_path = '' as $$
 declare
   v_stored jsonb;
   v_key text;
@@ -122,12 +114,7 @@ create or replace function ops.report_start(
   p_parent_id bigint default null,
   p_created_by text default null
 )
-returns jsonb
-language plpgsql
-volatile
-security definer
-set search_path = ''
-as $$
+returns jsonb language plpgsql volatile security definer set search_path = '' as $$
 declare
   v_source ops.sources;
   v_job ops.jobs;
@@ -158,12 +145,7 @@ create or replace function ops.report_heartbeat(
   p_cursor jsonb default null,
   p_totals jsonb default null
 )
-returns table (cancel_requested boolean, status text, owned boolean)
-language plpgsql
-volatile
-security definer
-set search_path = ''
-as $$
+returns table (cancel_requested boolean, status text, owned boolean) language plpgsql volatile security definer set search_path = '' as $$
 declare
   v_job ops.jobs;
   v_increments jsonb;
@@ -192,12 +174,7 @@ create or replace function ops.report_finish(
   p_error_category text default null,
   p_totals jsonb default null
 )
-returns jsonb
-language plpgsql
-volatile
-security definer
-set search_path = ''
-as $$
+returns jsonb language plpgsql volatile security definer set search_path = '' as $$
 declare
   v_job ops.jobs;
   v_increments jsonb;

@@ -25,8 +25,8 @@ select is(
   (select array_agg(distinct p.proname::text order by p.proname::text) from pg_proc p join pg_namespace n on n.oid = p.pronamespace
     where n.nspname = 'ops' and has_function_privilege('authenticated', p.oid, 'execute')),
   array['acknowledge_alert', 'alert_list', 'classify_error', 'digest', 'error_fingerprint', 'job_tree', 'normalize_error_message', 'request_cancel', 'reset_breaker',
-        'set_portal_active', 'set_rate_limit', 'snooze_alert', 'start_manual_job'],
-  'signed-in users may call only the read-only classifiers, digest, alert list and job tree, request_cancel, start_manual_job and the control levers and alert actions (which check the operator role)');
+        'set_portal_active', 'set_rate_limit', 'snapshot_postings', 'snooze_alert', 'start_manual_job'],
+  'signed-in users may call only the read-only classifiers, digest, alert list, snapshot list (security invoker) and job tree, request_cancel, start_manual_job and the control levers and alert actions (which check the operator role)');
 select is(
   (select array_agg(distinct p.proname::text order by p.proname::text) from pg_proc p join pg_namespace n on n.oid = p.pronamespace
     where n.nspname = 'ops' and not has_function_privilege('service_role', p.oid, 'execute')),

@@ -5,7 +5,7 @@
 -- ===========================================================================
 begin;
 set search_path = extensions, public;
-select plan(44);
+select plan(47);
 
 -- ---------------------------------------------------------------------------
 -- Shape
@@ -32,7 +32,7 @@ select is(
   2, 'normalized title and location have trigram GIN indexes (extensions.gin_trgm_ops)');
 select is(
   (select count(*)::int from pg_proc p join pg_namespace n on n.oid = p.pronamespace
-    where p.proname in ('upsert_postings', 'deactivate_missing_postings', 'take_snapshot', 'detect_reposts',
+    where p.proname in ('upsert_postings', 'deactivate_missing_postings', 'take_snapshot', 'snapshot_postings', 'detect_reposts',
                         'compute_scores', 'normalize_text', 'posting_run')
       and n.nspname in ('ops', 'ops_private')
       and not coalesce(p.proconfig @> array['search_path=""'], false)),
@@ -52,6 +52,8 @@ select ops.take_snapshot((select id from ops.sources where key = 'acme'), '2026-
 select ops.compute_scores('2026-03-01');
 create temporary table job as select max(id) as id from ops.jobs;
 grant select on job to public;
+create temporary table src as select id from ops.sources where key = 'acme';
+grant select on src to public;
 
 -- ---------------------------------------------------------------------------
 -- anon: nothing
@@ -63,6 +65,7 @@ select throws_ok($$select * from ops.scores$$, '42501', null, 'anon cannot read 
 select throws_ok($$select * from ops.posting_lifespans_v$$, '42501', null, 'anon cannot read lifespans');
 select throws_ok($$select * from ops.survey_responses$$, '42501', null, 'anon cannot read survey responses');
 select throws_ok($$select ops.upsert_postings(1, '[]')$$, '42501', null, 'anon cannot upsert postings');
+select throws_ok($$select * from ops.snapshot_postings(1, '2026-03-01')$$, '42501', null, 'anon cannot list snapshot postings');
 
 -- ---------------------------------------------------------------------------
 -- signed in without an ops role: sees no rows
@@ -71,6 +74,8 @@ select tests.as_user();
 select is((select count(*)::int from ops.postings) + (select count(*)::int from ops.snapshots)
           + (select count(*)::int from ops.scores) + (select count(*)::int from ops.posting_lifespans_v),
   0, 'a user without ops role sees no postings, snapshots, scores or lifespans');
+select is((select count(*)::int from ops.snapshot_postings((select id from src), '2026-03-01')), 0,
+  'a user without ops role gets an empty snapshot list (RLS of postings applies)');
 
 -- ---------------------------------------------------------------------------
 -- viewer: reads everything, executes no write function, writes no table
@@ -78,6 +83,8 @@ select is((select count(*)::int from ops.postings) + (select count(*)::int from 
 select tests.as_viewer();
 select is((select count(*)::int from ops.postings), 1, 'a viewer reads postings');
 select is((select count(*)::int from ops.snapshots), 1, 'a viewer reads snapshots');
+select is((select count(*)::int from ops.snapshot_postings((select id from src), '2026-03-01')), 1,
+  'a viewer reads the postings open on a snapshot date');
 select is((select count(*)::int from ops.scores), 1, 'a viewer reads scores');
 select is((select count(*)::int from ops.posting_lifespans_v), 1, 'a viewer reads lifespans');
 select is((select count(*)::int from ops.survey_responses) + (select count(*)::int from ops.candidate_signals), 0,

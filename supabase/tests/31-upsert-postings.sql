@@ -4,7 +4,7 @@
 -- ===========================================================================
 begin;
 set search_path = extensions, public;
-select plan(28);
+select plan(38);
 
 -- a scrape job with its scrape run; returns the job id
 create function pg_temp.scrape_job(p_key text, p_run_date date) returns bigint language sql as $$
@@ -112,6 +112,30 @@ select is(pg_temp.counts(ops.upsert_postings((select d2 from j), '[]')),
 select is((ops.upsert_postings((select d2 from j), '[]') ->> 'run_date'), '2026-03-02', 'the result names the run date');
 
 -- ---------------------------------------------------------------------------
+-- The posting's facts: stored as sent, part of the content (a change is an update)
+-- ---------------------------------------------------------------------------
+select is(pg_temp.counts(ops.upsert_postings((select d2 from j), $$[
+    {"external_id": "f", "title": "Full Record", "location": "Berlin, DE; Paris, FR",
+     "locations": [{"name": "Berlin, DE", "city": "Berlin", "region": null, "country": "DE"},
+                   {"name": "Paris, FR", "city": "Paris", "region": null, "country": "FR"}],
+     "description": "Line one\n- item", "description_truncated": false, "workplace_type": "hybrid",
+     "employment_type": "part_time", "salary_min": 40000, "salary_max": 55000.5, "salary_currency": "EUR",
+     "salary_period": "year", "posted_at": "2026-02-20T08:00:00.000Z", "valid_through": "2026-04-01T00:00:00Z"}
+  ]$$)),
+  '{"found": 1, "new": 1, "updated": 0, "unchanged": 0}', 'a complete record is new');
+select row_eq($$select jsonb_array_length(locations), location, description, workplace_type, employment_type,
+                       salary_min, salary_max, salary_currency, salary_period, posted_at, valid_through
+                  from ops.postings where external_id = 'f'$$,
+  row(2, 'Berlin, DE; Paris, FR'::text, E'Line one\n- item'::text, 'hybrid'::text, 'part_time'::text,
+      40000::numeric, 55000.5::numeric, 'EUR'::text, 'year'::text,
+      '2026-02-20 08:00:00+00'::timestamptz, '2026-04-01 00:00:00+00'::timestamptz),
+  'every field is stored as sent');
+select is(pg_temp.counts(ops.upsert_postings((select d2 from j), $$[
+    {"external_id": "f", "title": "Full Record", "location": "Berlin, DE; Paris, FR", "description": "Line one, changed"}
+  ]$$)),
+  '{"found": 1, "new": 0, "updated": 1, "unchanged": 0}', 'a changed description is an update (without a hash)');
+
+-- ---------------------------------------------------------------------------
 -- Bad input: a clear error, nothing written
 -- ---------------------------------------------------------------------------
 select throws_ok($$select ops.upsert_postings((select d2 from j), '{"external_id": "x"}')$$,
@@ -122,6 +146,26 @@ select throws_ok($$select ops.upsert_postings((select d2 from j), '[{"external_i
   '22023', 'postings[0]: title is required (a non-empty string)', 'a blank title is rejected');
 select throws_ok($$select ops.upsert_postings((select d2 from j), '[{"external_id": "y", "title": "Y", "raw": [1]}]')$$,
   '22023', 'postings[0]: raw must be an object', 'raw must be an object');
+select throws_ok($$select ops.upsert_postings((select d2 from j), '[{"external_id": "y", "title": "Y",
+    "salary_min": 90000, "salary_max": 50000, "salary_currency": "EUR", "salary_period": "year"}]')$$,
+  '22023', 'postings[0]: salary_min is greater than salary_max', 'a salary with min above max is rejected');
+select throws_ok($$select ops.upsert_postings((select d2 from j), '[{"external_id": "y", "title": "Y",
+    "salary_min": 1, "salary_currency": "EUR"}]')$$,
+  '22023', 'postings[0]: a salary needs salary_currency, salary_period and at least one amount, or none of them',
+  'half a salary is rejected (no period)');
+select throws_ok($$select ops.upsert_postings((select d2 from j), '[{"external_id": "y", "title": "Y",
+    "salary_min": 1, "salary_currency": "euro", "salary_period": "year"}]')$$,
+  '22023', 'postings[0]: salary_currency must be an ISO 4217 code', 'a currency that is no ISO code is rejected');
+select throws_ok($$select ops.upsert_postings((select d2 from j), '[{"external_id": "y", "title": "Y", "salary_min": -5,
+    "salary_currency": "EUR", "salary_period": "year"}]')$$,
+  '22023', 'postings[0]: salary_min and salary_max must be non-negative numbers', 'a negative salary is rejected');
+select throws_ok($$select ops.upsert_postings((select d2 from j), '[{"external_id": "y", "title": "Y", "workplace_type": "moon"}]')$$,
+  '22023', 'postings[0]: workplace_type must be onsite, hybrid or remote', 'an unknown workplace type is rejected');
+select throws_ok($$select ops.upsert_postings((select d2 from j), '[{"external_id": "y", "title": "Y", "valid_through": "next week"}]')$$,
+  '22023', 'postings[0]: posted_at and valid_through must be ISO 8601 timestamps with a time zone',
+  'an unreadable expiry is rejected');
+select throws_ok($$select ops.upsert_postings((select d2 from j), '[{"external_id": "y", "title": "Y", "locations": {"city": "Berlin"}}]')$$,
+  '22023', 'postings[0]: locations must be an array', 'locations must be an array');
 select is((select count(*)::int from ops.postings where external_id in ('x', 'y')), 0, 'a rejected batch writes nothing');
 select throws_ok($$select ops.upsert_postings(-1, '[]')$$, 'P0002', 'job -1 does not exist', 'an unknown job is rejected');
 insert into ops.jobs (type, status) values ('lifespan', 'running');

@@ -1,10 +1,10 @@
 -- ===========================================================================
--- 33 ops.take_snapshot: the day's counts, the compact postings list,
+-- 33 ops.take_snapshot: the day's counts, the derived postings list,
 -- idempotency, all sources at once, repost counts kept current
 -- ===========================================================================
 begin;
 set search_path = extensions, public;
-select plan(15);
+select plan(17);
 
 create function pg_temp.night(p_run_date date, p_status text, p_postings jsonb) returns void language plpgsql as $$
 declare v_job bigint;
@@ -50,15 +50,21 @@ select is(pg_temp.counts('2026-03-02'), array[3, 1, 3, 1, 0], 'night 2: 3 seen, 
 select is(pg_temp.counts('2026-03-03'), array[2, 1, 4, 0, 0],
   'night 3 (partial): 2 seen, 1 new (e), 4 active (b and d not retired), none disappeared, reposts not yet detected');
 select is(
-  (select jsonb_path_query_array(postings, '$[*].external_id') from ops.snapshots where snapshot_date = '2026-03-02'
-      and source_id = (select id from ops.sources where key = 'acme')),
-  '["a", "b", "d"]', 'the postings list holds the postings open at the end of the day, by external id');
+  (select array_agg(external_id) from ops.snapshot_postings((select id from ops.sources where key = 'acme'), '2026-03-02')),
+  array['a', 'b', 'd'], 'the derived list holds the postings open at the end of the day, by external id');
 select is(
-  (select postings -> 0 from ops.snapshots where snapshot_date = '2026-03-02'
-      and source_id = (select id from ops.sources where key = 'acme')),
+  (select array_agg(external_id) from ops.snapshot_postings((select id from ops.sources where key = 'acme'), '2026-03-01')),
+  array['a', 'b', 'c'], 'a past day''s list is derived from the dates: c was open on night 1');
+select is(
+  (select to_jsonb(l) from ops.snapshot_postings((select id from ops.sources where key = 'acme'), '2026-03-02') l limit 1),
   (select jsonb_build_object('id', id, 'external_id', 'a', 'title', 'Engineer', 'location', 'Berlin',
                              'url', 'https://acme.example/a') from ops.postings where external_id = 'a'),
   'each element is compact: id, external_id, title, location, url');
+select is(
+  (select count(*)::int from ops.snapshot_postings((select id from ops.sources where key = 'acme'), '2026-03-03')),
+  (select active_count from ops.snapshots where snapshot_date = '2026-03-03'
+      and source_id = (select id from ops.sources where key = 'acme')),
+  'the derived list has active_count postings');
 
 -- ---------------------------------------------------------------------------
 -- Idempotent: taking it again replaces the row
@@ -79,9 +85,10 @@ select is(pg_temp.counts('2026-03-01'), array[3, 3, 3, 0, 0], 're-taking a past 
 -- ---------------------------------------------------------------------------
 select is((select count(*)::int from ops.take_snapshot(null, '2026-03-03')), 2, 'source_id null snapshots every source');
 select results_eq(
-  $$select posting_count, new_count, active_count, disappeared_count, repost_count, postings
+  $$select posting_count, new_count, active_count, disappeared_count, repost_count,
+           (select count(*)::int from ops.snapshot_postings(src.id, '2026-03-03'))
       from ops.snapshots s join ops.sources src on src.id = s.source_id where src.key = 'empty'$$,
-  $$values (0, 0, 0, 0, 0, '[]'::jsonb)$$,
+  $$values (0, 0, 0, 0, 0, 0)$$,
   'a source without postings: zeros and an empty list');
 
 -- ---------------------------------------------------------------------------

@@ -15,8 +15,9 @@ describe("health function", () => {
     expect(Math.abs(Date.parse(data.database.server_time) - Date.now())).toBeLessThan(60_000);
   });
 
-  it("rejects other methods with 405", async () => {
-    const response = await fetch(functionUrl("health"), { method: "POST" });
+  it("answers POST the same (the dispatch round-trip target) and rejects other methods with 405", async () => {
+    expect((await fetch(functionUrl("health"), { method: "POST", body: "{}" })).status).toBe(200);
+    const response = await fetch(functionUrl("health"), { method: "PUT" });
     expect(response.status).toBe(405);
     expect((await response.json()).error.code).toBe("method_not_allowed");
   });

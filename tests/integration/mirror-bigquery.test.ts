@@ -289,4 +289,30 @@ describe("mirror -> BigQuery (stand-in)", () => {
     });
     expect(text).not.toContain(account.privateKeyBody.slice(0, 64));
   });
+
+  it("a hosted project without BigQuery and without MIRROR_LOCAL_DB_URL: a 'not configured' export, no guessed database", async () => {
+    const targets = mirrorTargetFromEnv({ SUPABASE_DB_URL: stack.dbUrl, SUPABASE_URL: stack.supabaseUrl });
+    expect(targets.kind).toBe("unconfigured");
+    const hosted = createMirrorHandler({
+      sql: fnSql,
+      auth: authFromEnv(stackEnv(stack)),
+      targets,
+      work: async () => {},
+      background: () => {},
+      log: () => {},
+    });
+    const response = await hosted(
+      new Request("http://127.0.0.1/mirror", {
+        method: "POST",
+        headers: { "content-type": "application/json", apikey: stack.secretKey },
+        body: JSON.stringify({ action: "export", days: 1 }),
+      }),
+    );
+    expect(response.status).toBe(502);
+    const { export: record } = await response.json();
+    expect(record).toMatchObject({ status: "failed" });
+    expect(record.error).toMatch(/^mirror not configured: set BIGQUERY_PROJECT_ID/);
+    const [run] = await sql`select status, error from ops.mirror_runs where id = ${record.id}`;
+    expect(run.status).toBe("failed");
+  });
 });

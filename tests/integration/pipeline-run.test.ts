@@ -130,7 +130,8 @@ describe("the nightly pipeline on the fixture sites", () => {
     expect(outcome("ok-html")).toEqual(["completed", null]);
     expect(outcome("forbidden")).toEqual(["failed", "block_403"]);
     expect(outcome("captcha")).toEqual(["failed", "captcha"]);
-    expect(outcome("empty")).toEqual(["completed", null]);
+    // a board that never had a posting: "board not found or empty"
+    expect(outcome("empty")).toEqual(["partial", "data_quality"]);
     expect(outcome("broken")).toEqual(["failed", "parsing"]);
     expect(outcome("hanging")).toEqual(["failed", "network_timeout"]);
     expect(outcome("flaky")).toEqual(["completed", null]);
@@ -163,20 +164,21 @@ describe("the nightly pipeline on the fixture sites", () => {
 
     // the root: partial, with totals, per-phase figures and the failed jobs' errors
     expect(root.status).toBe("partial");
-    expect(root.error).toBe("10 of 23 jobs did not complete");
+    expect(root.error).toBe("11 of 23 jobs did not complete");
     expect(root.result?.totals).toEqual({
       jobs: 23,
-      completed: 13,
-      partial: 0,
+      completed: 12,
+      partial: 1,
       failed: 5,
       cancelled: 0,
       skipped: 5,
       sources: 10,
       scrape_succeeded: 5,
-      success_rate: 0.5,
+      success_rate: 0.4,
     });
     const phases = root.result?.phases as Record<string, Record<string, unknown>>;
-    expect(phases.scrape).toMatchObject({ jobs: 10, completed: 5, failed: 5, skipped: 0 });
+    // a phase counts a partial job (the empty board) as not completed
+    expect(phases.scrape).toMatchObject({ jobs: 10, completed: 4, failed: 6, skipped: 0 });
     expect(phases.snapshot).toMatchObject({ jobs: 10, completed: 5, failed: 0, skipped: 5 });
     for (const type of ["lifespan", "repost", "score"]) {
       expect(phases[type], type).toMatchObject({ jobs: 1, completed: 1, failed: 0, skipped: 0 });
@@ -184,12 +186,13 @@ describe("the nightly pipeline on the fixture sites", () => {
     const errors = root.result?.errors as { source: string; category: string; status: string }[];
     expect(errors.map((e) => [e.source, e.category, e.status]).sort()).toEqual(
       [
-        ["broken", "parsing"],
-        ["captcha", "captcha"],
-        ["changed", "parsing"],
-        ["forbidden", "block_403"],
-        ["hanging", "network_timeout"],
-      ].map(([key, category]) => [ctx.sourceKey(key), category, "failed"]),
+        ["broken", "parsing", "failed"],
+        ["captcha", "captcha", "failed"],
+        ["changed", "parsing", "failed"],
+        ["empty", "data_quality", "partial"],
+        ["forbidden", "block_403", "failed"],
+        ["hanging", "network_timeout", "failed"],
+      ].map(([key, category, status]) => [ctx.sourceKey(key), category, status]),
     );
 
     // snapshots rows for the succeeded sources only, counting the fixture's ground truth

@@ -2,6 +2,7 @@
 // through the real function under the local functions server and the real DB.
 import { describe, expect, it } from "vitest";
 import { FORMATS, postingsOn } from "../../scripts/fixtures/catalog.ts";
+import { expectedDescriptionLines, expectedRecord, PERSONAL_NAMES } from "../../scripts/fixtures/formats.ts";
 import { functionUrl, userJwt } from "../support/stack.ts";
 import {
   callScrape,
@@ -54,8 +55,55 @@ describe("scrape function: every adapter end to end", () => {
       const [{ levels }] = await sql`
         select array_agg(distinct level order by level) as levels from ops.logs where job_id = ${job.id}`;
       expect(levels).toEqual(expect.arrayContaining(["INFO", "SUCCESS"]));
+      // Field by field, as stored.
+      const stored = await sql`
+        select external_id, title, location, department, workplace_type, employment_type, salary_min::float8,
+               salary_max::float8, salary_currency, salary_period, posted_at, description
+          from ops.postings where source_id = ${sourceId}`;
+      const byId = new Map(stored.map((r) => [r.external_id as string, r]));
+      for (const truth of expected) {
+        const want = expectedRecord(format, truth);
+        const row = byId.get(truth.externalId)!;
+        expect({
+          externalId: row.external_id,
+          title: row.title,
+          location: row.location,
+          department: row.department,
+          workplaceType: row.workplace_type,
+          employmentType: row.employment_type,
+          salary: row.salary_currency === null ? null : {
+            min: row.salary_min,
+            max: row.salary_max,
+            currency: row.salary_currency,
+            period: row.salary_period,
+          },
+          postedAt: (row.posted_at as Date).toISOString(),
+        }).toEqual(want);
+        expect((row.description as string).split("\n")).toEqual(
+          expect.arrayContaining(expectedDescriptionLines(ctx.company(key), truth)),
+        );
+      }
     });
   }
+
+  it("privacy: no stored posting of any fixture site holds an e-mail address, a phone number or a personal field", async () => {
+    // Runs after every format above; the fixture sites publish recruiter names, e-mail addresses
+    // and phone numbers in personal fields and in the ad text.
+    const rows = await sql`
+      select p.external_id, to_jsonb(p) as record from ops.postings p
+        join ops.sources s on s.id = p.source_id
+       where s.key = any(${FORMATS.map((f) => ctx.sourceKey(`ok-${f}`))})`;
+    expect(rows.length).toBeGreaterThan(FORMATS.length * 5);
+    const email = /[A-Z0-9._%+-]+@[A-Z0-9-]+(\.[A-Z0-9-]+)*\.[A-Z]{2,}/i;
+    const personalKey = /creator|recruiter|hiring_?manager|contact|e-?mail|phone|metadata/i;
+    for (const { external_id, record } of rows) {
+      const text = JSON.stringify(record);
+      expect(text, external_id).not.toMatch(email);
+      expect(text, external_id).not.toMatch(/\+49[\s\d]{6,}/);
+      for (const name of PERSONAL_NAMES) expect(text, external_id).not.toContain(name);
+      expect(Object.keys(record.raw).filter((k) => personalKey.test(k)), external_id).toEqual([]);
+    }
+  });
 });
 
 describe("scrape function: runs over days", () => {

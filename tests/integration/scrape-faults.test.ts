@@ -17,6 +17,7 @@ const ctx = useScrapeFixtures([
   { key: "changed", format: "greenhouse", postings: 6, fault: { kind: "markup_changed", fromDay: 3 } },
   { key: "changed-html", format: "css-selector", postings: 6, fault: { kind: "markup_changed", fromDay: 3 } },
   { key: "empty", format: "smartrecruiters", postings: 9, fault: "empty" },
+  { key: "emptied", format: "smartrecruiters", postings: 3 },
   {
     key: "dropping",
     format: "personio",
@@ -138,11 +139,28 @@ describe("fault profiles through the scrape function", () => {
     }
   });
 
-  it("empty: completed with 0 items (a silent failure for the monitoring views)", async () => {
+  it("empty: a board that never had a posting is 'board not found or empty', a warning with its own reason", async () => {
     const sourceId = await ctx.source("empty");
     const { job, run, errors } = await runScrape(sql, sourceId);
+    expect(job).toMatchObject({ status: "partial", error_category: "data_quality" });
+    expect(job.error).toMatch(/^board not found or empty/);
+    expect(run).toMatchObject({ status: "partial", items_found: 0, requests: 1 });
+    expect(errors).toEqual([expect.objectContaining({ category: "data_quality", severity: "low" })]);
+    const [{ n }] = await sql`
+      select count(*)::int as n from ops.logs where job_id = ${job.id} and level = 'WARNING'
+         and message like 'board not found or empty%'`;
+    expect(n).toBe(1);
+  });
+
+  it("empty: a board that had postings and lists none now completes with 0 items (a silent failure for the views)", async () => {
+    const sourceId = await ctx.source("emptied");
+    expect((await runScrape(sql, sourceId)).job.status).toBe("completed");
+    await sql`update ops.sources set adapter_config = ${
+      sql.json(ctx.server().sourceFor("empty", 0).config as never)
+    } where id = ${sourceId}`;
+    const { job, run, errors } = await runScrape(sql, sourceId);
     expect(job).toMatchObject({ status: "completed", error_category: null });
-    expect(run).toMatchObject({ status: "completed", items_found: 0, requests: 1 });
+    expect(run).toMatchObject({ items_found: 0 });
     expect(errors).toEqual([]);
   });
 

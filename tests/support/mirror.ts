@@ -2,14 +2,14 @@
 // leave them, so the rollup trigger computes the daily stats), and reading the local mirror table.
 import postgres from "postgres";
 import { pgTypes } from "../../supabase/functions/_shared/db.ts";
-import { localMirrorDbUrl } from "../../supabase/functions/_shared/mirror/local-target.ts";
+import { localStackMirrorUrl } from "../../supabase/functions/_shared/mirror/local-target.ts";
 import { stack } from "./stack.ts";
 
 type Sql = postgres.Sql;
 
 /** Connection to the local mirror database (`scrape_ops_mirror`), as the function derives it. */
 export function localMirrorSql(): Sql {
-  return postgres(localMirrorDbUrl({ SUPABASE_DB_URL: stack.dbUrl })!, {
+  return postgres(localStackMirrorUrl(stack.dbUrl), {
     max: 2,
     onnotice: () => {},
     types: pgTypes,

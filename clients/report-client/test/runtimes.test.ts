@@ -1,5 +1,5 @@
-// The client where scrapers run: the TypeScript source under Deno, the built
-// package (npm run build) under Node; and its exit hooks: a process that
+// The client where scrapers run: the TypeScript source under Deno and Bun, the
+// built package (npm run build) under Node and Bun; and its exit hooks: a process that
 // ends without finishing, or gets SIGTERM, still delivers its lines and
 // finishes its run.
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
@@ -57,11 +57,9 @@ describe("runtimes", () => {
     expect(await logMessages(id)).toEqual(Array.from({ length: 120 }, (_, i) => `smoke ${i}`));
   }, 60_000);
 
-  // Bun is not a dependency of the project: this runs where a `bun` binary is on PATH (npm i -g bun)
-  const bun = spawnSync("bun", ["--version"], { encoding: "utf8" }).status === 0;
-  it.skipIf(!bun)("the TypeScript source and the built package under Bun", async () => {
+  it("the TypeScript source and the built package under Bun", async () => {
     for (const entry of [sourceEntry, builtEntry]) {
-      const child = start("bun", [program, entry, "finish"]);
+      const child = start(join(ROOT, "node_modules/.bin/bun"), [program, entry, "finish"]);
       const id = await child.id;
       expect(await child.exit).toBe(0);
       const [run] = await sql`select status from ops.jobs where id = ${id}`;

@@ -1261,6 +1261,9 @@ export type Database = {
           "content_hash": string;
           "created_at": string;
           "department": string | null;
+          "description": string | null;
+          "description_truncated": boolean;
+          "employment_type": string | null;
           "external_id": string;
           "first_job_id": number | null;
           "first_seen": string;
@@ -1272,17 +1275,25 @@ export type Database = {
           "last_seen": string;
           "last_seen_date": string;
           "location": string | null;
+          "locations": NonNullable<Json>;
           "normalized_location": string;
           "normalized_title": string;
+          "posted_at": string | null;
           "raw": NonNullable<Json>;
           "repost_of": number | null;
           "repost_origin_pending": boolean;
           "repost_pending": boolean;
+          "salary_currency": string | null;
+          "salary_max": number | null;
+          "salary_min": number | null;
+          "salary_period": string | null;
           "source_id": number;
           "title": string;
           "updated_at": string;
           "url": string | null;
           "url_key": string | null;
+          "valid_through": string | null;
+          "workplace_type": string | null;
         };
         ComputedFields: never;
         Insert: {
@@ -1291,6 +1302,9 @@ export type Database = {
           "content_hash": string;
           "created_at"?: string;
           "department"?: string | null;
+          "description"?: string | null;
+          "description_truncated"?: boolean;
+          "employment_type"?: string | null;
           "external_id": string;
           "first_job_id"?: number | null;
           "first_seen"?: string;
@@ -1302,17 +1316,25 @@ export type Database = {
           "last_seen"?: string;
           "last_seen_date": string;
           "location"?: string | null;
+          "locations"?: NonNullable<Json>;
           "normalized_location"?: string;
           "normalized_title": string;
+          "posted_at"?: string | null;
           "raw"?: NonNullable<Json>;
           "repost_of"?: number | null;
           "repost_origin_pending"?: boolean;
           "repost_pending"?: boolean;
+          "salary_currency"?: string | null;
+          "salary_max"?: number | null;
+          "salary_min"?: number | null;
+          "salary_period"?: string | null;
           "source_id": number;
           "title": string;
           "updated_at"?: string;
           "url"?: string | null;
           "url_key"?: never;
+          "valid_through"?: string | null;
+          "workplace_type"?: string | null;
         };
         Update: {
           "active"?: boolean;
@@ -1320,6 +1342,9 @@ export type Database = {
           "content_hash"?: string;
           "created_at"?: string;
           "department"?: string | null;
+          "description"?: string | null;
+          "description_truncated"?: boolean;
+          "employment_type"?: string | null;
           "external_id"?: string;
           "first_job_id"?: number | null;
           "first_seen"?: string;
@@ -1331,17 +1356,25 @@ export type Database = {
           "last_seen"?: string;
           "last_seen_date"?: string;
           "location"?: string | null;
+          "locations"?: NonNullable<Json>;
           "normalized_location"?: string;
           "normalized_title"?: string;
+          "posted_at"?: string | null;
           "raw"?: NonNullable<Json>;
           "repost_of"?: number | null;
           "repost_origin_pending"?: boolean;
           "repost_pending"?: boolean;
+          "salary_currency"?: string | null;
+          "salary_max"?: number | null;
+          "salary_min"?: number | null;
+          "salary_period"?: string | null;
           "source_id"?: number;
           "title"?: string;
           "updated_at"?: string;
           "url"?: string | null;
           "url_key"?: never;
+          "valid_through"?: string | null;
+          "workplace_type"?: string | null;
         };
         Relationships: [
           {
@@ -1712,7 +1745,6 @@ export type Database = {
           "id": number;
           "new_count": number;
           "posting_count": number;
-          "postings": NonNullable<Json>;
           "repost_count": number;
           "snapshot_date": string;
           "source_id": number;
@@ -1725,7 +1757,6 @@ export type Database = {
           "id"?: never;
           "new_count": number;
           "posting_count": number;
-          "postings"?: NonNullable<Json>;
           "repost_count": number;
           "snapshot_date": string;
           "source_id": number;
@@ -1737,7 +1768,6 @@ export type Database = {
           "id"?: never;
           "new_count"?: number;
           "posting_count"?: number;
-          "postings"?: NonNullable<Json>;
           "repost_count"?: number;
           "snapshot_date"?: string;
           "source_id"?: number;
@@ -3001,6 +3031,16 @@ export type Database = {
       "scrape_source_state": { Args: { "p_source_id": number }; Returns: Record<string, unknown> };
       "set_portal_active": { Args: { "is_active": boolean; "portal_key": string }; Returns: Json };
       "set_rate_limit": { Args: { "portal_key": string; "seconds": number }; Returns: Json };
+      "snapshot_postings": {
+        Args: { "snapshot_date": string; "source_id": number };
+        Returns: {
+          "external_id": string;
+          "id": number;
+          "location": string;
+          "title": string;
+          "url": string;
+        }[];
+      };
       "snooze_alert": {
         Args: { "p_alert_id": string; "p_until"?: string; "p_until_change"?: boolean };
         Returns: Json;
@@ -3161,7 +3201,6 @@ export type Database = {
           "id": number;
           "new_count": number;
           "posting_count": number;
-          "postings": NonNullable<Json>;
           "repost_count": number;
           "snapshot_date": string;
           "source_id": number;

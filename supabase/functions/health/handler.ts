@@ -6,12 +6,15 @@ export interface HealthDeps {
   now?: () => number;
 }
 
-/** GET /health: is the database reachable, how fast, and which migration is applied. */
+/**
+ * GET /health: is the database reachable, how fast, and which migration is applied. POST answers the
+ * same: it is the target of deploy:check's dispatch round trip (ops.dispatch posts).
+ */
 export function createHealthHandler({ sql, now = () => performance.now() }: HealthDeps) {
   return async (request: Request): Promise<Response> => {
     const cors = preflight(request);
     if (cors) return cors;
-    if (request.method !== "GET") return errorResponse(405, "method_not_allowed", "use GET");
+    if (request.method !== "GET" && request.method !== "POST") return errorResponse(405, "method_not_allowed", "use GET");
     const started = now();
     try {
       const [row] = await sql<{ server_time: Date; latest_migration: string | null }[]>`

@@ -192,6 +192,40 @@ export function decideOutcome(state: RunState, result: CrawlResult, options: Dec
   };
 }
 
+/** The failure a board that never had a posting gets instead of a healthy empty run. */
+export const BOARD_EMPTY: ScrapeFailure = {
+  category: "data_quality",
+  severity: "low",
+  code: "board_not_found_or_empty",
+  message: "board not found or empty: the ATS answered with no postings and this source never had any",
+};
+
+/**
+ * An ATS board that answers 200 with no postings at all, when the source never had a posting,
+ * most likely does not exist (a wrong board name) or was never used: a warning (partial,
+ * data_quality) with its own reason, not a completed run. A board that had postings and is empty
+ * now stays completed: its drop is what the monitoring views report.
+ */
+export function boardEmptyOutcome(
+  outcome: Outcome,
+  state: RunState,
+  board: { ats: boolean; everHadPostings: boolean },
+): Outcome {
+  if (
+    outcome.kind !== "finish" || outcome.status !== "completed" || !board.ats || board.everHadPostings ||
+    state.postings > 0 || state.rejected > 0
+  ) {
+    return outcome;
+  }
+  return {
+    kind: "finish",
+    status: "partial",
+    category: "data_quality",
+    error: BOARD_EMPTY.message,
+    deactivate: false,
+  };
+}
+
 /** Crawl counters as the run's metric increments (ops.scrape_runs, see ops_private.add_scrape_metrics). */
 export function metricIncrements(
   metrics: CrawlCounters,

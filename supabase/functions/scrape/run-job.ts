@@ -17,6 +17,7 @@ import {
 import {
   ADAPTERS,
   type AdapterName,
+  ATS_ADAPTERS,
   CircuitBreaker,
   CircuitOpenError,
   classifyError,
@@ -34,6 +35,8 @@ import {
 import { asService } from "./db.ts";
 import {
   addInvocation,
+  BOARD_EMPTY,
+  boardEmptyOutcome,
   decideOutcome,
   errorEvent,
   metricIncrements,
@@ -79,19 +82,29 @@ function chunks<T>(items: T[], size: number): T[][] {
   return out;
 }
 
+/** A posting as an element of ops.upsert_postings' array (the columns of ops.postings). */
 function postingRow(p: NormalizedPosting) {
-  const raw = p.raw !== null && typeof p.raw === "object" && !Array.isArray(p.raw)
-    ? p.raw
-    : { value: p.raw ?? null };
   return {
     external_id: p.externalId,
     title: p.title,
     normalized_title: p.normalizedTitle,
     location: p.location,
+    locations: p.locations,
     department: p.department,
     url: p.url,
+    description: p.description,
+    description_truncated: p.descriptionTruncated,
+    workplace_type: p.workplaceType,
+    employment_type: p.employmentType,
+    salary_min: p.salary?.min ?? null,
+    salary_max: p.salary?.max ?? null,
+    salary_currency: p.salary?.currency ?? null,
+    salary_period: p.salary?.period ?? null,
+    posted_at: p.postedAt,
+    valid_through: p.validThrough,
     content_hash: p.contentHash,
-    raw: p.postedAt ? { ...raw, _posted_at: p.postedAt } : raw,
+    // Adapters keep only their allow-listed raw fields (scalars); anything else is not stored.
+    raw: p.raw !== null && typeof p.raw === "object" && !Array.isArray(p.raw) ? p.raw : {},
   };
 }
 
@@ -102,7 +115,7 @@ function rejectionEvent(r: Rejection, portal: string): ErrorEvent {
     ...(severityOverride(r) ? { severity: severityOverride(r) } : {}),
     portal,
     ...(r.url ? { url: r.url } : {}),
-    details: { external_id: r.externalId ?? null },
+    details: { external_id: r.externalId ?? null, code: r.code },
   };
 }
 
@@ -216,7 +229,17 @@ async function scrape(sql: Sql, ctx: JobContext, options: RunJobOptions, deactiv
   ctx.metrics(metricIncrements(result.metrics, { portal: source.key, upserted, circuitOpen }));
 
   const next = addInvocation(state, result, upserted);
-  const outcome = decideOutcome(next, result, { cancelRequested: ctx.abortReason === "cancelled", dryRun });
+  const decided = decideOutcome(next, result, { cancelRequested: ctx.abortReason === "cancelled", dryRun });
+  const outcome = decided.kind === "finish" && decided.status === "completed" && next.postings === 0
+    ? boardEmptyOutcome(decided, next, {
+      ats: ATS_ADAPTERS.has(adapter),
+      everHadPostings: await everHadPostings(sql, source.id),
+    })
+    : decided;
+  if (outcome !== decided) {
+    ctx.reportError(BOARD_EMPTY, errorEvent(BOARD_EMPTY, source.key));
+    ctx.log.warning(BOARD_EMPTY.message);
+  }
   if (outcome.kind === "continue") {
     ctx.log.info(
       `budget spent: checkpoint at ${JSON.stringify(outcome.cursor)}, a follow-up invocation continues`,
@@ -225,6 +248,12 @@ async function scrape(sql: Sql, ctx: JobContext, options: RunJobOptions, deactiv
   }
   if (outcome.deactivate) deactivate.add(ctx.job.id);
   return endOfRun(ctx, outcome, next, result, dryRun);
+}
+
+async function everHadPostings(sql: Sql, sourceId: number): Promise<boolean> {
+  const [{ found }] =
+    await sql`select exists (select 1 from ops.postings where source_id = ${sourceId}) as found`;
+  return found as boolean;
 }
 
 async function loadSource(sql: Sql, job: Job): Promise<SourceRow> {

@@ -65,7 +65,7 @@ describe("fixture determinism and day evolution", () => {
 
   it("builds a demo catalog covering every format and every fault", () => {
     const demo = demoCompanies();
-    expect(demo).toHaveLength(29);
+    expect(demo).toHaveLength(32);
     expect(new Set(demo.map((c) => c.format))).toEqual(new Set(FORMATS));
     expect(new Set(demo.map((c) => c.fault.kind))).toEqual(new Set(FAULT_KINDS));
     const bench = defineCompanies({ seed: 1, count: 200, formats: ["jsonld-html"], postings: 50 });

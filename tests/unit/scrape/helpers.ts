@@ -5,6 +5,7 @@ import {
   defineCompanies,
   postingsOn,
 } from "../../../scripts/fixtures/catalog.ts";
+import { type ExpectedRecord, expectedRecord } from "../../../scripts/fixtures/formats.ts";
 import { type FixtureServer, startFixtureServer } from "../../../scripts/fixtures/server.ts";
 import { ADAPTERS } from "../../../supabase/functions/_shared/scrape/adapters/index.ts";
 import type { Clock } from "../../../supabase/functions/_shared/clock.ts";
@@ -93,23 +94,20 @@ export function scrape(
   });
 }
 
-/** The ground truth in the shape the scraper reports it. */
+/** The ground truth in the shape the scraper reports it, field by field (see expectedRecord). */
 export function expected(company: Company, day: number) {
-  return postingsOn(company, day).map((p) => ({
-    externalId: p.externalId,
-    title: p.title,
-    location: p.location,
-    department: p.department,
-    postedAt: p.postedAt,
-  }));
+  return postingsOn(company, day).map((p) => expectedRecord(company.format, p));
 }
 
-export function summary(result: CrawlResult) {
+export function summary(result: CrawlResult): ExpectedRecord[] {
   return result.postings.map((p) => ({
     externalId: p.externalId,
     title: p.title,
     location: p.location,
     department: p.department,
-    postedAt: p.postedAt,
+    workplaceType: p.workplaceType,
+    employmentType: p.employmentType,
+    salary: p.salary,
+    postedAt: p.postedAt ?? "",
   }));
 }

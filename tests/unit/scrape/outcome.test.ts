@@ -4,6 +4,8 @@ import { createMetrics } from "../../../supabase/functions/_shared/scrape/metric
 import type { ScrapeFailure } from "../../../supabase/functions/_shared/scrape/taxonomy.ts";
 import {
   addInvocation,
+  BOARD_EMPTY,
+  boardEmptyOutcome,
   decideOutcome,
   dominantCategory,
   freshRunState,
@@ -27,8 +29,16 @@ function result(
     title: "t",
     normalizedTitle: "t",
     location: null,
+    locations: [],
     department: null,
     url: "https://x.test/",
+    description: null,
+    descriptionTruncated: false,
+    workplaceType: null,
+    employmentType: null,
+    salary: null,
+    postedAt: null,
+    validThrough: null,
     contentHash: "h",
     raw: {},
   }));
@@ -193,5 +203,31 @@ describe("metricIncrements", () => {
         breaker_triggered: true,
         portal_stats: { acme: { requests: 5, retries: 2, login_redirects: 0 } },
       });
+  });
+});
+
+describe("boardEmptyOutcome", () => {
+  const completed = { kind: "finish", status: "completed", category: null, error: null, deactivate: true } as const;
+  const empty = freshRunState();
+
+  it("turns a clean empty run of an ATS board that never had a posting into a warning", () => {
+    expect(boardEmptyOutcome(completed, empty, { ats: true, everHadPostings: false })).toEqual({
+      kind: "finish",
+      status: "partial",
+      category: "data_quality",
+      error: BOARD_EMPTY.message,
+      deactivate: false,
+    });
+  });
+
+  it("leaves boards that had postings, HTML pages, runs with postings or rejections, and other outcomes alone", () => {
+    expect(boardEmptyOutcome(completed, empty, { ats: true, everHadPostings: true })).toBe(completed);
+    expect(boardEmptyOutcome(completed, empty, { ats: false, everHadPostings: false })).toBe(completed);
+    const withPostings = { ...empty, postings: 2 };
+    expect(boardEmptyOutcome(completed, withPostings, { ats: true, everHadPostings: false })).toBe(completed);
+    const withRejections = { ...empty, rejected: 3 };
+    expect(boardEmptyOutcome(completed, withRejections, { ats: true, everHadPostings: false })).toBe(completed);
+    const failed = { ...completed, status: "failed", category: "parsing", deactivate: false } as const;
+    expect(boardEmptyOutcome(failed, empty, { ats: true, everHadPostings: false })).toBe(failed);
   });
 });

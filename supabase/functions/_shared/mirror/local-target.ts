@@ -1,23 +1,24 @@
-// The local mirror target: `monitoring.daily_summary` in a separate Postgres database (by default
-// `scrape_ops_mirror` on the same server as the project database), with the same columns and the
-// same MERGE semantics as the BigQuery table (postgres-sql.ts). It is the default target when no
-// BigQuery credentials are configured, so the whole export runs for real without BigQuery.
+// The local mirror target: `monitoring.daily_summary` in a separate Postgres database (the local
+// stack's `scrape_ops_mirror`, created by its db:reset), with the same columns and the same MERGE
+// semantics as the BigQuery table (postgres-sql.ts). It is used only where MIRROR_LOCAL_DB_URL names
+// it explicitly (the local stack sets it), so the whole export runs for real without BigQuery; a
+// hosted project without BigQuery configuration gets a "not configured" export, never a guess.
 
 import postgres from "postgres";
 import { POSTGRES_MERGE_SQL, POSTGRES_TABLE_DDL } from "./postgres-sql.ts";
 import { MIRROR_DATASET, MIRROR_TABLE, type MirrorTarget, type NormalizedRow } from "./schema.ts";
 
-/** The local mirror database's default name. */
+/** The local stack's mirror database (scripts/lib/database.ts creates it). */
 export const LOCAL_MIRROR_DATABASE = "scrape_ops_mirror";
 
-/**
- * MIRROR_LOCAL_DB_URL, else SUPABASE_DB_URL with the database name replaced by
- * LOCAL_MIRROR_DATABASE; null when neither is set.
- */
+/** MIRROR_LOCAL_DB_URL, or null: the database of the project is never guessed at. */
 export function localMirrorDbUrl(env: Readonly<Record<string, string | undefined>>): string | null {
-  if (env.MIRROR_LOCAL_DB_URL) return env.MIRROR_LOCAL_DB_URL;
-  if (!env.SUPABASE_DB_URL) return null;
-  const url = new URL(env.SUPABASE_DB_URL);
+  return env.MIRROR_LOCAL_DB_URL || null;
+}
+
+/** The local stack's mirror database next to the project database `dbUrl`. */
+export function localStackMirrorUrl(dbUrl: string): string {
+  const url = new URL(dbUrl);
   url.pathname = `/${LOCAL_MIRROR_DATABASE}`;
   return url.toString();
 }

@@ -2,8 +2,9 @@
 // reads Deno.env):
 //   - BigQuery when bigQueryOptionsFromEnv(env) returns options, i.e. BIGQUERY_SERVICE_ACCOUNT_KEY
 //     or BIGQUERY_ACCESS_TOKEN is set (with BIGQUERY_PROJECT_ID; see bigquery.ts);
-//   - else the local Postgres target at localMirrorDbUrl(env) (MIRROR_LOCAL_DB_URL, default
-//     SUPABASE_DB_URL with the database `scrape_ops_mirror`).
+//   - else the Postgres target at MIRROR_LOCAL_DB_URL when it is set (the local stack sets it);
+//   - else "not configured": every export fails with that record (and the stale-mirror alert),
+//     never a database guessed from SUPABASE_DB_URL that only the local reset creates.
 // A misconfiguration (a key without a project id, both key and token, no database URL) is not
 // thrown here: create() returns a target whose ensureTable() rejects with the problem, so that each
 // export records it as a failed export instead of the function failing to load.
@@ -53,7 +54,8 @@ export function mirrorTargetFromEnv(
   if (!url) {
     return unconfigured(
       "local",
-      "no mirror target: set BigQuery credentials, MIRROR_LOCAL_DB_URL or SUPABASE_DB_URL",
+      "mirror not configured: set BIGQUERY_PROJECT_ID with BIGQUERY_SERVICE_ACCOUNT_KEY (or BIGQUERY_ACCESS_TOKEN), " +
+        "or MIRROR_LOCAL_DB_URL for a Postgres target",
     );
   }
   const database = new URL(url).pathname.slice(1);

@@ -9,6 +9,7 @@ import {
   type NormalizedPosting,
   normalizePosting,
   type Rejection,
+  type RejectionCode,
 } from "./posting.ts";
 import { classifyError, DEFAULT_SEVERITY, type ScrapeFailure } from "./taxonomy.ts";
 
@@ -30,6 +31,7 @@ export interface CrawlOptions {
   maxRejectedRatio?: number;
   /** Cancels the crawl (e.g. a cancelled job); in-flight requests are aborted. */
   signal?: AbortSignal;
+  /** The run's clock: paces the budget, and is the fetch time that expired postings are judged by. */
   clock?: Clock;
 }
 
@@ -51,6 +53,9 @@ export interface CrawlResult {
   stopReason: StopReason;
   durationMs: number;
 }
+
+/** Rejections that say the source sends broken records. */
+const QUALITY_REJECTIONS: ReadonlySet<RejectionCode> = new Set<RejectionCode>(["invalid", "binary_data"]);
 
 /** Smallest sample on which a rejection ratio means something. */
 const MIN_ITEMS_FOR_QUALITY_CHECK = 5;
@@ -88,7 +93,7 @@ export async function crawl(options: CrawlOptions): Promise<CrawlResult> {
     return finish("invalid_config", options.cursor ?? null);
   }
 
-  const fetchPage: PageFetcher = async (url, accept) => {
+  const fetchPage: PageFetcher = async (url, accept, json) => {
     metrics.linksChecked++;
     try {
       const response = await options.http.get(url, {
@@ -96,6 +101,7 @@ export async function crawl(options: CrawlOptions): Promise<CrawlResult> {
         metrics,
         accept,
         signal: options.signal,
+        ...(json === undefined ? {} : { json }),
       });
       metrics.linksOk++;
       return response;
@@ -108,7 +114,7 @@ export async function crawl(options: CrawlOptions): Promise<CrawlResult> {
   async function accept(records: ExtractedPosting[]): Promise<void> {
     metrics.itemsFound += records.length;
     for (const record of records) {
-      const result = await normalizePosting(record);
+      const result = await normalizePosting(record, clock.now());
       if (!result.ok) {
         rejections.push(result.rejection);
         continue;
@@ -118,6 +124,7 @@ export async function crawl(options: CrawlOptions): Promise<CrawlResult> {
         rejections.push({
           category: "duplicate",
           severity: DEFAULT_SEVERITY.duplicate,
+          code: "duplicate",
           reason: `externalId ${posting.externalId} seen twice in one run`,
           externalId: posting.externalId,
           url: posting.url,
@@ -144,7 +151,7 @@ export async function crawl(options: CrawlOptions): Promise<CrawlResult> {
     }
     let page;
     try {
-      page = await source.fetchPage(cursor, fetchPage);
+      page = await source.fetchPage(cursor, fetchPage, clock);
     } catch (error) {
       stopReason = stopReasonFor(error, options.signal);
       if (stopReason === "failed") failures.push(classifyError(error));
@@ -154,7 +161,7 @@ export async function crawl(options: CrawlOptions): Promise<CrawlResult> {
     const details = await mapPool(page.detailUrls ?? [], options.detailConcurrency ?? 8, async (url) => {
       if (circuitOpened || options.signal?.aborted) return [];
       try {
-        return source.parseDetail(await fetchPage(url));
+        return source.parseDetail(await fetchPage(url), clock);
       } catch (error) {
         if (error instanceof CircuitOpenError) circuitOpened = true;
         else if (!options.signal?.aborted) failures.push(classifyError(error, url));
@@ -170,7 +177,8 @@ export async function crawl(options: CrawlOptions): Promise<CrawlResult> {
     cursor = page.next;
   }
 
-  const rejectedValidation = rejections.filter((r) => r.category === "validation").length;
+  // Unpublished and expired records are the source's own state, not broken data.
+  const rejectedValidation = rejections.filter((r) => QUALITY_REJECTIONS.has(r.code)).length;
   const maxRatio = options.maxRejectedRatio ?? 0.5;
   if (
     metrics.itemsFound >= MIN_ITEMS_FOR_QUALITY_CHECK && rejectedValidation / metrics.itemsFound > maxRatio

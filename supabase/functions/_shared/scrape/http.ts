@@ -51,6 +51,8 @@ export interface RequestOptions {
   /** Counters of the crawl this request belongs to. */
   metrics?: CrawlCounters;
   accept?: string;
+  /** Sends a POST with this JSON body instead of a GET (for read-only search endpoints). */
+  json?: unknown;
   signal?: AbortSignal;
 }
 
@@ -123,11 +125,10 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
       const started = clock.now();
       if (metrics) metrics.requests++;
       try {
-        const response = await doFetch(url, {
-          redirect: "manual",
-          signal,
-          headers: { "user-agent": userAgent, accept: request.accept ?? "*/*" },
-        });
+        const headers: Record<string, string> = { "user-agent": userAgent, accept: request.accept ?? "*/*" };
+        const post = request.json === undefined ? {} : { method: "POST", body: JSON.stringify(request.json) };
+        if (request.json !== undefined) headers["content-type"] = "application/json";
+        const response = await doFetch(url, { redirect: "manual", signal, headers, ...post });
         return { response, body: await response.text() };
       } catch (error) {
         if (request.signal?.aborted) throw error;

@@ -1,5 +1,5 @@
 /** Public surface of the scraper core for edge functions and scripts. */
-export { ADAPTER_NAMES, ADAPTERS, isAdapterName } from "./adapters/index.ts";
+export { ADAPTER_NAMES, ADAPTERS, ATS_ADAPTERS, isAdapterName } from "./adapters/index.ts";
 export type {
   Adapter,
   AdapterName,
@@ -25,7 +25,7 @@ export type { MinIntervalProvider } from "./pacing.ts";
 export { type Clock, systemClock } from "../clock.ts";
 export { averageRequestMs, type CrawlCounters, createMetrics, mergeMetrics } from "./metrics.ts";
 export { normalizePosting, normalizeTitle } from "./posting.ts";
-export type { ExtractedPosting, NormalizedPosting, Rejection } from "./posting.ts";
+export type { ExtractedPosting, NormalizedPosting, Rejection, RejectionCode } from "./posting.ts";
 export {
   BLOCK_CATEGORIES,
   BREAKER_CATEGORIES,

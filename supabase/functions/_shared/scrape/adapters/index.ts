@@ -1,3 +1,4 @@
+import { ashby } from "./ashby.ts";
 import { cssSelector } from "./css-selector.ts";
 import { greenhouse } from "./greenhouse.ts";
 import { jsonLdHtml } from "./jsonld-html.ts";
@@ -6,6 +7,8 @@ import { personio } from "./personio.ts";
 import { recruitee } from "./recruitee.ts";
 import { smartrecruiters } from "./smartrecruiters.ts";
 import type { Adapter, AdapterName } from "./types.ts";
+import { workable } from "./workable.ts";
+import { workday } from "./workday.ts";
 
 export const ADAPTERS: Readonly<Record<AdapterName, Adapter>> = {
   greenhouse,
@@ -15,6 +18,9 @@ export const ADAPTERS: Readonly<Record<AdapterName, Adapter>> = {
   smartrecruiters,
   "jsonld-html": jsonLdHtml,
   "css-selector": cssSelector,
+  workday,
+  ashby,
+  workable,
 };
 
 export function isAdapterName(name: string): name is AdapterName {

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import type { HttpResponse } from "../http.ts";
-import type { ExtractedPosting } from "../posting.ts";
+import { type ExtractedPosting, pickRaw } from "../posting.ts";
 import { ScrapeError } from "../taxonomy.ts";
 
 /** Parses a JSON body and checks its envelope; both failures are `parsing` (the source changed or broke). */
@@ -38,17 +38,39 @@ export function checkShape<S extends z.ZodType>(
 /**
  * Maps source records through a tolerant item schema. A record that does not even fit it
  * (e.g. a string where an object belongs) still becomes a candidate, so validation rejects
- * and counts it instead of the whole page failing.
+ * and counts it instead of the whole page failing. Only the `rawFields` of a record (the
+ * adapter's documented allow-list, scalar values only) are kept as its raw record.
  */
 export function extractItems<S extends z.ZodType>(
   records: readonly unknown[],
   item: S,
+  rawFields: readonly string[],
   map: (record: z.output<S>) => Omit<ExtractedPosting, "raw">,
 ): ExtractedPosting[] {
   return records.map((record) => {
     const parsed = item.safeParse(record);
-    return parsed.success ? { ...map(parsed.data), raw: record } : { raw: record };
+    const raw = pickRaw(record, rawFields);
+    return parsed.success ? { ...map(parsed.data), raw } : { raw };
   });
+}
+
+/** A value as a list: arrays as they are, a single value as one element, nothing as none. */
+export function asList(value: unknown): unknown[] {
+  if (Array.isArray(value)) return value;
+  return value === undefined || value === null || value === "" ? [] : [value];
+}
+
+/** Sections of a description as HTML: a heading per section, empty sections left out. */
+export function sectionsHtml(sections: readonly { title?: unknown; html?: unknown }[]): string | undefined {
+  const parts = sections.flatMap(({ title, html }) => {
+    if (typeof html !== "string" || html.trim() === "") return [];
+    return [typeof title === "string" && title.trim() !== "" ? `<h3>${escapeHtml(title)}</h3>${html}` : html];
+  });
+  return parts.length > 0 ? parts.join("\n") : undefined;
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
 /** Parses an XML body; truncated or otherwise broken XML is a `parsing` failure. */
@@ -70,12 +92,6 @@ export function parseXml(response: HttpResponse, arrayPaths: readonly string[]):
     isArray: (_name, jpath) => arrayPaths.includes(String(jpath)),
   });
   return parser.parse(response.body);
-}
-
-/** Joins the non-empty parts of a location ("Berlin, DE"). */
-export function joinParts(...parts: unknown[]): string | undefined {
-  const kept = parts.filter((part): part is string => typeof part === "string" && part.trim() !== "");
-  return kept.length > 0 ? kept.join(", ") : undefined;
 }
 
 /** Resolves an href against the page it was found on; null for empty, script or non-http links. */

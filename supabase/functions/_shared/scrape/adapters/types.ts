@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { Clock } from "../../clock.ts";
 import type { HttpResponse } from "../http.ts";
 import type { ExtractedPosting } from "../posting.ts";
 import { ScrapeError } from "../taxonomy.ts";
@@ -16,12 +17,33 @@ export const ADAPTER_NAMES = [
   "smartrecruiters",
   "jsonld-html",
   "css-selector",
+  "workday",
+  "ashby",
+  "workable",
 ] as const;
 
 export type AdapterName = typeof ADAPTER_NAMES[number];
 
-/** Fetches one page for the adapter; bound by the crawl to its portal, metrics and signal. */
-export type PageFetcher = (url: string, accept?: string) => Promise<HttpResponse>;
+/**
+ * Adapters that read an ATS's posting API: a board there that answers with no postings at all
+ * may not exist (Workable, Recruitee and others answer 200 for unknown boards).
+ */
+export const ATS_ADAPTERS: ReadonlySet<AdapterName> = new Set<AdapterName>([
+  "greenhouse",
+  "lever",
+  "personio",
+  "recruitee",
+  "smartrecruiters",
+  "workday",
+  "ashby",
+  "workable",
+]);
+
+/**
+ * Fetches one page for the adapter; bound by the crawl to its portal, metrics and signal. With
+ * `json` it is a POST of that body (Workday's job search is a read-only POST).
+ */
+export type PageFetcher = (url: string, accept?: string, json?: JsonValue) => Promise<HttpResponse>;
 
 /** The outcome of one step of a source. */
 export interface AdapterPage {
@@ -38,10 +60,13 @@ export interface BoundAdapter {
   readonly name: AdapterName;
   /** The first cursor; never null, which means "exhausted". */
   start(): Cursor;
-  /** Fetches and parses the page at `cursor`. Throws ScrapeError (parsing, http ...) on failure. */
-  fetchPage(cursor: Cursor, fetch: PageFetcher): Promise<AdapterPage>;
+  /**
+   * Fetches and parses the page at `cursor`. Throws ScrapeError (parsing, http ...) on failure.
+   * `clock` is the run's: relative dates ("Posted 3 Days Ago") are read against it.
+   */
+  fetchPage(cursor: Cursor, fetch: PageFetcher, clock: Clock): Promise<AdapterPage>;
   /** Parses a detail page; adapters without detail pages never get called here. */
-  parseDetail(response: HttpResponse): ExtractedPosting[];
+  parseDetail(response: HttpResponse, clock: Clock): ExtractedPosting[];
 }
 
 export interface Adapter {
@@ -56,8 +81,8 @@ interface AdapterSpec<S extends z.ZodType, C extends z.ZodType> {
   configSchema: S;
   cursorSchema: C;
   start(config: z.output<S>): z.output<C>;
-  fetchPage(config: z.output<S>, cursor: z.output<C>, fetch: PageFetcher): Promise<AdapterPage>;
-  parseDetail?(config: z.output<S>, response: HttpResponse): ExtractedPosting[];
+  fetchPage(config: z.output<S>, cursor: z.output<C>, fetch: PageFetcher, clock: Clock): Promise<AdapterPage>;
+  parseDetail?(config: z.output<S>, response: HttpResponse, clock: Clock): ExtractedPosting[];
 }
 
 /** Builds an Adapter from typed parts; config and cursor are validated at the boundary. */
@@ -79,7 +104,7 @@ export function defineAdapter<S extends z.ZodType, C extends z.ZodType>(spec: Ad
       return {
         name: spec.name,
         start: () => spec.start(config) as Cursor,
-        fetchPage(rawCursor, fetch) {
+        fetchPage(rawCursor, fetch, clock) {
           const cursor = spec.cursorSchema.safeParse(rawCursor);
           if (!cursor.success) {
             throw new ScrapeError(
@@ -91,11 +116,11 @@ export function defineAdapter<S extends z.ZodType, C extends z.ZodType>(spec: Ad
               },
             );
           }
-          return spec.fetchPage(config, cursor.data, fetch);
+          return spec.fetchPage(config, cursor.data, fetch, clock);
         },
-        parseDetail(response) {
+        parseDetail(response, clock) {
           if (!spec.parseDetail) throw new Error(`${spec.name} has no detail pages`);
-          return spec.parseDetail(config, response);
+          return spec.parseDetail(config, response, clock);
         },
       };
     },
