@@ -189,6 +189,25 @@ beforeAll(async () => {
     until_change: [false, "true", 1],
   });
 
+  // the console's reads
+  const pageParams = { limit: ["0", "501", "0x10", ""], offset: ["-1", "1e3", "", "1000001"] };
+  for (const route of ["/days", "/runs"]) {
+    queryCases("control", route, viewer, {
+      ...pageParams,
+      from: BAD_DATES.map(encodeURIComponent),
+      to: ["2026-02-30", "x"],
+      status: ["nope", ""],
+      sort: ["id; drop table ops.jobs", "nope", ""],
+      order: ["up", ""],
+      error_category: ["UPPER", "a b", ""],
+    });
+  }
+  queryCases("control", `/companies/${source}`, viewer, { days: ["7", "31", "0x1e", "", "-30"] });
+  pathCases("control", "GET", "/companies/:key", viewer);
+  queryCases("control", "/errors/summary", viewer, { days: ["1", "0x7", ""], bucket: ["week", ""], category: ["UPPER"] });
+  queryCases("control", "/silent-failures", viewer, { days: ["0", "91", "1e1", ""] });
+  queryCases("control", "/audit", viewer, { limit: ["0", "0x10"], before_id: ["0", "-1", "0x10", "", "1e3"], users_only: ["yes", "1", ""] });
+
   // notify (delivers due notifications: only invalid bodies here)
   bodyCases("notify", "/", operator, { action: "work" }, { action: ["send", 1, null], trigger: ["UPPER", 1, "x".repeat(41)] });
 
