@@ -46,6 +46,22 @@ export function connectDb(url: string, options: DbOptions = {}): Sql {
   }) as unknown as Sql;
 }
 
+/**
+ * A function's connections, from its environment. SUPABASE_DB_URL is a direct connection, and many
+ * function instances at once would use up a small database's connections: queries go through the
+ * transaction pooler when OPS_DB_POOLER_URL is set (Supavisor transaction mode, port 6543, which
+ * supports no prepared statements: connectDb turns them off; Supabase docs "Connect to your
+ * database", guides/database/connecting-to-postgres, recommends it for edge functions). LISTEN
+ * needs a session of its own, so `direct` stays on SUPABASE_DB_URL. `max`: a few connections per
+ * instance; OPS_DB_POOL_MAX overrides it.
+ */
+export function databaseFromEnv(env: Record<string, string | undefined>, max = 3): { sql: Sql; direct: Sql } {
+  const directUrl = env.SUPABASE_DB_URL;
+  if (!directUrl) throw new Error("configuration error: SUPABASE_DB_URL is not set");
+  const sql = connectDb(env.OPS_DB_POOLER_URL || directUrl, { max: Number(env.OPS_DB_POOL_MAX) || max });
+  return { sql, direct: env.OPS_DB_POOLER_URL ? connectDb(directUrl, { max: 1 }) : sql };
+}
+
 /** JWT claims that RLS policies read through auth.jwt()/auth.uid()/auth.role(). */
 export type Claims = Record<string, unknown> & { role: string };
 

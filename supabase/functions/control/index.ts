@@ -1,8 +1,8 @@
 import { authFromEnv } from "../_shared/auth.ts";
-import { connectDb } from "../_shared/db.ts";
+import { databaseFromEnv } from "../_shared/db.ts";
 import { createControlHandler } from "./handler.ts";
 
 Deno.serve(createControlHandler({
-  sql: connectDb(Deno.env.get("SUPABASE_DB_URL")!),
+  sql: databaseFromEnv(Deno.env.toObject()).sql,
   auth: authFromEnv(Deno.env.toObject()),
 }));

@@ -1,5 +1,5 @@
-import { connectDb } from "../_shared/db.ts";
+import { databaseFromEnv } from "../_shared/db.ts";
 import { createHealthHandler } from "./handler.ts";
 
-const sql = connectDb(Deno.env.get("SUPABASE_DB_URL")!, { max: 1 });
+const { sql } = databaseFromEnv(Deno.env.toObject(), 1);
 Deno.serve(createHealthHandler({ sql }));

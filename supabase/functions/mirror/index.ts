@@ -1,12 +1,12 @@
 declare const EdgeRuntime: { waitUntil(promise: Promise<unknown>): void };
 
 import { authFromEnv } from "../_shared/auth.ts";
-import { connectDb } from "../_shared/db.ts";
+import { databaseFromEnv } from "../_shared/db.ts";
 import { mirrorTargetFromEnv } from "../_shared/mirror/target.ts";
 import { createMirrorHandler } from "./handler.ts";
 import { runMirrorJobs } from "./worker.ts";
 
-const sql = connectDb(Deno.env.get("SUPABASE_DB_URL")!);
+const { sql } = databaseFromEnv(Deno.env.toObject());
 const targets = mirrorTargetFromEnv(Deno.env.toObject());
 Deno.serve(createMirrorHandler({
   sql,

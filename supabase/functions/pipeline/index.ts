@@ -1,11 +1,11 @@
 declare const EdgeRuntime: { waitUntil(promise: Promise<unknown>): void };
 
 import { authFromEnv } from "../_shared/auth.ts";
-import { connectDb } from "../_shared/db.ts";
+import { databaseFromEnv } from "../_shared/db.ts";
 import { createPipelineHandler } from "./handler.ts";
 import { runPipelineWork } from "./worker.ts";
 
-const sql = connectDb(Deno.env.get("SUPABASE_DB_URL")!);
+const { sql } = databaseFromEnv(Deno.env.toObject(), 5);
 Deno.serve(createPipelineHandler({
   sql,
   auth: authFromEnv(Deno.env.toObject()),

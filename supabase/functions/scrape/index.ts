@@ -1,11 +1,11 @@
 declare const EdgeRuntime: { waitUntil(promise: Promise<unknown>): void };
 
 import { authFromEnv } from "../_shared/auth.ts";
-import { connectDb } from "../_shared/db.ts";
+import { databaseFromEnv } from "../_shared/db.ts";
 import { createScrapeHandler } from "./handler.ts";
 import { DEFAULT_BUDGET_MS, runScrapeWorker } from "./worker.ts";
 
-const sql = connectDb(Deno.env.get("SUPABASE_DB_URL")!);
+const { sql } = databaseFromEnv(Deno.env.toObject(), 5);
 const defaultBudgetMs = Number(Deno.env.get("SCRAPE_BUDGET_MS") ?? DEFAULT_BUDGET_MS);
 const heartbeatMs = Number(Deno.env.get("SCRAPE_HEARTBEAT_MS") ?? 1000);
 
