@@ -12,13 +12,13 @@ import type { Caller } from "../_shared/auth.ts";
 import { asCaller, type Sql, type TransactionSql } from "../_shared/db.ts";
 import { errorResponse, json } from "../_shared/http.ts";
 import type { Router } from "../_shared/router.ts";
-import { queryObject, validate } from "../_shared/validation.ts";
+import { calendarDate, countText, idText } from "../_shared/fields.ts";
 
-const day = z.iso.date();
+const day = calendarDate;
 const FINAL_STATUSES = ["success", "partial", "failed", "no_data"] as const;
 const RUN_STATUSES = ["running", "completed", "partial", "failed", "cancelled", "skipped"] as const;
-const offset = z.coerce.number().int().min(0).max(1_000_000).default(0);
-const pageLimit = z.coerce.number().int().min(1).max(500).default(50);
+const offset = countText(0, 1_000_000).default(0);
+const pageLimit = countText(1, 500).default(50);
 const order = z.enum(["asc", "desc"]).default("desc");
 const category = z.string().regex(/^[a-z][a-z0-9_]{0,39}$/);
 const companyKey = z.string().min(1).max(63);
@@ -56,23 +56,23 @@ export const runsQuery = z.object({
   sort: z.enum(RUN_SORTS).default("started_at"),
 }).strict().refine(...fromBeforeTo);
 
-export const companyQuery = z.object({ days: z.coerce.number().int().pipe(z.union([z.literal(30), z.literal(90)])).default(30) })
+export const companyQuery = z.object({ days: countText(1, 90).pipe(z.union([z.literal(30), z.literal(90)])).default(30) })
   .strict();
 
 export const errorSummaryQuery = z.object({
-  days: z.coerce.number().int().pipe(z.union([z.literal(7), z.literal(30), z.literal(90)])).default(7),
+  days: countText(1, 90).pipe(z.union([z.literal(7), z.literal(30), z.literal(90)])).default(7),
   bucket: z.enum(["hour", "day"]).default("day"),
   category: category.optional(),
 }).strict();
 
-export const silentQuery = z.object({ days: z.coerce.number().int().min(1).max(90).default(1) }).strict();
+export const silentQuery = z.object({ days: countText(1, 90).default(1) }).strict();
 
 export const auditQuery = z.object({
   target: z.string().min(1).max(200).optional(),
   /** Only changes made through the API by signed-in users (not by database sessions such as workers or Studio). */
   users_only: z.enum(["true", "false"]).transform((v) => v === "true").optional(),
   limit: pageLimit,
-  before_id: z.coerce.number().int().positive().optional(),
+  before_id: idText.optional(),
 }).strict();
 
 const RUN_COLUMNS = (tx: TransactionSql) =>
@@ -89,10 +89,7 @@ export function addReadRoutes(router: Router<{ caller: Caller }>, sql: Sql): voi
   const readAll = (caller: Caller, works: Work[]) => Promise.all(works.map((work) => read(caller, work)));
 
   router
-    .on("GET", "/days", async ({ caller, url }) => {
-      const query = validate(daysQuery, queryObject(url));
-      if (!query.ok) return query.response;
-      const q = query.data;
+    .on("GET", "/days", async ({ caller, query: q }) => {
       const where = (tx: TransactionSql) => tx`
           where d.active
             ${q.from ? tx`and d.run_date >= ${q.from}::date` : tx``}
@@ -126,11 +123,8 @@ export function addReadRoutes(router: Router<{ caller: Caller }>, sql: Sql): voi
         limit: q.limit,
         offset: q.offset,
       });
-    })
-    .on("GET", "/runs", async ({ caller, url }) => {
-      const query = validate(runsQuery, queryObject(url));
-      if (!query.ok) return query.response;
-      const q = query.data;
+    }, daysQuery)
+    .on("GET", "/runs", async ({ caller, query: q }) => {
       const sort = q.sort === "source" ? "key" : q.sort;
       return json(await read(caller, async (tx) => {
         const where = tx`
@@ -152,11 +146,9 @@ export function addReadRoutes(router: Router<{ caller: Caller }>, sql: Sql): voi
         const [{ total }] = await tx`select count(*)::int as total ${from} ${where}`;
         return { runs: rows, total, limit: q.limit, offset: q.offset };
       }));
-    })
-    .on("GET", "/companies/:key", async ({ caller, url, params }) => {
-      const query = validate(companyQuery, queryObject(url));
-      if (!query.ok) return query.response;
-      const days = query.data.days;
+    }, runsQuery)
+    .on("GET", "/companies/:key", async ({ caller, query, params }) => {
+      const days = query.days;
       const [source] = await read(caller, (tx) =>
         tx`select id, key, display_name, adapter, active from ops.sources where key = ${params.key}`);
       if (!source) return errorResponse(404, "not_found", `unknown company ${params.key}`);
@@ -196,11 +188,8 @@ export function addReadRoutes(router: Router<{ caller: Caller }>, sql: Sql): voi
         errors_by_category: errors,
         postings: { ...postings[0], score: score[0] ?? null },
       });
-    })
-    .on("GET", "/errors/summary", async ({ caller, url }) => {
-      const query = validate(errorSummaryQuery, queryObject(url));
-      if (!query.ok) return query.response;
-      const q = query.data;
+    }, companyQuery)
+    .on("GET", "/errors/summary", async ({ caller, query: q }) => {
       const [categories, trend, top, sources] = await readAll(caller, [
         (tx) => tx`select * from ops.error_category_summary_v order by last_7d desc, category`,
         (tx) =>
@@ -223,22 +212,17 @@ export function addReadRoutes(router: Router<{ caller: Caller }>, sql: Sql): voi
               order by rank_worst_first limit 50`,
       ]);
       return json({ days: q.days, bucket: q.bucket, categories, trend, top_errors: top, sources });
-    })
-    .on("GET", "/silent-failures", async ({ caller, url }) => {
-      const query = validate(silentQuery, queryObject(url));
-      if (!query.ok) return query.response;
+    }, errorSummaryQuery)
+    .on("GET", "/silent-failures", async ({ caller, query }) => {
       const rows = await read(caller, (tx) =>
         tx`select source_key, display_name, run_date, job_id, jobs_processed_best, baseline_jobs_processed_14d,
                   relative_drop, kinds, message
              from ops.silent_failures_v
-            where active and run_date > (now() at time zone 'Europe/Berlin')::date - ${query.data.days}::int
+            where active and run_date > (now() at time zone 'Europe/Berlin')::date - ${query.days}::int
             order by run_date desc, source_key`);
       return json({ silent_failures: rows });
-    })
-    .on("GET", "/audit", async ({ caller, url }) => {
-      const query = validate(auditQuery, queryObject(url));
-      if (!query.ok) return query.response;
-      const q = query.data;
+    }, silentQuery)
+    .on("GET", "/audit", async ({ caller, query: q }) => {
       const rows = await read(caller, (tx) =>
         tx`select id, at, actor, actor_role, action, target, before, after from ops.audit_log
             where true ${q.target ? tx`and target = ${q.target}` : tx``}
@@ -246,5 +230,5 @@ export function addReadRoutes(router: Router<{ caller: Caller }>, sql: Sql): voi
               ${q.before_id ? tx`and id < ${q.before_id}` : tx``}
             order by id desc limit ${q.limit}`);
       return json({ audit: rows, next_before_id: rows.length === q.limit ? rows[rows.length - 1].id : null });
-    });
+    }, auditQuery);
 }
