@@ -168,7 +168,10 @@ alerts as (
     st.days::double precision as value, k.n_failed::double precision as threshold,
     format('%s failed on %s in a row (%s to %s)%s', s.key, ops_private.count_noun(st.days, 'day'), st.since, st.until,
       case when j.error is not null or j.error_category is not null
-        then format('; latest error: %s', concat_ws(': ', j.error_category, j.error)) else '' end) as message
+        then format('; latest error: %s',
+          -- the scraper's error text usually starts with its category already: say it once
+          case when j.error like j.error_category || ':%' then j.error else concat_ws(': ', j.error_category, j.error) end)
+        else '' end) as message
   from streaks st
   cross join cfg k
   join ops.sources s on s.id = st.source_id and s.active

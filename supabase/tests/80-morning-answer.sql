@@ -220,8 +220,9 @@ set local ops.now = '2026-11-23 09:00:00+01';
 select ops.sync_alerts();
 select is((select alert_id from ops.alerts_v where rule = 'slo_breach' and source_key = 'blocked'),
   'slo_breach:blocked:2026-11-16', 'Nov 23: the same SLO breach keeps its id although its window moved');
-select is((select alert_id || ' ' || severity from ops.alerts_v where rule = 'consecutive_failed_days' and source_key = 'captcha'),
-  'consecutive_failed_days:captcha:2026-11-22 high', 'Nov 23: captcha failed 2 nights in a row: high');
+select is((select alert_id || ' ' || severity || ' ' || message from ops.alerts_v where rule = 'consecutive_failed_days' and source_key = 'captcha'),
+  'consecutive_failed_days:captcha:2026-11-22 high captcha failed on 2 days in a row (2026-11-22 to 2026-11-23); latest error: captcha: verify you are human',
+  'Nov 23: captcha failed 2 nights in a row: high, the category said once');
 
 -- an operator acknowledges captcha's alert and snoozes dropper's drop until it changes
 select tests.as_operator();
