@@ -90,9 +90,7 @@ grant execute on function ops_private.ops_role(), ops_private.is_viewer(), ops_p
 -- there instead.
 -- ---------------------------------------------------------------------------
 create or replace procedure ops_private.viewers_read(variadic p_tables regclass[])
-language plpgsql
-set search_path = ''
-as $$
+language plpgsql set search_path = '' as $$
 declare
   t regclass;
 begin

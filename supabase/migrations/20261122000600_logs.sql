@@ -28,11 +28,7 @@ comment on table ops.logs is 'Log lines of jobs, appended in batches; id orders 
 -- ops_private.lock_job_log: serializes the log writers of one job until commit
 -- ---------------------------------------------------------------------------
 create or replace function ops_private.lock_job_log(p_job_id bigint)
-returns void
-language sql
-volatile
-set search_path = ''
-as $$
+returns void language sql volatile set search_path = '' as $$
   -- A transaction-level advisory lock, not the job's row lock: heartbeats and claims of the job go on
   -- while lines are appended. Two jobs whose ids share the low 31 bits merely share a lock.
   select pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('ops.logs'), (p_job_id & 2147483647)::integer)

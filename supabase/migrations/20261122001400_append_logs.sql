@@ -24,12 +24,7 @@ create or replace function ops.append_logs(
   p_job_id bigint,
   p_lines jsonb
 )
-returns table (inserted integer, first_id bigint, last_id bigint)
-language plpgsql
-volatile
-security definer
-set search_path = ''
-as $$
+returns table (inserted integer, first_id bigint, last_id bigint) language plpgsql volatile security definer set search_path = '' as $$
 declare
   v_now timestamptz := ops_private.now();
   v_source_id bigint;

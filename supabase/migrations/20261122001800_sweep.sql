@@ -20,11 +20,7 @@
 -- ops_private.system_log: one log line written by the system itself
 -- ---------------------------------------------------------------------------
 create or replace function ops_private.system_log(p_job ops.jobs, p_level text, p_message text, p_now timestamptz)
-returns void
-language plpgsql
-volatile
-set search_path = ''
-as $$
+returns void language plpgsql volatile set search_path = '' as $$
 declare
   v_id bigint;
 begin
@@ -40,12 +36,7 @@ $$;
 -- ops.sweep
 -- ---------------------------------------------------------------------------
 create or replace function ops.sweep(p_limit integer default 500)
-returns jsonb
-language plpgsql
-volatile
-security definer
-set search_path = ''
-as $$
+returns jsonb language plpgsql volatile security definer set search_path = '' as $$
 declare
   v_now timestamptz := ops_private.now();
   v_job ops.jobs;

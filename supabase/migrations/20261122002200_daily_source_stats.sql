@@ -194,11 +194,7 @@ call ops_private.viewers_read('ops.source_days');
 -- [p_from, p_to], from the rollup rows of [p_from - 14, p_to]. Set-based.
 -- ---------------------------------------------------------------------------
 create or replace function ops_private.recompute_daily_source_derived(p_source_id bigint, p_from date, p_to date)
-returns integer
-language sql
-security definer
-set search_path = ''
-as $$
+returns integer language sql security definer set search_path = '' as $$
   with cfg as materialized (
     select
       ops_private.setting_numeric('alert_block_rate', 0.10) as block_rate,
@@ -313,11 +309,7 @@ comment on function ops_private.recompute_daily_source_derived(bigint, date, dat
 -- ---------------------------------------------------------------------------
 create or replace function ops_private.rollup_scrape_runs(
   p_source_id bigint, p_from date, p_to date, p_derive boolean default true)
-returns integer
-language plpgsql
-security definer
-set search_path = ''
-as $$
+returns integer language plpgsql security definer set search_path = '' as $$
 declare
   v_rows integer;
 begin
@@ -448,11 +440,7 @@ comment on function ops_private.rollup_scrape_runs(bigint, date, date, boolean) 
 -- trigger calls it
 -- ---------------------------------------------------------------------------
 create or replace function ops_private.refresh_daily_source_stats(p_source_id bigint, p_run_date date)
-returns void
-language plpgsql
-security definer
-set search_path = ''
-as $$
+returns void language plpgsql security definer set search_path = '' as $$
 begin
   if p_source_id is null or p_run_date is null then
     return;
@@ -469,11 +457,7 @@ comment on function ops_private.refresh_daily_source_stats(bigint, date) is
 -- bulk loads with the trigger disabled, repairs)
 -- ---------------------------------------------------------------------------
 create or replace function ops_private.rebuild_daily_source_stats(p_source_id bigint default null)
-returns integer
-language plpgsql
-security definer
-set search_path = ''
-as $$
+returns integer language plpgsql security definer set search_path = '' as $$
 declare
   v_rows integer;
 begin
@@ -494,11 +478,7 @@ comment on function ops_private.rebuild_daily_source_stats(bigint) is
 -- Trigger: a scrape run that is (or becomes) finished refreshes its day
 -- ---------------------------------------------------------------------------
 create or replace function ops_private.scrape_runs_rollup_trigger()
-returns trigger
-language plpgsql
-security definer
-set search_path = ''
-as $$
+returns trigger language plpgsql security definer set search_path = '' as $$
 begin
   perform ops_private.refresh_daily_source_stats(new.source_id, new.run_date);
   -- a finished run moved to another day or source: refresh the day it left
@@ -520,11 +500,7 @@ create trigger scrape_runs_rollup
 -- Trigger: a source's drop thresholds changed -> recompute its rows
 -- ---------------------------------------------------------------------------
 create or replace function ops_private.sources_thresholds_trigger()
-returns trigger
-language plpgsql
-security definer
-set search_path = ''
-as $$
+returns trigger language plpgsql security definer set search_path = '' as $$
 begin
   perform ops_private.recompute_daily_source_derived(new.id, date '1900-01-01', date '2999-12-31');
   return null;
@@ -542,11 +518,7 @@ create trigger sources_drop_thresholds_changed
 -- Trigger: a global threshold changed -> recompute every row (rare, heavy)
 -- ---------------------------------------------------------------------------
 create or replace function ops_private.settings_thresholds_trigger()
-returns trigger
-language plpgsql
-security definer
-set search_path = ''
-as $$
+returns trigger language plpgsql security definer set search_path = '' as $$
 begin
   perform ops_private.recompute_daily_source_derived(null, date '1900-01-01', date '2999-12-31');
   return null;

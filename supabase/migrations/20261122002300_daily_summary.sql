@@ -52,12 +52,7 @@
 -- is given, which the caller's own query has already selected.
 -- ---------------------------------------------------------------------------
 create or replace function ops_private.no_data_baseline(p_source_id bigint, p_day date)
-returns double precision
-language sql
-stable
-security definer
-set search_path = ''
-as $$
+returns double precision language sql stable security definer set search_path = '' as $$
   select avg(b.jobs_processed_best)::double precision
     from (select x.run_date, x.jobs_processed_best, x.best_status
             from ops.daily_source_stats x

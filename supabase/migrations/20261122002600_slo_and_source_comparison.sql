@@ -27,11 +27,7 @@ returns table (
   avg_duration_sec double precision,
   avg_jobs_processed double precision,
   runs_total integer
-)
-language sql
-stable
-set search_path = ''
-as $$
+) language sql stable set search_path = '' as $$
   with today as materialized (select ops_private.berlin_today() as day),
   days as (
     select

@@ -26,11 +26,7 @@ returns table (
   duration_sec double precision,
   error text,
   error_category text
-)
-language sql
-stable
-set search_path = ''
-as $$
+) language sql stable set search_path = '' as $$
   with recursive tree as (
     select
       j.id, j.parent_id, j.root_id, 0 as depth, array[j.id] as path, j.type, j.status,

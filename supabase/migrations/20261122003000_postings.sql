@@ -22,12 +22,7 @@
 -- ops_private.normalize_text(text): the normalization of titles and locations
 -- ---------------------------------------------------------------------------
 create or replace function ops_private.normalize_text(value text)
-returns text
-language sql
-immutable
-parallel safe
-set search_path = ''
-as $$
+returns text language sql immutable parallel safe set search_path = '' as $$
   select nullif(btrim(regexp_replace(regexp_replace(regexp_replace(lower(value),
     -- gender markers of German-speaking postings: (m/w/d), (w/m/d), (f/m/x), (all genders), (gn)
     '\(\s*(all\s+genders?|gn\*?|div(ers)?|[mwfdx](\s*[/|,]\s*[mwfdx]){1,3})\s*\)', ' ', 'g'),

@@ -14,11 +14,7 @@
 -- ops_private.posting_run(job_id): source, run date and run status of a job
 -- ---------------------------------------------------------------------------
 create or replace function ops_private.posting_run(p_job_id bigint,
-  out source_id bigint, out run_date date, out run_status text)
-language plpgsql
-stable
-set search_path = ''
-as $$
+  out source_id bigint, out run_date date, out run_status text) language plpgsql stable set search_path = '' as $$
 begin
   select coalesce(sr.source_id, j.source_id),
          coalesce(sr.run_date, j.run_date),
@@ -49,11 +45,7 @@ revoke all on function ops_private.posting_run(bigint) from public;
 -- ops.upsert_postings(job_id, postings)
 -- ---------------------------------------------------------------------------
 create or replace function ops.upsert_postings(job_id bigint, postings jsonb)
-returns jsonb
-language plpgsql
-security definer
-set search_path = ''
-as $$
+returns jsonb language plpgsql security definer set search_path = '' as $$
 #variable_conflict use_column
 declare
   v_run record;
@@ -303,11 +295,7 @@ grant execute on function ops.upsert_postings(bigint, jsonb) to service_role;
 -- ops.deactivate_missing_postings(job_id)
 -- ---------------------------------------------------------------------------
 create or replace function ops.deactivate_missing_postings(job_id bigint)
-returns jsonb
-language plpgsql
-security definer
-set search_path = ''
-as $$
+returns jsonb language plpgsql security definer set search_path = '' as $$
 #variable_conflict use_column
 declare
   v_run record;

@@ -52,11 +52,7 @@ call ops_private.viewers_read('ops.snapshots');
 create or replace function ops.take_snapshot(
   source_id bigint,
   snapshot_date date default (ops_private.berlin_today()))
-returns setof ops.snapshots
-language sql
-security definer
-set search_path = ''
-as $$
+returns setof ops.snapshots language sql security definer set search_path = '' as $$
   insert into ops.snapshots as s (source_id, snapshot_date, posting_count, new_count, active_count,
                                   disappeared_count, repost_count,
                                   with_title, with_location, with_description, with_posted_at, with_url, taken_at)
@@ -111,12 +107,7 @@ grant execute on function ops.take_snapshot(bigint, date) to service_role;
 -- ops.snapshot_postings(source_id, snapshot_date): the list, derived
 -- ---------------------------------------------------------------------------
 create or replace function ops.snapshot_postings(source_id bigint, snapshot_date date)
-returns table (id bigint, external_id text, title text, location text, url text)
-language sql
-stable
-security invoker
-set search_path = ''
-as $$
+returns table (id bigint, external_id text, title text, location text, url text) language sql stable security invoker set search_path = '' as $$
   -- the same rule as ops.snapshots.active_count: first seen on or before the date, not disappeared by its end
   select p.id, p.external_id, p.title, p.location, p.url
     from ops.postings p

@@ -48,19 +48,8 @@ comment on table ops.candidate_signals is
 create index candidate_signals_source_date_idx on ops.candidate_signals (source_id, signal_date);
 
 -- ---------------------------------------------------------------------------
--- Row level security: viewers read; the service role loads the data
+-- Row level security: viewers read (the common rule, ops_private.viewers_read);
+-- beyond it, the service role loads the data
 -- ---------------------------------------------------------------------------
-alter table ops.survey_responses enable row level security;
-alter table ops.candidate_signals enable row level security;
-
-revoke all on ops.survey_responses, ops.candidate_signals from public, anon, authenticated, service_role;
-grant select on ops.survey_responses, ops.candidate_signals to authenticated;
-grant select, insert, update, delete on ops.survey_responses, ops.candidate_signals to service_role;
-
-create policy survey_responses_read on ops.survey_responses
-  for select to authenticated
-  using ((select ops_private.is_viewer()));
-
-create policy candidate_signals_read on ops.candidate_signals
-  for select to authenticated
-  using ((select ops_private.is_viewer()));
+call ops_private.viewers_read('ops.survey_responses', 'ops.candidate_signals');
+grant insert, update, delete on ops.survey_responses, ops.candidate_signals to service_role;

@@ -26,20 +26,12 @@ update ops.job_types set lease_seconds = timeout_seconds where type = 'pipeline'
 -- against it by tests/integration/vocabulary.test.ts), and the one after a phase
 -- ---------------------------------------------------------------------------
 create or replace function ops_private.pipeline_phases()
-returns text[]
-language sql
-immutable
-set search_path = ''
-as $$
+returns text[] language sql immutable set search_path = '' as $$
   select array['scrape', 'snapshot', 'lifespan', 'repost', 'score']
 $$;
 
 create or replace function ops_private.next_phase(phase text)
-returns text
-language sql
-immutable
-set search_path = ''
-as $$
+returns text language sql immutable set search_path = '' as $$
   select (ops_private.pipeline_phases())[pg_catalog.array_position(ops_private.pipeline_phases(), phase) + 1]
 $$;
 
@@ -48,10 +40,7 @@ $$;
 -- ---------------------------------------------------------------------------
 create or replace function ops_private.insert_phase_job(
   p_root ops.jobs, p_phase text, p_parent_id bigint, p_source_id bigint, p_skip_reason text default null)
-returns bigint
-language sql
-set search_path = ''
-as $$
+returns bigint language sql set search_path = '' as $$
   insert into ops.jobs (type, params, status, max_attempts, lease_seconds, parent_id, root_id, source_id, run_date,
                         created_by, error, error_category, finished_at)
   select t.type, jsonb_build_object('run_date', p_root.run_date), case when p_skip_reason is null then 'pending' else 'skipped' end,
@@ -66,10 +55,7 @@ $$;
 -- ops_private.finish_pipeline: terminal status and result of the root
 -- ---------------------------------------------------------------------------
 create or replace function ops_private.finish_pipeline(p_root ops.jobs)
-returns void
-language plpgsql
-set search_path = ''
-as $$
+returns void language plpgsql set search_path = '' as $$
 declare
   totals jsonb;
   phases jsonb;
@@ -126,10 +112,7 @@ $$;
 -- ops_private.advance_pipeline: start the next phase when the current one is done
 -- ---------------------------------------------------------------------------
 create or replace function ops_private.advance_pipeline(p_root_id bigint)
-returns void
-language plpgsql
-set search_path = ''
-as $$
+returns void language plpgsql set search_path = '' as $$
 declare
   root ops.jobs;
   phase text;
@@ -199,11 +182,7 @@ $$;
 -- Trigger: a child of a pipeline ended
 -- ---------------------------------------------------------------------------
 create or replace function ops_private.on_pipeline_child_finished()
-returns trigger
-language plpgsql
-security definer
-set search_path = ''
-as $$
+returns trigger language plpgsql security definer set search_path = '' as $$
 begin
   update ops.jobs
      set progress_done = progress_done + 1, heartbeat_at = ops_private.now(), updated_at = ops_private.now()
@@ -223,11 +202,7 @@ create trigger jobs_pipeline_child_finished
 -- Trigger: a source paused mid-run skips its pending jobs, with the reason
 -- ---------------------------------------------------------------------------
 create or replace function ops_private.skip_jobs_of_paused_source()
-returns trigger
-language plpgsql
-security definer
-set search_path = ''
-as $$
+returns trigger language plpgsql security definer set search_path = '' as $$
 declare
   job ops.jobs;
 begin
@@ -254,11 +229,7 @@ create or replace function ops.start_pipeline(
   p_created_by text default null,
   p_source_keys text[] default null
 )
-returns jsonb
-language plpgsql
-security definer
-set search_path = ''
-as $$
+returns jsonb language plpgsql security definer set search_path = '' as $$
 declare
   v_run_date date := coalesce(p_run_date, ops_private.berlin_date(ops_private.now()));
   root ops.jobs;
@@ -300,11 +271,7 @@ comment on function ops.start_pipeline(date, text, text, text[]) is
 -- ops.run_phase_job: the SQL work of a snapshot, lifespan, repost or score job
 -- ---------------------------------------------------------------------------
 create or replace function ops.run_phase_job(p_job_id bigint)
-returns jsonb
-language plpgsql
-security definer
-set search_path = ''
-as $$
+returns jsonb language plpgsql security definer set search_path = '' as $$
 declare
   job ops.jobs;
   result jsonb;

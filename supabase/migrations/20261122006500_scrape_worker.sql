@@ -55,10 +55,7 @@ grant update (request_timeout_seconds, max_retries) on ops.sources to authentica
 -- A breaker closed by hand starts counting from zero
 -- ---------------------------------------------------------------------------
 create or replace function ops_private.sources_breaker_closed()
-returns trigger
-language plpgsql
-set search_path = ''
-as $$
+returns trigger language plpgsql set search_path = '' as $$
 begin
   if new.breaker_state = 'closed' and old.breaker_state is distinct from 'closed' then
     new.breaker_failures := 0;
@@ -80,11 +77,7 @@ create trigger sources_breaker_closed before update of breaker_state on ops.sour
 -- ops_private.effective_rate_limit: the interval a running scrape applies
 -- ---------------------------------------------------------------------------
 create or replace function ops_private.effective_rate_limit(p_source_id bigint)
-returns numeric
-language sql
-stable
-set search_path = ''
-as $$
+returns numeric language sql stable set search_path = '' as $$
   select greatest(
     s.rate_limit_seconds,
     coalesce((select case when jsonb_typeof(g.value) = 'number' then (g.value #>> '{}')::numeric end
@@ -115,12 +108,7 @@ create or replace function ops.scrape_source_state(
   out breaker_probe_at timestamptz,
   out breaker_trip_count integer
 )
-returns record
-language plpgsql
-stable
-security definer
-set search_path = ''
-as $$
+returns record language plpgsql stable security definer set search_path = '' as $$
 begin
   select ops_private.effective_rate_limit(s.id), s.active, s.breaker_enabled, s.breaker_threshold,
          s.breaker_cooldown_seconds, s.breaker_state, s.breaker_failures, s.breaker_opened_at, s.breaker_probe_at,
@@ -153,12 +141,7 @@ create or replace function ops.save_breaker_state(
   out breaker_trip_count integer,
   out tripped boolean
 )
-returns record
-language plpgsql
-volatile
-security definer
-set search_path = ''
-as $$
+returns record language plpgsql volatile security definer set search_path = '' as $$
 declare
   v_old text;
 begin

@@ -11,11 +11,7 @@
 -- ===========================================================================
 
 create or replace function ops_private.run_date_window()
-returns table (earliest date, latest date)
-language sql
-stable
-set search_path = ''
-as $$
+returns table (earliest date, latest date) language sql stable set search_path = '' as $$
   select ops_private.berlin_date(ops_private.now()) - 365, ops_private.berlin_date(ops_private.now()) + 1
 $$;
 
@@ -23,11 +19,7 @@ comment on function ops_private.run_date_window() is
   'Dates a job (pipeline run, backfill, reported run) may be for: 365 days back (the backfill window) to tomorrow, Europe/Berlin.';
 
 create or replace function ops_private.check_run_date(p_date date, p_field text)
-returns void
-language plpgsql
-stable
-set search_path = ''
-as $$
+returns void language plpgsql stable set search_path = '' as $$
 declare
   w record;
 begin
@@ -45,10 +37,7 @@ $$;
 -- schedule, backfill) and backfills by enqueue, so both pass here. Their phase and scrape jobs take
 -- the pipeline's date; a reported run is checked by ops.report_start.
 create or replace function ops_private.jobs_check_run_dates()
-returns trigger
-language plpgsql
-set search_path = ''
-as $$
+returns trigger language plpgsql set search_path = '' as $$
 begin
   if new.type = 'pipeline' then
     perform ops_private.check_run_date(new.run_date, 'run_date');

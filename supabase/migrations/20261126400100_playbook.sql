@@ -128,11 +128,7 @@ create trigger playbook_audit after update on ops.playbook
 -- ops_private.suggested_action(kind, key): the playbook row as JSON, or null
 -- ---------------------------------------------------------------------------
 create or replace function ops_private.suggested_action(p_kind text, p_key text)
-returns jsonb
-language sql
-stable
-set search_path = ''
-as $$
+returns jsonb language sql stable set search_path = '' as $$
   select jsonb_build_object('key', p.key, 'title', p.title, 'action', p.action)
   from ops.playbook p
   where p.kind = p_kind and p.key = p_key

@@ -73,11 +73,7 @@ grant select on ops.data_quality_v to authenticated, service_role;
 -- then the day's status and reasons recomputed
 -- ---------------------------------------------------------------------------
 create or replace function ops_private.snapshots_quality_trigger()
-returns trigger
-language plpgsql
-security definer
-set search_path = ''
-as $$
+returns trigger language plpgsql security definer set search_path = '' as $$
 begin
   update ops.daily_source_stats d
      set dq_fields = coalesce((select array_agg(q.field order by q.field) from ops.data_quality_v q

@@ -99,11 +99,7 @@ create policy alert_states_read on ops.alert_states
 -- ops_private.alert_state(...): the state rule, in one place
 -- ---------------------------------------------------------------------------
 create or replace function ops_private.alert_state(p_state ops.alert_states, p_severity_rank integer, p_now timestamptz)
-returns text
-language sql
-immutable
-set search_path = ''
-as $$
+returns text language sql immutable set search_path = '' as $$
   select case
     when p_state.acknowledged_at is not null and p_severity_rank >= p_state.acknowledged_severity_rank then 'acknowledged'
     when p_state.snoozed_until > p_now then 'snoozed'
@@ -345,13 +341,8 @@ grant select on ops.alerts_v to authenticated, service_role;
 -- ops.sync_alerts(): store the open conditions, resolve the gone ones
 -- ---------------------------------------------------------------------------
 create or replace function ops.sync_alerts()
-returns jsonb
-language sql
-security definer
-set search_path = ''
 -- the planner's estimates over the daily views are high enough to start JIT, which costs seconds
-set jit = off
-as $$
+returns jsonb language sql security definer set search_path = '' set jit = off as $$
   with now_open as materialized (
     select * from ops.alerts_v
   ),
@@ -396,11 +387,7 @@ comment on function ops.sync_alerts() is
 -- ops_private.alert_json(alert_id): one alert as the API answers it
 -- ---------------------------------------------------------------------------
 create or replace function ops_private.alert_json(p_alert_id text)
-returns jsonb
-language sql
-stable
-set search_path = ''
-as $$
+returns jsonb language sql stable set search_path = '' as $$
   select to_jsonb(a) - 'source_id' - 'evaluated_date'
   from ops.alerts_v a
   where a.alert_id = p_alert_id
@@ -411,11 +398,7 @@ $$;
 -- (locked), or P0404; callers without the operator role get 42501
 -- ---------------------------------------------------------------------------
 create or replace function ops_private.open_alert_for_action(p_alert_id text)
-returns ops.alert_states
-language plpgsql
-volatile
-set search_path = ''
-as $$
+returns ops.alert_states language plpgsql volatile set search_path = '' as $$
 declare
   v_state ops.alert_states;
 begin
@@ -434,11 +417,7 @@ $$;
 -- ops.acknowledge_alert(alert_id)
 -- ---------------------------------------------------------------------------
 create or replace function ops.acknowledge_alert(p_alert_id text)
-returns jsonb
-language plpgsql
-security definer
-set search_path = ''
-as $$
+returns jsonb language plpgsql security definer set search_path = '' as $$
 declare
   v_before ops.alert_states := ops_private.open_alert_for_action(p_alert_id);
   v_now timestamptz := ops_private.now();
@@ -461,11 +440,7 @@ comment on function ops.acknowledge_alert(text) is
 -- ops.snooze_alert(alert_id, until, until_change)
 -- ---------------------------------------------------------------------------
 create or replace function ops.snooze_alert(p_alert_id text, p_until timestamptz default null, p_until_change boolean default false)
-returns jsonb
-language plpgsql
-security definer
-set search_path = ''
-as $$
+returns jsonb language plpgsql security definer set search_path = '' as $$
 declare
   v_before ops.alert_states;
   v_now timestamptz := ops_private.now();

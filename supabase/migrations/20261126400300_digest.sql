@@ -30,13 +30,8 @@
 -- ===========================================================================
 
 create or replace function ops.digest(p_date date default null, p_owners text[] default null, p_tags text[] default null)
-returns jsonb
-language sql
-stable
-set search_path = ''
 -- the planner's estimates over the daily views are high enough to start JIT, which costs seconds
-set jit = off
-as $$
+returns jsonb language sql stable set search_path = '' set jit = off as $$
   with k as materialized (
     select coalesce(p_date, ops_private.berlin_today()) as day, ops_private.now() as now
   ),
@@ -177,13 +172,8 @@ grant execute on function ops.digest(date, text[], text[]) to authenticated, ser
 -- playbook entry; state open | acknowledged | snoozed | all
 -- ---------------------------------------------------------------------------
 create or replace function ops.alert_list(p_state text default 'open')
-returns jsonb
-language plpgsql
-stable
-set search_path = ''
 -- the planner's estimates over the daily views are high enough to start JIT, which costs seconds
-set jit = off
-as $$
+returns jsonb language plpgsql stable set search_path = '' set jit = off as $$
 begin
   if p_state is null or p_state not in ('open', 'acknowledged', 'snoozed', 'all') then
     perform ops_private.api_error('P0400', 'state must be open, acknowledged, snoozed or all',

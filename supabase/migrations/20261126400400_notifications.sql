@@ -31,11 +31,7 @@
 -- ops_private.channel_routes(channel, owner, tags): the routing rule
 -- ---------------------------------------------------------------------------
 create or replace function ops_private.channel_routes(p_owners text[], p_tags text[], p_owner text, p_source_tags text[])
-returns boolean
-language sql
-immutable
-set search_path = ''
-as $$
+returns boolean language sql immutable set search_path = '' as $$
   select (p_owners is null and p_tags is null)
       or coalesce(p_owner = any (p_owners), false)
       or coalesce(p_source_tags && p_tags, false)
@@ -48,11 +44,7 @@ comment on function ops_private.channel_routes(text[], text[], text, text[]) is
 -- ops_private.severity_rank(severity)
 -- ---------------------------------------------------------------------------
 create or replace function ops_private.severity_rank(p_severity text)
-returns integer
-language sql
-immutable
-set search_path = ''
-as $$
+returns integer language sql immutable set search_path = '' as $$
   select case p_severity when 'critical' then 1 when 'high' then 2 when 'medium' then 3 when 'low' then 4 end
 $$;
 
@@ -60,13 +52,8 @@ $$;
 -- ops.plan_notifications()
 -- ---------------------------------------------------------------------------
 create or replace function ops.plan_notifications()
-returns jsonb
-language plpgsql
-security definer
-set search_path = ''
 -- the planner's estimates over the daily views are high enough to start JIT, which costs seconds
-set jit = off
-as $$
+returns jsonb language plpgsql security definer set search_path = '' set jit = off as $$
 declare
   v_now timestamptz := ops_private.now();
   v_day date := ops_private.berlin_today();
@@ -149,12 +136,7 @@ returns table (
   endpoint_url text,
   recipients text[],
   sender text
-)
-language sql
-volatile
-security definer
-set search_path = ''
-as $$
+) language sql volatile security definer set search_path = '' as $$
   with due as (
     select d.id
     from ops.notification_deliveries d
@@ -186,12 +168,7 @@ comment on function ops.claim_notifications(integer) is
 -- ops.record_notification(id, status_code, error)
 -- ---------------------------------------------------------------------------
 create or replace function ops.record_notification(p_id bigint, p_status_code integer, p_error text default null)
-returns jsonb
-language plpgsql
-volatile
-security definer
-set search_path = ''
-as $$
+returns jsonb language plpgsql volatile security definer set search_path = '' as $$
 declare
   v_now timestamptz := ops_private.now();
   v_ok boolean := p_error is null and p_status_code between 200 and 299;
@@ -226,12 +203,7 @@ comment on function ops.record_notification(bigint, integer, text) is
 -- function's environment does not have it); service role only, never logged
 -- ---------------------------------------------------------------------------
 create or replace function ops.notification_secret(p_name text)
-returns text
-language plpgsql
-stable
-security definer
-set search_path = ''
-as $$
+returns text language plpgsql stable security definer set search_path = '' as $$
 declare
   v_secret text;
 begin

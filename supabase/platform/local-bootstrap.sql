@@ -53,30 +53,21 @@ grant usage on schema public to anon, authenticated, service_role;
 -- ---------------------------------------------------------------------------
 -- auth helpers: the same contract as Supabase's (claims from request.jwt.claims)
 -- ---------------------------------------------------------------------------
-create or replace function auth.jwt() returns jsonb
-language sql stable
-set search_path = ''
-as $$
+create or replace function auth.jwt() returns jsonb language sql stable set search_path = '' as $$
   select coalesce(
     nullif(current_setting('request.jwt.claim', true), ''),
     nullif(current_setting('request.jwt.claims', true), '')
   )::jsonb
 $$;
 
-create or replace function auth.uid() returns uuid
-language sql stable
-set search_path = ''
-as $$
+create or replace function auth.uid() returns uuid language sql stable set search_path = '' as $$
   select coalesce(
     nullif(current_setting('request.jwt.claim.sub', true), ''),
     (nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'sub')
   )::uuid
 $$;
 
-create or replace function auth.role() returns text
-language sql stable
-set search_path = ''
-as $$
+create or replace function auth.role() returns text language sql stable set search_path = '' as $$
   select coalesce(
     nullif(current_setting('request.jwt.claim.role', true), ''),
     (nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'role')

@@ -37,14 +37,26 @@ let env: Record<string, string>;
 let d0: string, d1: string, d2: string;
 let sourceA: number;
 
-function exportRequest(body: Record<string, unknown> = {}) {
-  return handler(
+function exportRequest(body: Record<string, unknown> = {}, via = handler) {
+  return via(
     new Request("http://127.0.0.1/mirror", {
       method: "POST",
       headers: { "content-type": "application/json", apikey: stack.secretKey },
       body: JSON.stringify({ action: "export", ...body }),
     }),
   );
+}
+
+/** A mirror handler over `targets` that runs no export work: for the paths that fail before any work. */
+function idleHandler(targets: ReturnType<typeof mirrorTargetFromEnv>) {
+  return createMirrorHandler({
+    sql: fnSql,
+    auth: authFromEnv(stackEnv(stack)),
+    targets,
+    work: async () => {},
+    background: () => {},
+    log: () => {},
+  });
 }
 
 async function exportNow(body: Record<string, unknown> = {}) {
@@ -265,21 +277,7 @@ describe("mirror -> BigQuery (stand-in)", () => {
   it("misconfiguration (a key without a project id) is a failed export naming the problem, never the key", async () => {
     const targets = mirrorTargetFromEnv({ ...env, BIGQUERY_PROJECT_ID: "" });
     expect(targets.kind).toBe("unconfigured");
-    const misconfigured = createMirrorHandler({
-      sql: fnSql,
-      auth: authFromEnv(stackEnv(stack)),
-      targets,
-      work: async () => {},
-      background: () => {},
-      log: () => {},
-    });
-    const response = await misconfigured(
-      new Request("http://127.0.0.1/mirror", {
-        method: "POST",
-        headers: { "content-type": "application/json", apikey: stack.secretKey },
-        body: JSON.stringify({ action: "export", days: 1 }),
-      }),
-    );
+    const response = await exportRequest({ days: 1 }, idleHandler(targets));
     const text = await response.text();
     expect(response.status).toBe(502);
     expect(JSON.parse(text).export).toMatchObject({
@@ -293,21 +291,7 @@ describe("mirror -> BigQuery (stand-in)", () => {
   it("a hosted project without BigQuery and without MIRROR_LOCAL_DB_URL: a 'not configured' export, no guessed database", async () => {
     const targets = mirrorTargetFromEnv({ SUPABASE_DB_URL: stack.dbUrl, SUPABASE_URL: stack.supabaseUrl });
     expect(targets.kind).toBe("unconfigured");
-    const hosted = createMirrorHandler({
-      sql: fnSql,
-      auth: authFromEnv(stackEnv(stack)),
-      targets,
-      work: async () => {},
-      background: () => {},
-      log: () => {},
-    });
-    const response = await hosted(
-      new Request("http://127.0.0.1/mirror", {
-        method: "POST",
-        headers: { "content-type": "application/json", apikey: stack.secretKey },
-        body: JSON.stringify({ action: "export", days: 1 }),
-      }),
-    );
+    const response = await exportRequest({ days: 1 }, idleHandler(targets));
     expect(response.status).toBe(502);
     const { export: record } = await response.json();
     expect(record).toMatchObject({ status: "failed" });

@@ -17,10 +17,7 @@ create schema if not exists tests;
 grant usage on schema tests to public;
 
 create or replace function tests.switch_to(role_name text, claims jsonb)
-returns void
-language plpgsql
-set search_path = ''
-as $$
+returns void language plpgsql set search_path = '' as $$
 begin
   perform set_config('request.jwt.claims', coalesce(claims, '{}'::jsonb)::text, true);
   perform set_config('role', role_name, true);
@@ -69,10 +66,7 @@ grant execute on all functions in schema tests to public;
 -- DETAIL), so tests can check the facts an error carries.
 -- ---------------------------------------------------------------------------
 create or replace function tests.error_of(statement text)
-returns jsonb
-language plpgsql
-set search_path = ''
-as $$
+returns jsonb language plpgsql set search_path = '' as $$
 declare
   v_state text;
   v_message text;
@@ -95,10 +89,7 @@ create or replace function tests.add_run(
   p_requests integer default 100, p_failures integer default 0, p_403 integer default 0,
   p_429 integer default 0, p_timeouts integer default 0, p_started timestamptz default null,
   p_error text default null, p_error_category text default null)
-returns bigint
-language plpgsql
-set search_path = ''
-as $$
+returns bigint language plpgsql set search_path = '' as $$
 declare
   v_source bigint := (select id from ops.sources where key = p_key);
   v_job bigint;
@@ -120,11 +111,7 @@ $$;
 -- tests that need a second session (dblink). Override with the GUC
 -- tests.dblink_connstr when the database is not the local stack.
 create or replace function tests.dblink_connstr()
-returns text
-language sql
-stable
-set search_path = ''
-as $$
+returns text language sql stable set search_path = '' as $$
   select coalesce(nullif(current_setting('tests.dblink_connstr', true), ''),
     format('host=127.0.0.1 port=%s dbname=%s user=postgres password=postgres application_name=pgtap-second-session',
       current_setting('port'), current_database()))

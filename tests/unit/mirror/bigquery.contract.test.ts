@@ -22,6 +22,7 @@ import {
   TEST_CLIENT_EMAIL,
   type TestServiceAccount,
 } from "../../../scripts/bigquery-standin/service-account.ts";
+import { NO_DATA_ROW, SUCCESS_ROW } from "./rows.ts";
 
 const PROJECT = "scrape-ops-test";
 const CLIENT_EMAIL = TEST_CLIENT_EMAIL;
@@ -83,30 +84,8 @@ const EXPECTED_ROWS_TYPE = {
   },
 };
 
-const SUCCESS: NormalizedRow = {
-  company_key: "acme",
-  run_date: "2024-05-01",
-  final_status: "success",
-  is_success: 1,
-  is_problem: 0,
-  jobs_processed_best: 120,
-  http_fail_rate_sum: 0.05,
-  http_block_rate_sum: 0,
-  baseline_jobs_processed_14d: 118.5,
-  execution_time_sec_best: 42.125,
-};
-const NO_DATA: NormalizedRow = {
-  company_key: "globex",
-  run_date: "2024-05-01",
-  final_status: "no_data",
-  is_success: 0,
-  is_problem: 1,
-  jobs_processed_best: null,
-  http_fail_rate_sum: null,
-  http_block_rate_sum: null,
-  baseline_jobs_processed_14d: null,
-  execution_time_sec_best: null,
-};
+const SUCCESS = SUCCESS_ROW;
+const NO_DATA = NO_DATA_ROW;
 
 function day(runDate: string, companies: number): NormalizedRow[] {
   return Array.from({ length: companies }, (_, i) => ({

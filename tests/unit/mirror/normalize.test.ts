@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { MirrorRowError, normalizeRows } from "../../../supabase/functions/_shared/mirror/normalize.ts";
+import { NO_DATA_ROW, SUCCESS_ROW } from "./rows.ts";
 
 /** A row as postgres.js returns it from the Looker view: numerics and bigints as strings, date as Date. */
 function pgRow(overrides: Record<string, unknown> = {}): Record<string, unknown> {
@@ -31,18 +32,7 @@ function errorOf(rows: unknown[]): MirrorRowError {
 describe("normalizeRows", () => {
   it("turns numeric strings into numbers and a Date into YYYY-MM-DD, in schema order", () => {
     const [row] = normalizeRows([pgRow({ extra_view_column: "dropped" })]);
-    expect(row).toEqual({
-      company_key: "acme",
-      run_date: "2024-05-01",
-      final_status: "success",
-      is_success: 1,
-      is_problem: 0,
-      jobs_processed_best: 120,
-      http_fail_rate_sum: 0.05,
-      http_block_rate_sum: 0,
-      baseline_jobs_processed_14d: 118.5,
-      execution_time_sec_best: 42.125,
-    });
+    expect(row).toEqual(SUCCESS_ROW);
     expect(Object.keys(row)).toEqual([
       "company_key",
       "run_date",
@@ -68,16 +58,7 @@ describe("normalizeRows", () => {
       baseline_jobs_processed_14d: null,
       execution_time_sec_best: null,
     })]);
-    expect(row).toMatchObject({
-      final_status: "no_data",
-      is_success: 0,
-      is_problem: 1,
-      jobs_processed_best: null,
-      http_fail_rate_sum: null,
-      http_block_rate_sum: null,
-      baseline_jobs_processed_14d: null,
-      execution_time_sec_best: null,
-    });
+    expect(row).toEqual({ ...NO_DATA_ROW, company_key: "acme" });
   });
 
   it("accepts dates as 'YYYY-MM-DD' text, bigint and integral numeric text", () => {
