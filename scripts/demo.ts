@@ -4,13 +4,17 @@
 //   3. backfills 21 nights (real pipeline runs against the sites as they looked
 //      on each day, so that baselines mean something)
 //   4. runs tonight's pipeline live with progress
+//      on a simulated clock: each night's circuit breakers run on that night's time, so that a
+//      breaker opened one night has cooled down and probes the next, as in real nights
 //   5. exports the BigQuery mirror (the local target unless BigQuery is configured)
-//   6. prints the morning report
+//   6. sends the digest to a local stand-in receiver (a Slack webhook and a JSON webhook)
+//   7. prints the morning report (the same digest, rendered as text)
 // The demo resets the local database: it is a demo, not a migration.
 import postgres from "postgres";
 import { type Company, demoCompanies } from "./fixtures/catalog.ts";
 import { type FixtureServer, startFixtureServer } from "./fixtures/server.ts";
 import { serviceHeaders, stackConfig } from "./lib/config.ts";
+import { startNotifyStandin } from "./notify-standin/server.ts";
 import { signInLink } from "./lib/console.ts";
 import { resetDatabase } from "./lib/database.ts";
 import { morningReport } from "./lib/morning-report.ts";
@@ -57,11 +61,37 @@ async function registerSources(sql: postgres.Sql, fixtures: FixtureServer, day: 
   }
 }
 
+/** Notification channels of the demo: the stand-in receiver's URLs are their secrets (env vars of the functions). */
+async function registerChannels(sql: postgres.Sql) {
+  await sql`insert into ops.notification_channels (name, kind, secret_name, min_alert_severity)
+            values ('demo-slack', 'slack', 'DEMO_NOTIFY_SLACK_URL', 'critical'),
+                   ('demo-webhook', 'webhook', 'DEMO_NOTIFY_WEBHOOK_URL', 'critical')`;
+}
+
+/** Plans this morning's notifications as at 07:50 Berlin (or now, if later) and lets the notify function send them. */
+async function sendMorningNotifications(sql: postgres.Sql) {
+  const [{ at }] = await sql`
+    select greatest(now(), (ops_private.berlin_today() + time '07:50') at time zone 'Europe/Berlin') as at`;
+  await sql.begin(async (tx) => {
+    await tx`select set_config('ops.now', ${(at as Date).toISOString()}, true)`;
+    await tx`select ops.plan_notifications()`;
+  });
+  const response = await fetch(`${config.supabaseUrl}/functions/v1/notify`, {
+    method: "POST",
+    headers: { ...serviceHeaders(config), "content-type": "application/json" },
+    body: JSON.stringify({ action: "work", trigger: "demo" }),
+  });
+  return { status: response.status, body: await response.json().catch(() => ({})) };
+}
+
 async function main() {
   console.log("scrape-ops demo: a nightly scraping system and its morning report\n");
   say("starting the local stack");
   await stackUp(config);
   await resetDatabase(config);
+  const receiver = await startNotifyStandin();
+  process.env.DEMO_NOTIFY_SLACK_URL = `${receiver.url}/slack/demo`;
+  process.env.DEMO_NOTIFY_WEBHOOK_URL = `${receiver.url}/webhook/demo`;
   await restartFunctions(config);
   const sql = postgres(config.dbUrl, { max: 2, onnotice: () => {} });
   const fixtures = await startFixtureServer({ companies: demoCatalog() });
@@ -72,7 +102,8 @@ async function main() {
     const faults = new Set(fixtures.companies.map((c) => c.fault.kind));
     say(`registered ${fixtures.companies.length} sources: ${formats.size} adapters, ${faults.size} fault profiles`);
 
-    say(`backfilling ${HISTORY_NIGHTS} nights`);
+    say(`backfilling ${HISTORY_NIGHTS} nights (circuit breakers on each night's simulated clock)`);
+    await sql`update ops.settings set value = 'true' where key = 'simulated_night_clock'`;
     for (let day = 0; day < HISTORY_NIGHTS; day++) {
       const runDate = berlinDate(day - HISTORY_NIGHTS);
       await registerSources(sql, fixtures, day);
@@ -82,6 +113,7 @@ async function main() {
         `${t.failed} failed, ${t.skipped} skipped (${night.durationSeconds.toFixed(1)} s)`);
     }
 
+    await sql`update ops.settings set value = 'false' where key = 'simulated_night_clock'`;
     say("tonight's pipeline, live");
     await registerSources(sql, fixtures, HISTORY_NIGHTS);
     const tonight = await runPipelineLive(config, {
@@ -102,13 +134,28 @@ async function main() {
       ? `  mirror: ${record.rows_upserted} rows (${record.date_from} to ${record.date_to}) to the ${record.target} target in ${record.duration_ms} ms`
       : `  mirror export failed (${mirror.status}): ${JSON.stringify(exported)}`);
 
+    say("sending the morning digest (stand-in receiver for Slack and a JSON webhook)");
+    // registered only now: from 07:50 Berlin on, the ops-notify cron job sends a channel's digest
+    // once per date, and it must not go out before the night is over
+    await registerChannels(sql);
+    const sent = await sendMorningNotifications(sql);
+    const digests = receiver.messages.filter((m) => (m.idempotencyKey ?? "").startsWith("digest:"));
+    const alerts = receiver.messages.length - digests.length;
+    const delivered = digests.map((m) => `digest to ${m.path} (${JSON.stringify(m.body).length} bytes)`).join(", ");
+    say(sent.status === 200
+      ? `  delivered: ${delivered}; ${alerts} critical alert${alerts === 1 ? "" : "s"}`
+      : `  notify failed (${sent.status}): ${JSON.stringify(sent.body)}`);
+
     console.log(`\n${await morningReport(sql, berlinDate(0))}\n`);
+    // the stand-in receiver stops with the demo: its channels would only fail from now on
+    await sql`update ops.notification_channels set active = false where name like 'demo-%'`;
     say(`the console: http://127.0.0.1:${config.consolePort}/ — sign in as`);
     say(`  viewer:   ${await signInLink(config, "viewer")}`);
     say(`  operator: ${await signInLink(config, "operator")}`);
     say(`done. The stack keeps running: npm run report, npm run pipeline, Studio on ${config.dbUrl.replace(/:[^:@/]+@/, ":***@")}; stop with npm run stack:down`);
   } finally {
     await fixtures.close();
+    await receiver.close();
     await sql.end();
   }
 }

@@ -34,7 +34,9 @@ export interface NotifyStandin {
   close(): Promise<void>;
 }
 
-export async function startNotifyStandin(options: { apiKey?: string; port?: number } = {}): Promise<NotifyStandin> {
+export async function startNotifyStandin(
+  options: { apiKey?: string; port?: number } = {},
+): Promise<NotifyStandin> {
   const apiKey = options.apiKey ?? "standin-email-key";
   const messages: ReceivedMessage[] = [];
   const duplicates: ReceivedMessage[] = [];
@@ -82,7 +84,13 @@ export async function startNotifyStandin(options: { apiKey?: string; port?: numb
     } else if (!path.startsWith("/webhook/")) {
       return answer(res, 404, { error: "unknown path" });
     }
-    const message = { path, idempotencyKey: headers["idempotency-key"] ?? null, headers, body, at: new Date() };
+    const message = {
+      path,
+      idempotencyKey: headers["idempotency-key"] ?? null,
+      headers,
+      body,
+      at: new Date(),
+    };
     if (message.idempotencyKey && seen.has(message.idempotencyKey)) {
       duplicates.push(message);
     } else {

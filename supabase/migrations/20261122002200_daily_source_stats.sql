@@ -39,7 +39,8 @@
 --     OR drop_zscore <= -(the source's drop_zscore_threshold) (default 3).
 -- final_status:
 --   failed   the best run failed, was cancelled or was skipped (no good run that day);
---   partial  the best run was partial, or it completed with 0 items, or is_drop;
+--   partial  the best run was partial, or it completed with 0 items, or is_drop,
+--            or a key field's share dropped (dq_fields, see the data-quality migration);
 --   success  the best run completed with at least 1 item and no drop.
 --   (no_data is a day without any row here: the daily views produce it.)
 -- warnings: high_block_rate (http_block_rate_sum > setting alert_block_rate,
@@ -47,7 +48,8 @@
 --   alert_timeout_rate, default 0.05), on any day, successful ones included.
 -- problem_reasons (empty on a successful day), in this order:
 --   run_failed | run_cancelled | run_skipped, run_partial, zero_items (best run
---   completed/partial with 0 items), volume_drop, then the day's warnings.
+--   completed/partial with 0 items), volume_drop, field_drop (dq_fields not
+--   empty, best run completed/partial), then the day's warnings.
 --   A day without data has {no_data}.
 -- is_success = 1 when final_status = 'success', else 0; is_problem = 1 - is_success.
 --   They partition the days: SUM(is_success) + SUM(is_problem) = rows. A
@@ -121,6 +123,8 @@ create table ops.daily_source_stats (
   cause_message text,
   cause_job_id bigint,
   breaker_skips integer not null default 0,
+  -- key fields whose share dropped against the source's baseline (set from ops.snapshots)
+  dq_fields text[] not null default '{}',
 
   updated_at timestamptz not null default ops_private.now(),
   primary key (source_id, run_date)
@@ -223,6 +227,7 @@ as $$
       case when w.stddev > 0 then (t.jobs_processed_best - w.baseline) / w.stddev end as z,
       t.http_block_rate_sum,
       t.timeout_rate,
+      t.dq_fields,
       s.drop_min_baseline,
       s.drop_relative_threshold,
       s.drop_zscore_threshold
@@ -249,14 +254,15 @@ as $$
       j.*,
       case
         when j.best_status in ('failed', 'cancelled', 'skipped') then 'failed'
-        when j.best_status = 'partial' or j.jobs = 0 or j.is_drop then 'partial'
+        when j.best_status = 'partial' or j.jobs = 0 or j.is_drop or cardinality(j.dq_fields) > 0 then 'partial'
         else 'success'
       end as final_status,
       array_remove(array[
         case j.best_status when 'failed' then 'run_failed' when 'cancelled' then 'run_cancelled' when 'skipped' then 'run_skipped' end,
         case when j.best_status = 'partial' then 'run_partial' end,
         case when j.best_status in ('completed', 'partial') and j.jobs = 0 then 'zero_items' end,
-        case when j.is_drop then 'volume_drop' end
+        case when j.is_drop then 'volume_drop' end,
+        case when j.best_status in ('completed', 'partial') and cardinality(j.dq_fields) > 0 then 'field_drop' end
       ], null) as status_reasons,
       array_remove(array[
         case when j.http_block_rate_sum > j.block_threshold then 'high_block_rate' end,

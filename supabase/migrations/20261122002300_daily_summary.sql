@@ -30,7 +30,8 @@
 --   root cause         what explains a problem day, in this order:
 --     1. the day's own cause (an error category of a run that failed or was
 --        partial for a reason other than an open breaker; see the rollup);
---     2. zero_items / volume_drop / run_partial without an error: that reason;
+--     2. zero_items / volume_drop / field_drop / run_partial without an error:
+--        that reason;
 --     3. a day of breaker skips (run_skipped) or no data: the latest own cause
 --        earlier in the current streak, i.e. the failure that opened the
 --        breaker (root_cause_through_breaker when the day had breaker skips);
@@ -84,10 +85,10 @@ select
   coalesce(own.category, rc.cause_category, u.problem_reasons[1]) as root_cause_category,
   coalesce(own.message, rc.cause_message) as root_cause_message,
   coalesce(own.job_id, rc.cause_job_id) as root_cause_job_id,
-  case when own.category is not null or rc.cause_category is null then u.run_date else cf.first_seen end
-    as root_cause_first_seen,
-  case when own.category is not null or rc.cause_category is null then u.run_date else rc.run_date end
-    as root_cause_last_seen,
+  case when u.final_status <> 'success' then coalesce(cf.first_seen, u.run_date) end as root_cause_first_seen,
+  case when u.final_status <> 'success'
+    then case when own.category is not null or rc.cause_category is null then u.run_date else rc.run_date end
+  end as root_cause_last_seen,
   (rc.cause_category is not null and u.breaker_skips > 0) as root_cause_through_breaker,
   case
     when u.final_status = 'success' and coalesce(y.final_status, 'no_data') = 'success' then 'ok'
@@ -140,6 +141,7 @@ select
   d.cause_message,
   d.cause_job_id,
   d.breaker_skips,
+  d.dq_fields,
   least((s.created_at at time zone 'Europe/Berlin')::date, f.first_run_date) as first_date
 from ops.daily_source_stats d
 join ops.sources s on s.id = d.source_id
@@ -190,6 +192,7 @@ select
   null::text,
   null::bigint,
   0,
+  '{}'::text[],
   least((s.created_at at time zone 'Europe/Berlin')::date, f.first_run_date)
 from ops.sources s
 left join ops.source_days f on f.source_id = s.id
@@ -214,7 +217,7 @@ left join lateral (
          case when u.cause_category is not null then u.cause_message end as message,
          case when u.cause_category is not null then u.cause_job_id end as job_id
   from (select (select x from unnest(u.problem_reasons) x
-                 where x in ('zero_items', 'volume_drop', 'run_partial') limit 1) as reason) r
+                 where x in ('zero_items', 'volume_drop', 'field_drop', 'run_partial') limit 1) as reason) r
   where u.final_status <> 'success' and coalesce(u.cause_category, r.reason) is not null
 ) own on true
 -- breaker skips and no-data days: the latest own cause earlier in the streak
@@ -228,14 +231,14 @@ left join lateral (
   order by x.run_date desc
   limit 1
 ) rc on true
--- when that cause was first seen in the streak
+-- when that error cause was first seen in the streak (a reason such as zero_items: the day itself)
 left join lateral (
   select min(x.run_date) as first_seen
   from ops.daily_source_stats x
-  where rc.cause_category is not null
-    and x.source_id = u.source_id and x.run_date <= rc.run_date
+  where u.final_status <> 'success'
+    and x.source_id = u.source_id and x.run_date <= u.run_date
     and x.run_date > coalesce(a.last_success_date, '-infinity'::date)
-    and x.cause_category = rc.cause_category
+    and x.cause_category = coalesce(u.cause_category, rc.cause_category)
 ) cf on true;
 
 comment on view ops.daily_summary_v is

@@ -19,6 +19,12 @@ create table ops.snapshots (
   active_count integer not null check (active_count >= 0),
   disappeared_count integer not null check (disappeared_count >= 0),
   repost_count integer not null check (repost_count >= 0),
+  -- data quality: how many of the postings seen on the date (posting_count) carry each key field
+  with_title integer not null default 0 check (with_title >= 0),
+  with_location integer not null default 0 check (with_location >= 0),
+  with_description integer not null default 0 check (with_description >= 0),
+  with_posted_at integer not null default 0 check (with_posted_at >= 0),
+  with_url integer not null default 0 check (with_url >= 0),
   taken_at timestamptz not null default ops_private.now(),
   unique (source_id, snapshot_date)
 );
@@ -33,6 +39,8 @@ comment on column ops.snapshots.new_count is 'Postings first seen on the date.';
 comment on column ops.snapshots.active_count is 'Postings open at the end of the date: first seen on or before it and not (yet) disappeared (active, or inactive_since_date after the date). After a partial run this includes postings the run missed.';
 comment on column ops.snapshots.disappeared_count is 'Postings that a complete run on the date no longer listed (inactive_since_date = date).';
 comment on column ops.snapshots.repost_count is 'Postings first seen on the date that are reposts of an earlier posting (repost_of set). Kept current by ops.detect_reposts, which refreshes the counts of the dates it changed, so the pipeline may snapshot before or after repost detection.';
+comment on column ops.snapshots.with_location is
+  'Postings seen on the date (as posting_count) with at least one location; likewise with_title, with_description, with_posted_at (the source''s publication date) and with_url. The data-quality monitoring (ops.data_quality_v) compares their shares with the source''s baseline.';
 
 create index snapshots_date_idx on ops.snapshots (snapshot_date);
 
@@ -50,7 +58,8 @@ security definer
 set search_path = ''
 as $$
   insert into ops.snapshots as s (source_id, snapshot_date, posting_count, new_count, active_count,
-                                  disappeared_count, repost_count, taken_at)
+                                  disappeared_count, repost_count,
+                                  with_title, with_location, with_description, with_posted_at, with_url, taken_at)
   select src.id,
          take_snapshot.snapshot_date,
          count(p.id) filter (where p.last_seen_date >= take_snapshot.snapshot_date),
@@ -58,6 +67,11 @@ as $$
          count(p.id) filter (where p.open_at_end),
          count(p.id) filter (where p.inactive_since_date = take_snapshot.snapshot_date),
          count(p.id) filter (where p.first_seen_date = take_snapshot.snapshot_date and p.repost_of is not null),
+         count(p.id) filter (where p.last_seen_date >= take_snapshot.snapshot_date and btrim(p.title) <> ''),
+         count(p.id) filter (where p.last_seen_date >= take_snapshot.snapshot_date and jsonb_array_length(p.locations) > 0),
+         count(p.id) filter (where p.last_seen_date >= take_snapshot.snapshot_date and nullif(btrim(p.description), '') is not null),
+         count(p.id) filter (where p.last_seen_date >= take_snapshot.snapshot_date and p.posted_at is not null),
+         count(p.id) filter (where p.last_seen_date >= take_snapshot.snapshot_date and nullif(btrim(p.url), '') is not null),
          ops_private.now()
     from ops.sources src
     left join lateral (
@@ -76,6 +90,11 @@ as $$
     active_count = excluded.active_count,
     disappeared_count = excluded.disappeared_count,
     repost_count = excluded.repost_count,
+    with_title = excluded.with_title,
+    with_location = excluded.with_location,
+    with_description = excluded.with_description,
+    with_posted_at = excluded.with_posted_at,
+    with_url = excluded.with_url,
     taken_at = excluded.taken_at
   returning s.*
 $$;

@@ -40,6 +40,14 @@ comment on column ops.sources.request_timeout_seconds is
 comment on column ops.sources.max_retries is
   'Retries after the first attempt for 5xx, 429, timeouts and connection errors (never for 401/403).';
 
+-- Demos and replays of past nights: the breaker of a scrape job runs on its
+-- run_date's night clock (02:00 Berlin of that date, at the real pace), so that
+-- breakers cool down between backfilled nights as between real nights.
+insert into ops.settings (key, value, description) values
+  ('simulated_night_clock', 'false',
+   'Demos and replays only: scrape jobs run their circuit breaker on the clock of their run_date''s night (02:00 Europe/Berlin plus the time elapsed), so that breakers cool down between backfilled nights. Keep false in production.')
+on conflict (key) do nothing;
+
 -- Operators may tune the HTTP knobs like the rate limit (audited by the sources trigger).
 grant update (request_timeout_seconds, max_retries) on ops.sources to authenticated;
 

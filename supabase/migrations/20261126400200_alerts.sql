@@ -30,6 +30,9 @@
 --   stale_mirror  ops.mirror_freshness_v.is_stale (past 08:00 Berlin and no
 --       completed export covering yesterday after last night's pipeline).
 --       Severity high; no source.
+--   field_drop  a key field's share of postings dropped against the source's
+--       baseline on the evaluated date (ops.data_quality_v). Severity medium;
+--       high when a field came back empty.
 --   undelivered_dispatch  wake-ups of edge functions (ops.dispatches) that
 --       did not arrive: no pg_net, no Vault secret, an HTTP error or no
 --       answer; the sweeper retries them. Severity critical; no source; one
@@ -248,6 +251,21 @@ alerts as (
   where m.is_stale
 
   union all
+  -- field_drop -------------------------------------------------------------
+  select
+    'field_drop', case when min(q.share) = 0 then 'high' else 'medium' end,
+    r.source_id, r.source_key, r.evaluated_date, r.run_date,
+    min(q.share), ops_private.setting_numeric('dq_drop_threshold', 0.5)::double precision,
+    format('%s: key fields came back %s on %s: %s', r.source_key,
+      case when min(q.share) = 0 then 'empty' else 'thinner' end, r.run_date,
+      string_agg(format('%s %s%% of %s (baseline %s%%)', q.field, round((q.share * 100)::numeric, 0),
+        ops_private.count_noun(q.posting_count, 'posting'), round((q.baseline_share * 100)::numeric, 0)), ', ' order by q.field))
+  from day_rows r
+  join ops.data_quality_v q on q.source_id = r.source_id and q.run_date = r.run_date and q.is_drop
+  where cardinality(r.dq_fields) > 0
+  group by r.source_id, r.source_key, r.evaluated_date, r.run_date
+
+  union all
   -- notification_failing ---------------------------------------------------
   select
     'notification_failing', 'high', null, null, k.day, min(f.since)::date,
@@ -313,7 +331,7 @@ consecutive_failed_days: failed on the evaluated date and the dates before, >= a
 no_data: no finished run on the evaluated date for a source that existed before it (high).
 slo_breach: ops.slo_status_v says breach (high). volume_drop: is_drop on the evaluated date (medium; high with 0 items).
 high_block_rate: http_block_rate_sum > alert_block_rate (0.10) (high). high_timeout_rate: timeout_rate > alert_timeout_rate (0.05) (medium).
-stale_mirror: ops.mirror_freshness_v.is_stale (high). notification_failing: a delivery failed >= notify_alert_after_failures (3) times and is not sent, last 24 hours (high).
+stale_mirror: ops.mirror_freshness_v.is_stale (high). field_drop: ops.data_quality_v.is_drop on the evaluated date (medium; high when a field came back empty). notification_failing: a delivery failed >= notify_alert_after_failures (3) times and is not sent, last 24 hours (high).
 undelivered_dispatch: wake-ups in ops.dispatches that did not arrive; the sweeper retries them (critical).
 value/threshold: the measured figure and the limit it crossed (streak days, success rate, relative drop, block or timeout rate).$$;
 

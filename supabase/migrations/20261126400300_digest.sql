@@ -12,7 +12,8 @@
 --               before (ops.daily_summary_v.change_vs_yesterday)
 --   problems    one entry per problem company, worst first (failed, no_data,
 --               partial; then the longest streak; then the key): status,
---               reasons, warnings, root cause (through breaker skips),
+--               reasons, warnings, key fields whose share dropped, root cause
+--               (through breaker skips),
 --               problem_since and days, last_success_date, volume against the
 --               baseline, owner and tags, the playbook's suggested action for
 --               the root cause (error category first, else problem reason),
@@ -67,6 +68,7 @@ as $$
         'final_status', d.final_status,
         'problem_reasons', to_jsonb(d.problem_reasons),
         'warnings', to_jsonb(d.warnings),
+        'fields_dropped', to_jsonb(d.dq_fields),
         'change', d.change_vs_yesterday,
         'problem_since', d.problem_since,
         'days', d.streak_days,

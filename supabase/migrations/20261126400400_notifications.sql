@@ -4,8 +4,10 @@
 --
 --   ops.plan_notifications()   pg_cron, every minute:
 --     1. ops.sync_alerts() (stable alert ids);
---     2. the digest: from notify_digest_after (07:50) Berlin time on, one
---        delivery per active digest channel and Berlin date (key
+--     2. the digest: from notify_digest_after (07:50) Berlin time on, once the
+--        BI mirror is fresh (the 07:45 export is done) or its deadline
+--        mirror_fresh_by (08:00) has passed (then the digest says it is stale),
+--        one delivery per active digest channel and Berlin date (key
 --        digest:<channel>:<date>): exactly once per date whatever the number
 --        of ticks, DST changes included, and a late tick still catches up the
 --        same day. The payload is ops.digest(date, channel owners, tags).
@@ -74,7 +76,9 @@ declare
   v_due integer;
   v_attempts integer := ops_private.setting_numeric('notify_max_attempts', 6)::integer;
 begin
-  if ops_private.berlin_local_time() >= ops_private.setting_time('notify_digest_after', time '07:50') then
+  if ops_private.berlin_local_time() >= ops_private.setting_time('notify_digest_after', time '07:50')
+     and (ops_private.berlin_local_time() >= ops_private.setting_time('mirror_fresh_by', time '08:00')
+          or (select m.is_fresh from ops.mirror_freshness_v m)) then
     insert into ops.notification_deliveries (channel_id, kind, digest_date, idempotency_key, payload, max_attempts,
                                              next_attempt_at, created_at, updated_at)
     select c.id, 'digest', v_day, format('digest:%s:%s', c.id, v_day), ops.digest(v_day, c.owners, c.tags),

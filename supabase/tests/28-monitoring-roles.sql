@@ -4,7 +4,7 @@
 -- ===========================================================================
 begin;
 set search_path = extensions, public;
-select plan(101);
+select plan(106);
 
 set local ops.now = '2026-11-22 08:30:00+01';
 
@@ -13,7 +13,7 @@ insert into monitoring_views values
   ('daily_summary_v'), ('silent_failures_v'), ('error_trend_hourly_v'), ('error_trend_daily_v'),
   ('error_category_summary_v'), ('top_errors_v'), ('slo_status_v'), ('source_comparison_v'),
   ('pipeline_stats_v'), ('pipeline_daily_v'), ('job_type_stats_v'), ('portal_status_v'),
-  ('mirror_freshness_v'), ('alerts_v'), ('posting_lifespans_v'), ('scrape_last_24h_v');
+  ('mirror_freshness_v'), ('alerts_v'), ('posting_lifespans_v'), ('scrape_last_24h_v'), ('data_quality_v');
 grant select on monitoring_views to public;
 
 select is((select count(*)::int from pg_views where schemaname = 'ops'), (select count(*)::int from monitoring_views),

@@ -121,12 +121,12 @@ select is(
   8, 'blocked: every day of the streak names block_403, none says only circuit_open');
 
 select results_eq(
-  $$select run_date, root_cause_category, problem_since, change_vs_yesterday
+  $$select run_date, root_cause_category, root_cause_first_seen, root_cause_last_seen, problem_since, change_vs_yesterday
       from ops.daily_summary_v where company_key = 'captcha' and run_date >= '2026-11-21' order by run_date$$,
-  $$values ('2026-11-21'::date, null::text, null::date, 'ok'),
-           ('2026-11-22', 'captcha', '2026-11-22'::date, 'new'),
-           ('2026-11-23', 'captcha', '2026-11-22', 'still_failing')$$,
-  'captcha: new on Nov 22, still failing on Nov 23, since Nov 22');
+  $$values ('2026-11-21'::date, null::text, null::date, null::date, null::date, 'ok'),
+           ('2026-11-22', 'captcha', '2026-11-22', '2026-11-22', '2026-11-22', 'new'),
+           ('2026-11-23', 'captcha', '2026-11-22', '2026-11-23', '2026-11-22', 'still_failing')$$,
+  'captcha: new on Nov 22, still failing on Nov 23 with the same cause first seen Nov 22');
 
 select results_eq(
   $$select run_date, final_status, root_cause_category, problem_since, last_success_date, change_vs_yesterday
@@ -179,7 +179,8 @@ select is((select jsonb_path_query_array(j, '$.problems[*].company_key') from d)
 select is((select jsonb_path_query_first(j, '$.problems[0]') - 'alerts' - 'display_name' from d),
   jsonb_build_object(
     'company_key', 'blocked', 'owner', 'team-blocked', 'tags', '["dach"]'::jsonb, 'final_status', 'failed',
-    'problem_reasons', '["run_skipped"]'::jsonb, 'warnings', '[]'::jsonb, 'change', 'still_failing',
+    'problem_reasons', '["run_skipped"]'::jsonb, 'warnings', '[]'::jsonb, 'fields_dropped', '[]'::jsonb,
+    'change', 'still_failing',
     'problem_since', '2026-11-16', 'days', 8, 'last_success_date', '2026-11-15',
     'jobs_processed_best', 0, 'baseline_jobs_processed_14d', 50.0,
     'root_cause', jsonb_build_object('category', 'block_403', 'description', 'Forbidden (401/403): the portal refuses us',

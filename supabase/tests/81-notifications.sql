@@ -13,7 +13,7 @@
 -- ===========================================================================
 begin;
 set search_path = extensions, public;
-select plan(16);
+select plan(17);
 
 update ops.notification_channels set active = false;
 
@@ -46,6 +46,12 @@ as $$
   from ops.notification_deliveries d join ops.notification_channels c on c.id = d.channel_id
   where c.name = p_channel and d.alert_id like 'consecutive_failed_days:' || p_key || ':%'
 $$;
+
+-- Nov 23 07:55: past 07:50, but the mirror export is not done and 08:00 has not passed
+set local ops.now = '2026-11-23 07:55+01';
+select ops.plan_notifications();
+select is((select count(*)::int from ops.notification_deliveries d join ops.notification_channels c on c.id = d.channel_id
+            where c.name = 'digest81'), 0, '07:55 without a fresh mirror: the digest waits for the export (or 08:00)');
 
 -- Nov 23 09:00 ------------------------------------------------------------
 set local ops.now = '2026-11-23 09:00+01';

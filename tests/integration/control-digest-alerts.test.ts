@@ -23,7 +23,8 @@ beforeAll(async () => {
     insert into ops.sources (key, display_name, adapter, owner, tags, created_at)
     values (${portal}, 'Digest test', 'greenhouse', 'team-digest', '{dach}', now() - interval '3 days') returning id`;
   await sql`select ops.sync_alerts()`;
-  const [row] = await sql`select alert_id from ops.alerts_v where source_id = ${sourceId} and rule = 'no_data'`;
+  const [row] =
+    await sql`select alert_id from ops.alerts_v where source_id = ${sourceId} and rule = 'no_data'`;
   alertId = row.alert_id;
 });
 
@@ -65,7 +66,12 @@ describe("alerts: list, acknowledge, snooze", () => {
   it("lists open alerts with their suggested action; 400 for an unknown state", async () => {
     const body = await (await call("/alerts?state=open", tokens.viewer)).json();
     const alert = body.alerts.find((a: { alert_id: string }) => a.alert_id === alertId);
-    expect(alert).toMatchObject({ rule: "no_data", state: "open", source_key: portal, suggested_action: { key: "no_data" } });
+    expect(alert).toMatchObject({
+      rule: "no_data",
+      state: "open",
+      source_key: portal,
+      suggested_action: { key: "no_data" },
+    });
     expect((await call("/alerts?state=closed", tokens.viewer)).status).toBe(400);
   });
 
@@ -79,7 +85,8 @@ describe("alerts: list, acknowledge, snooze", () => {
     expect(snooze.status).toBe(403);
     const unknown = await call("/alerts/no_data:nobody:2020-01-01/ack", tokens.operator, { method: "POST" });
     expect(unknown.status).toBe(404);
-    const [{ n }] = await sql`select count(*)::int as n from ops.audit_log where target = ${`alert:${alertId}`}`;
+    const [{ n }] =
+      await sql`select count(*)::int as n from ops.audit_log where target = ${`alert:${alertId}`}`;
     expect(n).toBe(0);
   });
 
@@ -101,11 +108,17 @@ describe("alerts: list, acknowledge, snooze", () => {
       body: JSON.stringify({ until }),
     });
     expect(snoozed.status).toBe(200);
-    expect(await snoozed.json()).toMatchObject({ alert_id: alertId, state: "snoozed", snooze_until_change: false });
+    expect(await snoozed.json()).toMatchObject({
+      alert_id: alertId,
+      state: "snoozed",
+      snooze_until_change: false,
+    });
     const listed = await (await call("/alerts?state=snoozed", tokens.viewer)).json();
     expect(listed.alerts.map((a: { alert_id: string }) => a.alert_id)).toContain(alertId);
 
-    const acked = await call(`/alerts/${encodeURIComponent(alertId)}/ack`, tokens.operator, { method: "POST" });
+    const acked = await call(`/alerts/${encodeURIComponent(alertId)}/ack`, tokens.operator, {
+      method: "POST",
+    });
     expect(acked.status).toBe(200);
     expect(await acked.json()).toMatchObject({ alert_id: alertId, state: "acknowledged" });
 

@@ -305,6 +305,7 @@ export type Database = {
           "cause_category": string | null;
           "cause_job_id": number | null;
           "cause_message": string | null;
+          "dq_fields": (string)[];
           "drop_zscore": number | null;
           "execution_time_sec_best": number;
           "final_status": string;
@@ -351,6 +352,7 @@ export type Database = {
           "cause_category"?: string | null;
           "cause_job_id"?: number | null;
           "cause_message"?: string | null;
+          "dq_fields"?: (string)[];
           "drop_zscore"?: number | null;
           "execution_time_sec_best": number;
           "final_status"?: string;
@@ -396,6 +398,7 @@ export type Database = {
           "cause_category"?: string | null;
           "cause_job_id"?: number | null;
           "cause_message"?: string | null;
+          "dq_fields"?: (string)[];
           "drop_zscore"?: number | null;
           "execution_time_sec_best"?: number;
           "final_status"?: string;
@@ -1749,6 +1752,11 @@ export type Database = {
           "snapshot_date": string;
           "source_id": number;
           "taken_at": string;
+          "with_description": number;
+          "with_location": number;
+          "with_posted_at": number;
+          "with_title": number;
+          "with_url": number;
         };
         ComputedFields: never;
         Insert: {
@@ -1761,6 +1769,11 @@ export type Database = {
           "snapshot_date": string;
           "source_id": number;
           "taken_at"?: string;
+          "with_description"?: number;
+          "with_location"?: number;
+          "with_posted_at"?: number;
+          "with_title"?: number;
+          "with_url"?: number;
         };
         Update: {
           "active_count"?: number;
@@ -1772,6 +1785,11 @@ export type Database = {
           "snapshot_date"?: string;
           "source_id"?: number;
           "taken_at"?: string;
+          "with_description"?: number;
+          "with_location"?: number;
+          "with_posted_at"?: number;
+          "with_title"?: number;
+          "with_url"?: number;
         };
         Relationships: [
           {
@@ -2059,6 +2077,7 @@ export type Database = {
           "change_vs_yesterday": string | null;
           "company_key": string | null;
           "display_name": string | null;
+          "dq_fields": (string)[] | null;
           "drop_zscore": number | null;
           "execution_time_sec_best": number | null;
           "final_status": string | null;
@@ -2097,6 +2116,51 @@ export type Database = {
         };
         ComputedFields: never;
         Relationships: [];
+      };
+      "data_quality_v": {
+        Row: {
+          "baseline_days": number | null;
+          "baseline_share": number | null;
+          "field": string | null;
+          "is_drop": boolean | null;
+          "posting_count": number;
+          "run_date": string;
+          "share": number | null;
+          "source_id": number;
+          "source_key": string;
+          "with_field": number | null;
+        };
+        ComputedFields: never;
+        Relationships: [
+          {
+            foreignKeyName: "snapshots_source_id_fkey";
+            columns: ["source_id"];
+            isOneToOne: false;
+            referencedRelation: "portal_status_v";
+            referencedColumns: ["source_id"];
+          },
+          {
+            foreignKeyName: "snapshots_source_id_fkey";
+            columns: ["source_id"];
+            isOneToOne: false;
+            referencedRelation: "slo_status_v";
+            referencedColumns: ["source_id"];
+          },
+          {
+            foreignKeyName: "snapshots_source_id_fkey";
+            columns: ["source_id"];
+            isOneToOne: false;
+            referencedRelation: "source_comparison_v";
+            referencedColumns: ["source_id"];
+          },
+          {
+            foreignKeyName: "snapshots_source_id_fkey";
+            columns: ["source_id"];
+            isOneToOne: false;
+            referencedRelation: "sources";
+            referencedColumns: ["id"];
+          },
+        ];
       };
       "error_category_summary_v": {
         Row: {
@@ -3205,6 +3269,11 @@ export type Database = {
           "snapshot_date": string;
           "source_id": number;
           "taken_at": string;
+          "with_description": number;
+          "with_location": number;
+          "with_posted_at": number;
+          "with_title": number;
+          "with_url": number;
         }[];
         SetofOptions: {
           from: "*";

@@ -38,7 +38,10 @@ async function deliverOne(deps: NotifyWorkerDeps, delivery: Delivery): Promise<s
       error = `secret ${delivery.secret_name} is set neither in the environment nor in Vault`;
     } else {
       const { url, init } = notificationRequest(delivery, secret);
-      const response = await (deps.fetch ?? fetch)(url, { ...init, signal: AbortSignal.timeout(deps.timeoutMs ?? 10_000) });
+      const response = await (deps.fetch ?? fetch)(url, {
+        ...init,
+        signal: AbortSignal.timeout(deps.timeoutMs ?? 10_000),
+      });
       statusCode = response.status;
       const answer = await response.text().catch(() => "");
       if (!response.ok) error = `HTTP ${response.status}: ${answer.slice(0, 200)}`;
@@ -47,7 +50,9 @@ async function deliverOne(deps: NotifyWorkerDeps, delivery: Delivery): Promise<s
     error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
   }
   const [row] = await deps.sql`
-    select ops.record_notification(${delivery.id}, ${statusCode}, ${error === null ? null : redact(error, secret)}) as result`;
+    select ops.record_notification(${delivery.id}, ${statusCode}, ${
+    error === null ? null : redact(error, secret)
+  }) as result`;
   return (row.result as { status: string }).status;
 }
 

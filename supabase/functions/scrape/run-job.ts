@@ -21,12 +21,14 @@ import {
   CircuitBreaker,
   CircuitOpenError,
   classifyError,
+  type Clock,
   crawl,
   type CrawlResult,
   createHttpClient,
   type Cursor,
   type HttpClient,
   isAdapterName,
+  nightClock,
   type NormalizedPosting,
   type Rejection,
   severityOverride,
@@ -55,6 +57,8 @@ interface SourceRow {
   breaker_enabled: boolean;
   request_timeout_seconds: string;
   max_retries: number;
+  /** Setting simulated_night_clock: the breaker and errors run on the run_date's night clock (demos, replays). */
+  night_clock: boolean;
 }
 
 export interface RunJobOptions {
@@ -212,7 +216,9 @@ async function scrape(sql: Sql, ctx: JobContext, options: RunJobOptions, deactiv
   const adapter = source.adapter;
   if (!isAdapterName(adapter)) throw new ClassifiedError(`unknown adapter ${adapter}`, "validation");
 
-  const result = await crawlSource(sql, ctx, { ...source, adapter }, state.cursor, options);
+  // a replayed night (setting simulated_night_clock) keeps its breaker and its errors on that night's time
+  const clock = source.night_clock && ctx.job.run_date ? nightClock(ctx.job.run_date) : systemClock;
+  const result = await crawlSource(sql, ctx, { ...source, adapter }, state.cursor, clock, options);
   // The job's own timeout or a lost lease: the harness ends it (failed / not at all).
   if (ctx.abortReason === "timeout" || ctx.abortReason === "lost") ctx.throwIfAborted();
   if (result.stopReason === "invalid_config") {
@@ -224,7 +230,7 @@ async function scrape(sql: Sql, ctx: JobContext, options: RunJobOptions, deactiv
     ? { new: 0, updated: 0, unchanged: 0 }
     : await storePostings(sql, ctx.job.id, result.postings, options.upsertBatch ?? 500);
   const circuitOpen = result.stopReason === "circuit_open";
-  reportFailures(ctx, result, source.key, circuitOpen);
+  reportFailures(ctx, result, source.key, circuitOpen, clock);
   logCrawl(ctx, result, upserted, dryRun);
   ctx.metrics(metricIncrements(result.metrics, { portal: source.key, upserted, circuitOpen }));
 
@@ -260,7 +266,9 @@ async function loadSource(sql: Sql, job: Job): Promise<SourceRow> {
   if (job.source_id === null) throw new ClassifiedError("a scrape job needs a source", "validation");
   const [source] = await sql<SourceRow[]>`
     select id, key, adapter, adapter_config, active, max_concurrency, breaker_enabled,
-           request_timeout_seconds::text, max_retries
+           request_timeout_seconds::text, max_retries,
+           coalesce((select g.value = 'true'::jsonb from ops.settings g where g.key = 'simulated_night_clock'), false)
+             as night_clock
       from ops.sources where id = ${job.source_id}`;
   return source;
 }
@@ -271,6 +279,7 @@ async function crawlSource(
   ctx: JobContext,
   source: SourceRow & { adapter: AdapterName },
   cursor: Cursor | null,
+  clock: Clock,
   options: RunJobOptions,
 ): Promise<CrawlResult> {
   const portal = source.key;
@@ -280,7 +289,7 @@ async function crawlSource(
     else ctx.log.info(message);
   });
   const breaker = source.breaker_enabled
-    ? new CircuitBreaker({ store, settings: () => store.settings(), clock: systemClock })
+    ? new CircuitBreaker({ store, settings: () => store.settings(), clock })
     : undefined;
 
   const budgetMs = Math.max(0, options.deadline - systemClock.now());
@@ -326,14 +335,25 @@ async function storePostings(sql: Sql, jobId: number, postings: NormalizedPostin
 }
 
 /** Classified errors: failures and rejected records (buffered by the harness, written in batches). */
-function reportFailures(ctx: JobContext, result: CrawlResult, portal: string, circuitOpen: boolean): void {
-  for (const failure of result.failures) ctx.reportError(failure, errorEvent(failure, portal));
-  for (const rejection of result.rejections) ctx.reportError(rejection, rejectionEvent(rejection, portal));
+function reportFailures(
+  ctx: JobContext,
+  result: CrawlResult,
+  portal: string,
+  circuitOpen: boolean,
+  clock: Clock,
+): void {
+  // on a replayed night's clock the errors belong to that night (the harness stamps the real time otherwise)
+  const at = clock === systemClock ? {} : { occurred_at: new Date(clock.now()).toISOString() };
+  for (const failure of result.failures) ctx.reportError(failure, { ...errorEvent(failure, portal), ...at });
+  for (const rejection of result.rejections) {
+    ctx.reportError(rejection, { ...rejectionEvent(rejection, portal), ...at });
+  }
   if (circuitOpen && result.failures.length === 0) {
     ctx.reportError(null, {
       message: `circuit breaker open for ${portal}: request not sent`,
       category: "circuit_open",
       portal,
+      ...at,
     });
   }
 }

@@ -27,6 +27,8 @@ export interface DigestEntry {
   final_status: string;
   problem_reasons: string[];
   warnings: string[];
+  /** Key fields whose share of postings dropped against the source's baseline (data quality). */
+  fields_dropped: string[];
   change: string;
   problem_since: string | null;
   days: number | null;
@@ -51,12 +53,21 @@ export interface Digest {
   version: number;
   date: string;
   generated_at: string;
-  health: Record<"companies" | "success" | "partial" | "failed" | "no_data" | "problems" | "warnings", number>;
+  health: Record<
+    "companies" | "success" | "partial" | "failed" | "no_data" | "problems" | "warnings",
+    number
+  >;
   changes: { new: string[]; recovered: string[]; still_failing: string[] };
   problems: DigestEntry[];
   warnings: DigestEntry[];
   alerts: { open: number; acknowledged: number; snoozed: number; items: DigestAlert[] };
-  top_errors: { category: string; description: string; today: number; avg_7d: number; sources_today: number }[];
+  top_errors: {
+    category: string;
+    description: string;
+    today: number;
+    avg_7d: number;
+    sources_today: number;
+  }[];
   mirror: { is_fresh: boolean; is_stale: boolean; reason: string | null } | null;
 }
 
@@ -69,9 +80,12 @@ export function causeLine(entry: DigestEntry): string {
   const cause = entry.root_cause;
   if (!cause) return entry.problem_reasons.join(", ");
   const through = cause.through_breaker ? ", seen through breaker skips" : "";
-  const when = cause.first_seen === cause.last_seen ? `on ${cause.first_seen}` : `${cause.first_seen} to ${cause.last_seen}`;
+  const fields = entry.fields_dropped.length ? ` (fields: ${entry.fields_dropped.join(", ")})` : "";
+  const when = cause.first_seen === cause.last_seen
+    ? `on ${cause.first_seen}`
+    : `${cause.first_seen} to ${cause.last_seen}`;
   const description = cause.description ? ` (${cause.description})` : "";
-  return `${cause.category}${description} ${when}${through}${cause.message ? `: ${cause.message}` : ""}`;
+  return `${cause.category}${description}${fields} ${when}${through}${cause.message ? `: ${cause.message}` : ""}`;
 }
 
 function streak(entry: DigestEntry): string {
@@ -92,7 +106,9 @@ export function renderDigestText(digest: Digest, projectUrl = ""): string {
   );
   const c = digest.changes;
   lines.push(
-    `changes since yesterday  new: ${c.new.join(", ") || "-"}   recovered: ${c.recovered.join(", ") || "-"}   ` +
+    `changes since yesterday  new: ${c.new.join(", ") || "-"}   recovered: ${
+      c.recovered.join(", ") || "-"
+    }   ` +
       `still failing: ${c.still_failing.length}`,
   );
 
@@ -109,7 +125,9 @@ export function renderDigestText(digest: Digest, projectUrl = ""): string {
     const since = streak(p);
     if (since) lines.push(`      ${since}`);
     if (p.suggested_action) lines.push(`      do:   ${p.suggested_action.action}`);
-    for (const a of p.alerts) lines.push(`      alert [${a.severity}${a.state === "open" ? "" : `, ${a.state}`}] ${a.alert_id}`);
+    for (const a of p.alerts) {
+      lines.push(`      alert [${a.severity}${a.state === "open" ? "" : `, ${a.state}`}] ${a.alert_id}`);
+    }
     lines.push(`      open: ${projectUrl}${p.links.job ?? p.links.logs}  ·  ${projectUrl}${p.links.errors}`);
   }
 
@@ -122,10 +140,15 @@ export function renderDigestText(digest: Digest, projectUrl = ""): string {
   }
 
   const a = digest.alerts;
-  lines.push("", `alerts (${a.items.length}: ${a.open} open, ${a.acknowledged} acknowledged, ${a.snoozed} snoozed)`);
+  lines.push(
+    "",
+    `alerts (${a.items.length}: ${a.open} open, ${a.acknowledged} acknowledged, ${a.snoozed} snoozed)`,
+  );
   for (const item of a.items) {
     lines.push(`  [${item.severity}${item.state === "open" ? "" : `, ${item.state}`}] ${item.message}`);
-    lines.push(`      id ${item.alert_id}${item.suggested_action ? `  ·  do: ${item.suggested_action.title}` : ""}`);
+    lines.push(
+      `      id ${item.alert_id}${item.suggested_action ? `  ·  do: ${item.suggested_action.title}` : ""}`,
+    );
   }
 
   if (digest.top_errors.length) {

@@ -7,7 +7,13 @@
 //            {"from", "to", "subject", "text"}   (the shape of HTTP e-mail APIs such as Resend's)
 // Every request carries an Idempotency-Key header (the delivery's key), so a receiver can drop a
 // retry of a message it already took (a timeout after the receiver accepted it).
-import { type Digest, type DigestAlert, renderAlertText, renderDigestSlack, renderDigestText } from "../digest/render.ts";
+import {
+  type Digest,
+  type DigestAlert,
+  renderAlertText,
+  renderDigestSlack,
+  renderDigestText,
+} from "../digest/render.ts";
 
 export interface Delivery {
   id: number;
@@ -40,7 +46,9 @@ function subject(delivery: Delivery): string {
     return `Morning report ${d.date}: ${d.health.problems} of ${d.health.companies} companies need attention`;
   }
   const { alert, reason } = delivery.payload as AlertPayload;
-  return `[${alert.severity}] ${reason === "new" ? "" : `${reason}: `}${alert.rule}${alert.source_key ? ` ${alert.source_key}` : ""}`;
+  return `[${alert.severity}] ${reason === "new" ? "" : `${reason}: `}${alert.rule}${
+    alert.source_key ? ` ${alert.source_key}` : ""
+  }`;
 }
 
 function text(delivery: Delivery): string {
@@ -54,7 +62,9 @@ export function notificationRequest(delivery: Delivery, secret: string): Outgoin
   const headers = { "content-type": "application/json", "idempotency-key": delivery.idempotency_key };
   switch (delivery.channel_kind) {
     case "slack": {
-      const body = delivery.kind === "digest" ? renderDigestSlack(delivery.payload as Digest) : { text: text(delivery) };
+      const body = delivery.kind === "digest"
+        ? renderDigestSlack(delivery.payload as Digest)
+        : { text: text(delivery) };
       return { url: secret, init: { method: "POST", headers, body: JSON.stringify(body) } };
     }
     case "webhook": {
@@ -65,10 +75,19 @@ export function notificationRequest(delivery: Delivery, secret: string): Outgoin
     }
     case "email": {
       if (!delivery.endpoint_url) throw new Error(`channel ${delivery.channel_name} has no endpoint_url`);
-      const body = { from: delivery.sender, to: delivery.recipients, subject: subject(delivery), text: text(delivery) };
+      const body = {
+        from: delivery.sender,
+        to: delivery.recipients,
+        subject: subject(delivery),
+        text: text(delivery),
+      };
       return {
         url: delivery.endpoint_url,
-        init: { method: "POST", headers: { ...headers, authorization: `Bearer ${secret}` }, body: JSON.stringify(body) },
+        init: {
+          method: "POST",
+          headers: { ...headers, authorization: `Bearer ${secret}` },
+          body: JSON.stringify(body),
+        },
       };
     }
   }

@@ -22,7 +22,7 @@ export {
 } from "./circuit-breaker.ts";
 export type { BreakerSettings, BreakerState, BreakerStateStore, BreakerStatus } from "./circuit-breaker.ts";
 export type { MinIntervalProvider } from "./pacing.ts";
-export { type Clock, systemClock } from "../clock.ts";
+export { berlinNightStart, type Clock, nightClock, systemClock } from "../clock.ts";
 export { averageRequestMs, type CrawlCounters, createMetrics, mergeMetrics } from "./metrics.ts";
 export { normalizePosting, normalizeTitle } from "./posting.ts";
 export type { ExtractedPosting, NormalizedPosting, Rejection, RejectionCode } from "./posting.ts";
