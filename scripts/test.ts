@@ -46,14 +46,23 @@ function functionNames(): string[] {
     .sort();
 }
 
-async function withCronPaused<T>(work: () => T): Promise<T> {
+/** Sets the project's pg_cron jobs active or not, on a connection of its own. */
+async function setCronActive(active: boolean): Promise<void> {
   const sql = postgres(config.dbUrl, { max: 1, onnotice: () => {} });
   try {
-    await sql`update cron.job set active = false where jobname like 'ops-%'`;
+    await sql`update cron.job set active = ${active} where jobname like 'ops-%'`;
+  } finally {
+    await sql.end();
+  }
+}
+
+// No connection is held while the tests run: the durability test crashes PostgreSQL.
+async function withCronPaused<T>(work: () => T): Promise<T> {
+  await setCronActive(false);
+  try {
     return work();
   } finally {
-    await sql`update cron.job set active = true where jobname like 'ops-%'`;
-    await sql.end();
+    await setCronActive(true);
   }
 }
 

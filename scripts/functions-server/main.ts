@@ -16,6 +16,7 @@ import { parse as parseToml } from "smol-toml";
 import { listenForDispatch } from "./dispatch.ts";
 import { type Handler, loadHandlers } from "./load.ts";
 import { authFromEnv, bearerToken, parseNamedKeys } from "../../supabase/functions/_shared/auth.ts";
+import { errorResponse } from "../../supabase/functions/_shared/http.ts";
 
 
 const root = new URL("../../", import.meta.url);
@@ -55,7 +56,7 @@ async function gatewayCheck(request: Request): Promise<Response | null> {
     ? await gateway.verifyJwt(token).catch(() => ({ ok: false as const, reason: "keys_unavailable", message: "signing keys unavailable" }))
     : { ok: false as const, reason: "missing_credentials", message: "Missing authorization header" };
   if (verified.ok) return null;
-  return json(401, { error: { code: "unauthorized", message: verified.message, details: { reason: verified.reason } } });
+  return errorResponse(401, "unauthorized", verified.message, { details: { reason: verified.reason } });
 }
 
 const functions = await loadFunctions();
@@ -68,9 +69,8 @@ Deno.serve({ hostname: "127.0.0.1", port, onListen: () => {} }, async (request, 
   }
   const match = url.pathname.match(/^\/functions\/v1\/([^/]+)(\/.*)?$/);
   const entry = match ? functions.get(match[1]) : undefined;
-  if (!match || !entry) {
-    return json(404, { error: { code: "not_found", message: "Requested function was not found" } });
-  }
+  // The gateway's own answers use the API's error shape, so a client handles one shape everywhere.
+  if (!match || !entry) return errorResponse(404, "not_found", "Requested function was not found");
 
   if (entry.verifyJwt && request.method !== "OPTIONS") {
     const refused = await gatewayCheck(request);
@@ -84,7 +84,7 @@ Deno.serve({ hostname: "127.0.0.1", port, onListen: () => {} }, async (request, 
     return response;
   } catch (error) {
     console.error(`${request.method} ${url.pathname} crashed:`, error);
-    return json(500, { error: { code: "worker_error", message: "Function exited due to an error" } });
+    return errorResponse(500, "internal_error", "Function exited due to an error");
   }
 });
 

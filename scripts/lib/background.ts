@@ -92,6 +92,17 @@ function signal(pid: number, name: NodeJS.Signals) {
   }
 }
 
+/**
+ * A crash: SIGKILL to the server's process group, no chance to finish anything. Resolves when its port
+ * is closed (the exit closed its sockets; the parent may reap the process later).
+ */
+export async function serverCrash(server: Pick<BackgroundServer, "name" | "port">): Promise<void> {
+  const pid = runningPid(server);
+  if (!pid) return;
+  signal(pid, "SIGKILL");
+  while (await isPortOpen(server.port)) await new Promise((r) => setTimeout(r, 20));
+}
+
 /** Stops the server and waits until its process is gone, so its port is free again. */
 export async function serverDown(server: Pick<BackgroundServer, "name">): Promise<"stopped" | "not running"> {
   const pid = runningPid(server);

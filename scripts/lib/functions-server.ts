@@ -2,7 +2,7 @@
 // background Deno process with a pid file and a log file under .local/.
 import { join } from "node:path";
 import { ROOT, type StackConfig, stackEnv } from "./config.ts";
-import { type BackgroundServer, logFile, serverDown, serverStatus, serverUp } from "./background.ts";
+import { type BackgroundServer, logFile, serverCrash, serverDown, serverStatus, serverUp } from "./background.ts";
 
 const NAME = "functions-server";
 export const FUNCTIONS_LOG = logFile({ name: NAME });
@@ -21,4 +21,6 @@ function functionsServer(config: StackConfig): BackgroundServer {
 
 export const functionsServerUp = (config: StackConfig) => serverUp(functionsServer(config));
 export const functionsServerDown = () => serverDown({ name: NAME });
+/** SIGKILL, for the durability test: what a crashed edge runtime looks like to its clients. */
+export const functionsServerCrash = (config: StackConfig) => serverCrash({ name: NAME, port: config.apiPort });
 export const functionsServerStatus = (config: StackConfig) => serverStatus(functionsServer(config));

@@ -11,7 +11,9 @@
 -- Live streams: each batch sends one small wake-up on channel `ops_logs`:
 --   {"job_id": 42, "last_id": 1234, "count": 500}
 -- (delivered at commit). Listeners then read ops.logs where job_id = 42 and
--- id > their last event id; the payload never carries log text.
+-- id > their last event id; the payload never carries log text. That read is
+-- gap-free with concurrent writers: ids of a job are drawn in commit order
+-- (ops_private.lock_job_log, see 20261122000600_logs.sql).
 --
 -- Why JSON and not arrays: jsonb_to_recordset was as fast as unnest() of
 -- parallel arrays in scripts/bench/append-logs.ts, and one jsonb parameter
@@ -51,6 +53,7 @@ begin
     return;
   end if;
 
+  perform ops_private.lock_job_log(p_job_id);
   begin
     with stored as (
       insert into ops.logs (job_id, source_id, ts, level, message, context)

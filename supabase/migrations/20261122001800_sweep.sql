@@ -28,6 +28,7 @@ as $$
 declare
   v_id bigint;
 begin
+  perform ops_private.lock_job_log(p_job.id);
   insert into ops.logs (job_id, source_id, ts, level, message, context)
   values (p_job.id, p_job.source_id, p_now, p_level, p_message, '{"origin": "system"}'::jsonb)
   returning id into v_id;

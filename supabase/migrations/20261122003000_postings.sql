@@ -12,7 +12,10 @@
 -- Write pattern: every nightly run touches every listed posting (last_seen,
 -- last_seen_date, last_job_id). None of these columns is indexed, and the table
 -- keeps free space per page (fillfactor 85), so that these updates are HOT
--- updates (no index writes, no GIN trigram inserts).
+-- updates (no index writes, no GIN trigram inserts). Rows stay narrow: above
+-- 256 bytes (toast_tuple_target) the description, locations and raw record go
+-- to the TOAST table, and a sighting that does not change the content keeps
+-- their stored values (ops.upsert_postings), so nothing of them is written again.
 -- ===========================================================================
 
 -- ---------------------------------------------------------------------------
@@ -56,7 +59,10 @@ create table ops.postings (
   department text,
   url text,
   -- the repost URL key: the URL without fragment and trailing slashes
-  url_key text generated always as (nullif(rtrim(split_part(url, '#', 1), '/'), '')) stored,
+  -- written by ops.upsert_postings with url (not a generated column: PostgreSQL recomputes a
+  -- generated column whenever its source column is assigned, and an indexed value recomputed by
+  -- an expression is never byte-equal to the stored one, so no sighting would be a HOT update)
+  url_key text check (url_key is not distinct from nullif(rtrim(split_part(url, '#', 1), '/'), '')),
   content_hash text not null,
   -- what the posting says (see the column comments); every text is plain text, entities decoded once
   description text check (length(description) <= 20000),
@@ -105,7 +111,7 @@ create table ops.postings (
   check ((salary_currency is null) = (salary_period is null)),
   check ((salary_currency is null) = (salary_min is null and salary_max is null)),
   check (salary_min <= salary_max)
-) with (fillfactor = 85);
+) with (fillfactor = 85, toast_tuple_target = 256);
 
 comment on table ops.postings is
   'Job postings per source, unique by (source_id, external_id). Written only by ops.upsert_postings, '
@@ -130,7 +136,7 @@ comment on column ops.postings.salary_period is 'hour, day, week, month or year:
 comment on column ops.postings.posted_at is 'When the source says the posting was published (first published, created, datePosted); null when it gives none or an unreadable one.';
 comment on column ops.postings.valid_through is 'Expiry the source gives (validThrough and equivalents); a posting already expired at fetch time is rejected, never stored. Null when none or unreadable.';
 comment on column ops.postings.raw is 'The allow-listed fields of the source record (a short list per adapter, see the README); recruiter, creator and contact fields are never among them.';
-comment on column ops.postings.url_key is 'The URL without #fragment and trailing slashes: the same url_key under a new external id is a repost.';
+comment on column ops.postings.url_key is 'The URL without #fragment and trailing slashes (set with url by ops.upsert_postings, checked by a constraint): the same url_key under a new external id is a repost.';
 comment on column ops.postings.content_hash is 'The scraper''s hash of the posting content, else md5 of title, location, department and url; a change counts as updated.';
 comment on column ops.postings.repost_of is 'The earlier posting this one reposts (ops.detect_reposts); null when it is no repost.';
 comment on column ops.postings.cluster_id is 'Repost cluster: the id of the earliest posting of the cluster, shared by every member (the earliest included); null for postings without reposts.';

@@ -263,7 +263,15 @@ declare
   v_run_date date := coalesce(p_run_date, ops_private.berlin_date(ops_private.now()));
   root ops.jobs;
   scrape_jobs integer;
+  unknown text[];
 begin
+  -- a run for sources that do not exist is an error, not a silent run over fewer sources
+  select array_agg(k order by k) into unknown
+    from unnest(p_source_keys) k where not exists (select 1 from ops.sources s where s.key = k);
+  if unknown is not null then
+    perform ops_private.api_error('P0404', format('unknown sources: %s', array_to_string(unknown, ', ')),
+      jsonb_build_object('code', 'not_found', 'field', 'sources', 'unknown', unknown));
+  end if;
   -- running at once, held by this SQL orchestration (exclusive type: P0409 when one runs)
   root := ops.start_job(p_type => 'pipeline', p_worker => 'sql:pipeline',
     p_params => jsonb_build_object('run_date', v_run_date, 'trigger', p_trigger, 'sources', p_source_keys),

@@ -3,8 +3,8 @@
 -- that run elsewhere start, heartbeat, finish and read back runs here.
 --
 --   * Start: a source key names the source (404 unknown, 409 source_paused
---     when it is inactive); the run date is a Europe/Berlin day from 365 days
---     back to tomorrow (400 otherwise). A reported run is never handed to
+--     when it is inactive); the run date is a Europe/Berlin day in the run-date
+--     window, 365 days back to tomorrow (400 otherwise). A reported run is never handed to
 --     another worker: when its heartbeats stop, the sweeper ends it
 --     (lost_worker) instead of re-queueing it, and the reporter's next start is
 --     a new run.
@@ -116,19 +116,14 @@ create or replace function ops.report_start(
 )
 returns jsonb language plpgsql volatile security definer set search_path = '' as $$
 declare
-  v_today date := ops_private.berlin_date(ops_private.now());
   v_source ops.sources;
   v_job ops.jobs;
 begin
   if p_source_key is not null then
     v_source := ops_private.startable_source(p_source_key);
   end if;
-  if p_run_date > v_today + 1 or p_run_date < v_today - 365 then
-    perform ops_private.api_error('P0400',
-      format('run_date must be between %s and %s (Europe/Berlin)', v_today - 365, v_today + 1),
-      jsonb_build_object('code', 'invalid_argument', 'field', 'run_date',
-        'earliest', v_today - 365, 'latest', v_today + 1));
-  end if;
+  -- the run-date window, one rule for every job (20261126300000_run_date_window.sql)
+  perform ops_private.check_run_date(p_run_date, 'run_date');
   v_job := ops.start_job(coalesce(p_type, case when v_source.id is null then 'external' else 'scrape' end),
     p_worker, coalesce(p_params, '{}'::jsonb), v_source.id, p_parent_id, p_run_date, null, p_created_by);
   -- a reported run is never handed to another worker (the scrape worker would take it over)

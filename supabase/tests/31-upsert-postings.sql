@@ -4,7 +4,7 @@
 -- ===========================================================================
 begin;
 set search_path = extensions, public;
-select plan(38);
+select plan(40);
 
 -- a scrape job with its scrape run; returns the job id
 create function pg_temp.scrape_job(p_key text, p_run_date date) returns bigint language sql as $$
@@ -47,8 +47,8 @@ select is((select normalized_title from ops.postings where external_id = 'c'), '
   'the scraper''s normalized title is kept');
 select is((select normalized_location from ops.postings where external_id = 'c'), '', 'no location: empty normalized location');
 select ok((select content_hash = md5(concat_ws(chr(31), 'Senior Software Engineer (m/w/d)', 'Berlin, Germany', 'Engineering',
-                                               'https://acme.example/jobs/a')) from ops.postings where external_id = 'a'),
-  'without a content hash: md5 of title, location, department and url');
+                                               'https://acme.example/jobs/a', '{"id": "a"}')) from ops.postings where external_id = 'a'),
+  'without a content hash: md5 of the fields sent (title, location, department, url, raw; absent ones left out)');
 select results_eq(
   $$select first_seen_date, last_seen_date, first_job_id, last_job_id, active, raw from ops.postings where external_id = 'a'$$,
   $$select '2026-03-01'::date, '2026-03-01'::date, d1, d1, true, '{"id": "a"}'::jsonb from j$$,
@@ -134,6 +134,19 @@ select is(pg_temp.counts(ops.upsert_postings((select d2 from j), $$[
     {"external_id": "f", "title": "Full Record", "location": "Berlin, DE; Paris, FR", "description": "Line one, changed"}
   ]$$)),
   '{"found": 1, "new": 0, "updated": 1, "unchanged": 0}', 'a changed description is an update (without a hash)');
+
+-- a later night lists it unchanged: a sighting that writes no index (a HOT update) and keeps the description
+create temporary table hot_before as
+  select pg_stat_get_xact_tuples_updated('ops.postings'::regclass) as updated,
+         pg_stat_get_xact_tuples_hot_updated('ops.postings'::regclass) as hot;
+select is(pg_temp.counts(ops.upsert_postings(pg_temp.scrape_job('acme', '2026-03-03'), $$[
+    {"external_id": "f", "title": "Full Record", "location": "Berlin, DE; Paris, FR", "description": "Line one, changed"}
+  ]$$)),
+  '{"found": 1, "new": 0, "updated": 0, "unchanged": 1}', 'the next night''s unchanged sighting is unchanged');
+select is(
+  (select (pg_stat_get_xact_tuples_updated('ops.postings'::regclass) - updated,
+           pg_stat_get_xact_tuples_hot_updated('ops.postings'::regclass) - hot)::text from hot_before),
+  '(1,1)', 'an unchanged sighting is one HOT update (no index entry written)');
 
 -- ---------------------------------------------------------------------------
 -- Bad input: a clear error, nothing written

@@ -12,9 +12,11 @@ select plan(25);
 create function pg_temp.posting(p_key text, p_ext text, p_title text, p_location text, p_url text,
                                 p_first date, p_last date, p_gone date) returns void language sql as $$
   insert into ops.postings (source_id, external_id, title, normalized_title, location, normalized_location, url,
-                            content_hash, first_seen_date, last_seen_date, active, inactive_since, inactive_since_date)
+                            url_key, content_hash, first_seen_date, last_seen_date, active, inactive_since,
+                            inactive_since_date)
   select s.id, p_ext, p_title, ops_private.normalize_text(p_title), p_location,
-         coalesce(ops_private.normalize_text(p_location), ''), p_url, md5(p_ext), p_first, p_last,
+         coalesce(ops_private.normalize_text(p_location), ''), p_url,
+         nullif(rtrim(split_part(p_url, '#', 1), '/'), ''), md5(p_ext), p_first, p_last,
          p_gone is null, case when p_gone is not null then now() end, p_gone
     from ops.sources s where s.key = p_key
 $$;

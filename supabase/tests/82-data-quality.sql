@@ -89,8 +89,9 @@ select is(
 -- ops.take_snapshot counts the fields of the postings seen on the date
 insert into ops.sources (key, display_name, adapter, created_at) values ('dq82c', 'DQ c', 'lever', '2026-11-01 01:00+01');
 insert into ops.postings (source_id, external_id, title, normalized_title, location, locations, description, posted_at,
-                          url, content_hash, first_seen_date, last_seen_date)
-select s.id, v.ext, 'Engineer', 'engineer', v.loc, v.locs::jsonb, v.descr, v.posted::timestamptz, v.url, md5(v.ext),
+                          url, url_key, content_hash, first_seen_date, last_seen_date)
+select s.id, v.ext, 'Engineer', 'engineer', v.loc, v.locs::jsonb, v.descr, v.posted::timestamptz, v.url,
+       nullif(rtrim(split_part(v.url, '#', 1), '/'), ''), md5(v.ext),
        '2026-11-05', '2026-11-06'
 from ops.sources s,
      (values ('a', 'Berlin', '[{"name": "Berlin", "city": "Berlin", "region": null, "country": "DE"}]', 'Build things', null, null),

@@ -210,6 +210,17 @@ describe("signed in as an operator", () => {
     expect((await sql`select status from ops.jobs where id = ${jobId}`)[0].status).toBe("cancelled");
   });
 
+  it("acknowledges an alert on the morning page", async () => {
+    await page.goto(`http://127.0.0.1:${stack.consolePort}/#/?date=${TODAY}`);
+    const alert = page.getByTestId("alerts").locator("li", { hasText: "high block rate" })
+      .filter({ hasText: ctx.sourceKey("forbidden") });
+    await alert.getByRole("button", { name: "Acknowledge" }).click();
+    await page.getByRole("dialog").getByRole("button", { name: "Confirm" }).click();
+    await eventually(async () => expect(await alert.innerText()).toContain("acknowledged"));
+    expect(await alert.getByRole("button", { name: "Acknowledge" }).count()).toBe(0);
+    await screenshot(page, "morning-operator");
+  });
+
   it("toggles a portal and resets a breaker, and the audit log shows both", async () => {
     const okKey = ctx.sourceKey("ok");
     const blockedKey = ctx.sourceKey("forbidden");

@@ -190,7 +190,7 @@ describe("mirror: export to the local target", () => {
     const { status, body } = await exportNow();
     expect(status).toBe(422);
     expect(body.error.code).toBe("invalid_rows");
-    expect(body.error.issues).toEqual([
+    expect(body.error.details.issues).toEqual([
       expect.objectContaining({ companyKey: bad, runDate: d1, field: "execution_time_sec_best" }),
     ]);
     expect(body.error.message).toMatch(

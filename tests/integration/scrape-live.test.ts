@@ -60,6 +60,21 @@ function switchPoint(companyKey: string, changedAt: number, isNew: (gapMs: numbe
   return { index, latencyMs: index < 0 ? Infinity : log[index].at - changedAt, gaps: gaps(companyKey) };
 }
 
+/**
+ * The smallest mean gap over any `window` consecutive gaps. The fixture stamps a request when it
+ * arrives, not when the scraper sent it: a request that reached it late (a new connection, a busy
+ * machine) shortens the next gap by its delay, but a window's mean by only a window-th of it. The
+ * pacer's exact spacing of starts is proven with a controlled clock in tests/unit/scrape/pacing.test.ts.
+ */
+function minWindowMean(gaps: number[], window = 4): number {
+  const size = Math.min(window, gaps.length);
+  let min = Infinity;
+  for (let i = 0; i + size <= gaps.length; i++) {
+    min = Math.min(min, gaps.slice(i, i + size).reduce((a, b) => a + b, 0) / size);
+  }
+  return min;
+}
+
 function now(): number {
   return performance.timeOrigin + performance.now();
 }
@@ -79,11 +94,20 @@ describe("rate limits are read live", () => {
     const { index, latencyMs, gaps: all } = switchPoint("paced", changedAt, (gap) => gap < 100);
     expect(index).toBeGreaterThan(3);
     expect(latencyMs).toBeLessThan(1_500);
-    // before the switch: the old limit; after it: the new one
-    expect(Math.min(...all.slice(0, index - 1))).toBeGreaterThanOrEqual(270);
-    expect(all.slice(index - 1).length).toBeGreaterThanOrEqual(5);
-    expect(Math.max(...all.slice(index - 1))).toBeLessThan(100);
-    expect(Math.min(...all.slice(index - 1))).toBeGreaterThanOrEqual(40); // arrival times jitter by a few ms
+    // before the switch: the old limit; after it: the new one (as far as arrival times can show it).
+    // The gap in which the change landed is neither: the new limit is read when the next request is
+    // asked for, and that can be any time after the previous one started.
+    const before = all.slice(0, index - 2);
+    const after = all.slice(index - 1);
+    // (80% of a limit over a window, half of it for one gap: a loaded machine delays single arrivals
+    // by tens of ms; the regimes 300 ms and 50 ms stay far apart)
+    const seen = JSON.stringify(all.map(Math.round));
+    expect(minWindowMean(before), seen).toBeGreaterThanOrEqual(240);
+    expect(Math.min(...before), seen).toBeGreaterThanOrEqual(150);
+    expect(after.length, seen).toBeGreaterThanOrEqual(5);
+    expect(Math.max(...after), seen).toBeLessThan(100);
+    expect(minWindowMean(after), seen).toBeGreaterThanOrEqual(40);
+    expect(Math.min(...after), seen).toBeGreaterThanOrEqual(25);
     const [{ messages }] = await sql`
       select array_agg(message order by id) as messages from ops.logs where job_id = ${jobId} and message like 'rate limit%'`;
     expect(messages).toEqual(["rate limit 0.3 s", "rate limit changed: 0.3 s -> 0.05 s"]);
@@ -103,7 +127,8 @@ describe("rate limits are read live", () => {
     expect(latencyMs).toBeLessThan(1_500);
     expect(Math.max(...all.slice(0, 2))).toBeLessThan(200);
     expect(all.slice(index - 1).length).toBeGreaterThanOrEqual(3);
-    expect(Math.min(...all.slice(index - 1))).toBeGreaterThanOrEqual(270);
+    expect(minWindowMean(all.slice(index - 1)), JSON.stringify(all)).toBeGreaterThanOrEqual(240);
+    expect(Math.min(...all.slice(index - 1)), JSON.stringify(all)).toBeGreaterThanOrEqual(150);
   });
 });
 

@@ -14,7 +14,11 @@ describe("SSE framing", () => {
   it("reads the resume cursor from Last-Event-ID, then the query, else 0", () => {
     expect(lastEventId(new Request("http://x/s", { headers: { "last-event-id": "42" } }))).toBe(42);
     expect(lastEventId(new Request("http://x/s?last_event_id=9"))).toBe(9);
-    expect(lastEventId(new Request("http://x/s?last_event_id=-3"))).toBe(0);
+    // a cursor that is not a canonical positive integer is a 400, not "from the start"
+    for (const bad of ["-3", "0x10", " 5", "1e3", "", "0"]) {
+      expect(() => lastEventId(new Request(`http://x/s?last_event_id=${encodeURIComponent(bad)}`)), bad).toThrow();
+    }
+    expect(() => lastEventId(new Request("http://x/s", { headers: { "last-event-id": "abc" } }))).toThrow();
     expect(lastEventId(new Request("http://x/s"))).toBe(0);
   });
 });

@@ -256,5 +256,7 @@ export function authFromEnv(env: Record<string, string | undefined>): Auth {
 /** null when the caller holds at least `minimum`, else the 403 response. */
 export function requireRole(caller: Caller, minimum: OpsRole): Response | null {
   if (caller.opsRole && RANK[caller.opsRole] >= RANK[minimum]) return null;
-  return errorResponse(403, "forbidden", `requires the ${minimum} role`, { role: caller.opsRole });
+  return errorResponse(403, "forbidden", `requires the ${minimum} role`, {
+    details: { role: caller.opsRole },
+  });
 }

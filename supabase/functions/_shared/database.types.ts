@@ -1335,7 +1335,7 @@ export type Database = {
           "title": string;
           "updated_at"?: string;
           "url"?: string | null;
-          "url_key"?: never;
+          "url_key"?: string | null;
           "valid_through"?: string | null;
           "workplace_type"?: string | null;
         };
@@ -1375,7 +1375,7 @@ export type Database = {
           "title"?: string;
           "updated_at"?: string;
           "url"?: string | null;
-          "url_key"?: never;
+          "url_key"?: string | null;
           "valid_through"?: string | null;
           "workplace_type"?: string | null;
         };

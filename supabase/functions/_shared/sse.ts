@@ -1,6 +1,8 @@
 // Server-Sent Events: framing and a stream that ends cleanly before the
 // function's wall clock, so that the client reconnects with Last-Event-ID.
+import { invalidInput } from "./api.ts";
 import { corsHeaders } from "./http.ts";
+import { idText } from "./fields.ts";
 
 export interface SseEvent {
   /** Becomes the browser's last event id: only set it on events that advance the resume cursor. */
@@ -101,9 +103,16 @@ export function sseResponse(produce: (sink: SseSink) => Promise<void>, options: 
   });
 }
 
-/** The resume cursor: Last-Event-ID header, else a `last_event_id` query parameter, else 0. */
+/**
+ * The resume cursor: Last-Event-ID header, else a `last_event_id` query parameter, else 0 (from the
+ * start). A cursor that is not a canonical positive integer is a 400, never silently "from the start".
+ * An empty header counts as absent: browsers send none before the first event id.
+ */
 export function lastEventId(request: Request): number {
-  const raw = request.headers.get("last-event-id") ?? new URL(request.url).searchParams.get("last_event_id");
-  const value = Number(raw);
-  return Number.isSafeInteger(value) && value > 0 ? value : 0;
+  const header = request.headers.get("last-event-id") || null;
+  const raw = header ?? new URL(request.url).searchParams.get("last_event_id");
+  if (raw === null) return 0;
+  const parsed = idText.safeParse(raw);
+  if (!parsed.success) throw invalidInput({ [header === null ? "last_event_id" : "Last-Event-ID"]: [parsed.error.issues[0].message] });
+  return parsed.data;
 }

@@ -6,11 +6,11 @@ import { z } from "zod";
 import { apiHandler } from "../_shared/api.ts";
 import { type Auth, type Caller, requireRole } from "../_shared/auth.ts";
 import { asCaller, type Sql } from "../_shared/db.ts";
-import { sqlErrorResponse } from "../_shared/db-errors.ts";
 import { json } from "../_shared/http.ts";
 import { LOG_LEVELS, SEVERITIES } from "../_shared/jobs/api.ts";
 import { Router } from "../_shared/router.ts";
-import { queryObject, readJsonBody, validate } from "../_shared/validation.ts";
+import { calendarDate, countText, idText, instant } from "../_shared/fields.ts";
+import { parseBody } from "../_shared/validation.ts";
 import { addReadRoutes } from "./reads.ts";
 
 export interface ControlDeps {
@@ -20,41 +20,41 @@ export interface ControlDeps {
   startedAt?: number;
 }
 
-const isoDate = z.iso.datetime({ offset: true }).or(z.iso.date());
-const limit = z.coerce.number().int().min(1).max(1000).default(100);
+const limit = countText(1, 1000).default(100);
+const portal = z.string().min(1).max(63);
 
 const logFilters = z.object({
-  job_id: z.coerce.number().int().positive().optional(),
-  run_id: z.coerce.number().int().positive().optional(),
-  portal: z.string().min(1).optional(),
+  job_id: idText.optional(),
+  run_id: idText.optional(),
+  portal: portal.optional(),
   level: z.enum(LOG_LEVELS).optional(),
-  start: isoDate.optional(),
-  end: isoDate.optional(),
+  start: instant.optional(),
+  end: instant.optional(),
   limit,
 }).strict();
 
 const errorFilters = z.object({
-  job_id: z.coerce.number().int().positive().optional(),
-  run_id: z.coerce.number().int().positive().optional(),
-  portal: z.string().min(1).optional(),
-  error_type: z.string().min(1).optional(),
+  job_id: idText.optional(),
+  run_id: idText.optional(),
+  portal: portal.optional(),
+  error_type: z.string().min(1).max(63).optional(),
   severity: z.enum(SEVERITIES).optional(),
-  start: isoDate.optional(),
-  end: isoDate.optional(),
+  start: instant.optional(),
+  end: instant.optional(),
   limit,
 }).strict();
 
 const rateLimitBody = z.object({
-  portal: z.string().min(1).nullable().optional(),
+  portal: portal.nullable().optional(),
   seconds: z.number().min(0).max(3600),
 }).strict();
 
 const toggleBody = z.object({ active: z.boolean() }).strict();
 
-const digestQuery = z.object({ date: z.iso.date().optional() }).strict();
+const digestQuery = z.object({ date: calendarDate.optional() }).strict();
 const alertsQuery = z.object({ state: z.enum(["open", "acknowledged", "snoozed", "all"]).default("open") }).strict();
 const snoozeBody = z.object({
-  until: z.iso.datetime({ offset: true }).optional(),
+  until: instant.optional(),
   until_change: z.literal(true).optional(),
 }).strict().refine((b) => (b.until === undefined) !== (b.until_change === undefined), {
   path: ["until"],
@@ -86,66 +86,56 @@ export function createControlHandler({ sql, auth, startedAt = Date.now() }: Cont
       }));
     })
     .on("GET", "/portals", async ({ caller }) => {
-      return json(await read(caller, async (tx) => ({
-        global_rate_limit_seconds: (await tx`
-          select value::float8 as v from ops.settings where key = 'global_rate_limit_seconds'`)[0]?.v ?? 0,
-        portals: await tx`
+      return json({
+        portals: await read(caller, (tx) =>
+          tx`
           select source_key as portal, display_name, adapter, active, rate_limit_seconds::float8,
                  effective_rate_limit_seconds::float8, breaker_enabled, breaker_state, breaker_opened_at,
                  breaker_retry_at, consecutive_errors, breaker_trip_count, last_success_at, last_error_at,
                  errors_24h::int, errors_7d::int, blocks_24h::int, blocks_7d::int, top_category_7d,
                  last_final_status, portal_state
-            from ops.portal_status_v order by source_key`,
-      })));
+            from ops.portal_status_v order by source_key`),
+      });
     })
     .on("POST", "/rate-limit", async ({ caller, request }) => {
-      const body = await readJsonBody(request, 16_384);
-      if (!body.ok) return body.response;
-      const input = validate(rateLimitBody, body.data);
-      if (!input.ok) return input.response;
-      return await lever(caller, (tx) =>
-        tx`select ops.set_rate_limit(${input.data.portal ?? null}, ${input.data.seconds}) as result`);
+      const denied = requireRole(caller, "operator");
+      if (denied) return denied;
+      const input = await parseBody(request, rateLimitBody);
+      return await lever(caller, (tx) => tx`select ops.set_rate_limit(${input.portal ?? null}, ${input.seconds}) as result`);
     })
     .on("POST", "/portals/:portal/toggle", async ({ caller, request, params }) => {
-      const body = await readJsonBody(request, 16_384);
-      if (!body.ok) return body.response;
-      const input = validate(toggleBody, body.data);
-      if (!input.ok) return input.response;
-      return await lever(caller, (tx) => tx`select ops.set_portal_active(${params.portal}, ${input.data.active}) as result`);
+      const denied = requireRole(caller, "operator");
+      if (denied) return denied;
+      const input = await parseBody(request, toggleBody);
+      return await lever(caller, (tx) => tx`select ops.set_portal_active(${params.portal}, ${input.active}) as result`);
     })
     .on("POST", "/portals/:portal/breaker-reset", async ({ caller, params }) => {
+      const denied = requireRole(caller, "operator");
+      if (denied) return denied;
       return await lever(caller, (tx) => tx`select ops.reset_breaker(${params.portal}) as result`);
     })
-    .on("GET", "/digest", async ({ caller, url }) => {
-      const query = validate(digestQuery, queryObject(url));
-      if (!query.ok) return query.response;
-      const [row] = await read(caller, (tx) => tx`select ops.digest(${query.data.date ?? null}::date) as digest`);
+    .on("GET", "/digest", async ({ caller, query }) => {
+      const [row] = await read(caller, (tx) => tx`select ops.digest(${query.date ?? null}::date) as digest`);
       return json(row.digest);
-    })
-    .on("GET", "/alerts", async ({ caller, url }) => {
-      const query = validate(alertsQuery, queryObject(url));
-      if (!query.ok) return query.response;
-      const [row] = await read(caller, (tx) => tx`select ops.alert_list(${query.data.state}) as alerts`);
+    }, digestQuery)
+    .on("GET", "/alerts", async ({ caller, query }) => {
+      const [row] = await read(caller, (tx) => tx`select ops.alert_list(${query.state}) as alerts`);
       const alerts = row.alerts as unknown[];
-      return json({ alerts, count: alerts.length, state: query.data.state });
-    })
+      return json({ alerts, count: alerts.length, state: query.state });
+    }, alertsQuery)
     .on("POST", "/alerts/:id/ack", async ({ caller, params }) => {
+      const denied = requireRole(caller, "operator");
+      if (denied) return denied;
       return await lever(caller, (tx) => tx`select ops.acknowledge_alert(${params.id}) as result`);
     })
     .on("POST", "/alerts/:id/snooze", async ({ caller, request, params }) => {
       const denied = requireRole(caller, "operator");
       if (denied) return denied;
-      const body = await readJsonBody(request, 16_384);
-      if (!body.ok) return body.response;
-      const input = validate(snoozeBody, body.data);
-      if (!input.ok) return input.response;
-      const until = input.data.until ?? null;
+      const input = await parseBody(request, snoozeBody);
+      const until = input.until ?? null;
       return await lever(caller, (tx) => tx`select ops.snooze_alert(${params.id}, ${until}::timestamptz, ${until === null}) as result`);
     })
-    .on("GET", "/logs", async ({ caller, url }) => {
-      const filters = validate(logFilters, queryObject(url));
-      if (!filters.ok) return filters.response;
-      const f = filters.data;
+    .on("GET", "/logs", async ({ caller, query: f }) => {
       const rows = await read(caller, (tx) =>
         tx`
         select l.id, l.job_id, l.ts, l.level, s.key as portal, l.message, l.context
@@ -160,11 +150,8 @@ export function createControlHandler({ sql, auth, startedAt = Date.now() }: Cont
          order by l.ts desc, l.id desc
          limit ${f.limit}`);
       return json({ logs: rows, count: rows.length, limit: f.limit });
-    })
-    .on("GET", "/errors", async ({ caller, url }) => {
-      const filters = validate(errorFilters, queryObject(url));
-      if (!filters.ok) return filters.response;
-      const f = filters.data;
+    }, logFilters)
+    .on("GET", "/errors", async ({ caller, query: f }) => {
       const rows = await read(caller, (tx) =>
         tx`
         select e.id, e.category as error_type, e.severity, s.key as portal, e.job_id, e.http_status, e.url,
@@ -181,21 +168,14 @@ export function createControlHandler({ sql, auth, startedAt = Date.now() }: Cont
          order by e.last_occurrence desc, e.id desc
          limit ${f.limit}`);
       return json({ errors: rows, count: rows.length, limit: f.limit });
-    });
+    }, errorFilters);
 
   addReadRoutes(router, sql);
 
+  /** A lever, as the caller (the SQL function checks the operator role and writes the audit log). */
   async function lever(caller: Caller, work: Parameters<typeof asCaller<{ result: unknown }[]>>[2]) {
-    const denied = requireRole(caller, "operator");
-    if (denied) return denied;
-    try {
-      const [row] = await asCaller(sql, caller.claims, work);
-      return json(row.result);
-    } catch (error) {
-      const mapped = sqlErrorResponse(error);
-      if (mapped) return mapped;
-      throw error;
-    }
+    const [row] = await asCaller(sql, caller.claims, work);
+    return json(row.result);
   }
 
   return apiHandler({ router, auth });

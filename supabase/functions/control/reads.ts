@@ -12,13 +12,13 @@ import type { Caller } from "../_shared/auth.ts";
 import { asCaller, type Sql, type TransactionSql } from "../_shared/db.ts";
 import { errorResponse, json } from "../_shared/http.ts";
 import type { Router } from "../_shared/router.ts";
-import { queryObject, validate } from "../_shared/validation.ts";
+import { calendarDate, countText, idText } from "../_shared/fields.ts";
 
-const day = z.iso.date();
+const day = calendarDate;
 const FINAL_STATUSES = ["success", "partial", "failed", "no_data"] as const;
 const RUN_STATUSES = ["running", "completed", "partial", "failed", "cancelled", "skipped"] as const;
-const offset = z.coerce.number().int().min(0).max(1_000_000).default(0);
-const pageLimit = z.coerce.number().int().min(1).max(500).default(50);
+const offset = countText(0, 1_000_000).default(0);
+const pageLimit = countText(1, 500).default(50);
 const order = z.enum(["asc", "desc"]).default("desc");
 const category = z.string().regex(/^[a-z][a-z0-9_]{0,39}$/);
 const companyKey = z.string().min(1).max(63);
@@ -56,23 +56,23 @@ export const runsQuery = z.object({
   sort: z.enum(RUN_SORTS).default("started_at"),
 }).strict().refine(...fromBeforeTo);
 
-export const companyQuery = z.object({ days: z.coerce.number().int().pipe(z.union([z.literal(30), z.literal(90)])).default(30) })
+export const companyQuery = z.object({ days: countText(1, 90).pipe(z.union([z.literal(30), z.literal(90)])).default(30) })
   .strict();
 
 export const errorSummaryQuery = z.object({
-  days: z.coerce.number().int().pipe(z.union([z.literal(7), z.literal(30), z.literal(90)])).default(7),
+  days: countText(1, 90).pipe(z.union([z.literal(7), z.literal(30), z.literal(90)])).default(7),
   bucket: z.enum(["hour", "day"]).default("day"),
   category: category.optional(),
 }).strict();
 
-export const silentQuery = z.object({ days: z.coerce.number().int().min(1).max(90).default(1) }).strict();
+export const silentQuery = z.object({ days: countText(1, 90).default(1) }).strict();
 
 export const auditQuery = z.object({
   target: z.string().min(1).max(200).optional(),
   /** Only changes made through the API by signed-in users (not by database sessions such as workers or Studio). */
   users_only: z.enum(["true", "false"]).transform((v) => v === "true").optional(),
   limit: pageLimit,
-  before_id: z.coerce.number().int().positive().optional(),
+  before_id: idText.optional(),
 }).strict();
 
 const RUN_COLUMNS = (tx: TransactionSql) =>
@@ -84,14 +84,13 @@ const RUN_COLUMNS = (tx: TransactionSql) =>
 
 export function addReadRoutes(router: Router<{ caller: Caller }>, sql: Sql): void {
   const read = <T>(caller: Caller, work: (tx: TransactionSql) => Promise<T>) => asCaller(sql, caller.claims, work);
+  type Work = (tx: TransactionSql) => Promise<readonly Record<string, unknown>[]>;
+  /** Independent reads of one page, each in its own transaction (own connection), so they run side by side. */
+  const readAll = (caller: Caller, works: Work[]) => Promise.all(works.map((work) => read(caller, work)));
 
   router
-    .on("GET", "/days", async ({ caller, url }) => {
-      const query = validate(daysQuery, queryObject(url));
-      if (!query.ok) return query.response;
-      const q = query.data;
-      return json(await read(caller, async (tx) => {
-        const where = tx`
+    .on("GET", "/days", async ({ caller, query: q }) => {
+      const where = (tx: TransactionSql) => tx`
           where d.active
             ${q.from ? tx`and d.run_date >= ${q.from}::date` : tx``}
             ${q.to ? tx`and d.run_date <= ${q.to}::date` : tx``}
@@ -101,7 +100,9 @@ export function addReadRoutes(router: Router<{ caller: Caller }>, sql: Sql): voi
               ? tx`and exists (select 1 from ops.jobs j where j.source_id = d.source_id and j.run_date = d.run_date
                                  and j.type = 'scrape' and j.error_category = ${q.error_category})`
               : tx``}`;
-        const rows = await tx`
+      const [rows, counts] = await readAll(caller, [
+        (tx) =>
+          tx`
           select d.company_key, d.display_name, d.run_date, d.final_status, d.problem_reasons, d.best_job_id,
                  d.best_status, d.jobs_processed_best, d.baseline_jobs_processed_14d, d.relative_drop,
                  d.http_fail_rate_sum, d.http_block_rate_sum, d.timeout_rate, d.execution_time_sec_best,
@@ -109,25 +110,21 @@ export function addReadRoutes(router: Router<{ caller: Caller }>, sql: Sql): voi
                  (select j.error_category from ops.jobs j where j.id = d.best_job_id) as error_category,
                  (select j.error from ops.jobs j where j.id = d.best_job_id) as error,
                  (select s.breaker_state from ops.sources s where s.id = d.source_id) as breaker_state
-            from ops.daily_summary_v d ${where}
+            from ops.daily_summary_v d ${where(tx)}
            order by ${tx(q.sort)} ${q.order === "asc" ? tx`asc` : tx`desc`} nulls last, d.company_key
-           limit ${q.limit} offset ${q.offset}`;
-        const counts = await tx`select d.final_status, count(*)::int as n from ops.daily_summary_v d ${where}
-                                  group by d.final_status`;
-        const total = counts.reduce((sum, c) => sum + c.n, 0);
-        return {
-          days: rows,
-          total,
-          counts: Object.fromEntries(FINAL_STATUSES.map((s) => [s, counts.find((c) => c.final_status === s)?.n ?? 0])),
-          limit: q.limit,
-          offset: q.offset,
-        };
-      }));
-    })
-    .on("GET", "/runs", async ({ caller, url }) => {
-      const query = validate(runsQuery, queryObject(url));
-      if (!query.ok) return query.response;
-      const q = query.data;
+           limit ${q.limit} offset ${q.offset}`,
+        (tx) => tx`select d.final_status, count(*)::int as n from ops.daily_summary_v d ${where(tx)} group by d.final_status`,
+      ]);
+      const count = (status: string) => Number(counts.find((c) => c.final_status === status)?.n ?? 0);
+      return json({
+        days: rows,
+        total: FINAL_STATUSES.reduce((sum, status) => sum + count(status), 0),
+        counts: Object.fromEntries(FINAL_STATUSES.map((status) => [status, count(status)])),
+        limit: q.limit,
+        offset: q.offset,
+      });
+    }, daysQuery)
+    .on("GET", "/runs", async ({ caller, query: q }) => {
       const sort = q.sort === "source" ? "key" : q.sort;
       return json(await read(caller, async (tx) => {
         const where = tx`
@@ -149,56 +146,53 @@ export function addReadRoutes(router: Router<{ caller: Caller }>, sql: Sql): voi
         const [{ total }] = await tx`select count(*)::int as total ${from} ${where}`;
         return { runs: rows, total, limit: q.limit, offset: q.offset };
       }));
-    })
-    .on("GET", "/companies/:key", async ({ caller, url, params }) => {
-      const query = validate(companyQuery, queryObject(url));
-      if (!query.ok) return query.response;
-      const days = query.data.days;
-      const answer = await read(caller, async (tx) => {
-        const [source] = await tx`
-          select id, key, display_name, adapter, active from ops.sources where key = ${params.key}`;
-        if (!source) return null;
-        const since = tx`(now() at time zone 'Europe/Berlin')::date - ${days}::int`;
-        const [trend, slo, runs, errors, postings, score] = await Promise.all([
+    }, runsQuery)
+    .on("GET", "/companies/:key", async ({ caller, query, params }) => {
+      const days = query.days;
+      const [source] = await read(caller, (tx) =>
+        tx`select id, key, display_name, adapter, active from ops.sources where key = ${params.key}`);
+      if (!source) return errorResponse(404, "not_found", `unknown company ${params.key}`);
+      const since = (tx: TransactionSql) => tx`(now() at time zone 'Europe/Berlin')::date - ${days}::int`;
+      const [trend, slo, runs, errors, postings, score] = await readAll(caller, [
+        (tx) =>
           tx`select run_date, final_status, problem_reasons, jobs_processed_best, baseline_jobs_processed_14d,
                     baseline_stddev_14d, http_fail_rate_sum, http_block_rate_sum, timeout_rate, execution_time_sec_best
-               from ops.daily_summary_v where source_id = ${source.id} and run_date > ${since} order by run_date`,
-          tx`select * from ops.slo_status_v where source_id = ${source.id}`,
+               from ops.daily_summary_v where source_id = ${source.id} and run_date > ${since(tx)} order by run_date`,
+        (tx) => tx`select * from ops.slo_status_v where source_id = ${source.id}`,
+        (tx) =>
           tx`select ${RUN_COLUMNS(tx)}
                from ops.scrape_runs r join ops.jobs j on j.id = r.job_id join ops.sources s on s.id = r.source_id
               where r.source_id = ${source.id} order by r.started_at desc nulls last limit 20`,
+        (tx) =>
           tx`select category, sum(count)::int as occurrences, max(last_occurrence) as last_occurrence
                from ops.errors where source_id = ${source.id} and last_occurrence > now() - make_interval(days => ${days})
               group by category order by occurrences desc`,
+        (tx) =>
           tx`select coalesce(sum(new_count), 0)::int as new, coalesce(sum(disappeared_count), 0)::int as disappeared,
                     coalesce(sum(repost_count), 0)::int as reposts,
                     (select active_count from ops.snapshots where source_id = ${source.id}
                       order by snapshot_date desc limit 1) as active_now,
                     (select round(avg(lifespan_days), 1)::float8 from ops.posting_lifespans_v
-                      where source_id = ${source.id} and lifespan_end_date > ${since}) as avg_lifespan_days
-               from ops.snapshots where source_id = ${source.id} and snapshot_date > ${since}`,
+                      where source_id = ${source.id} and lifespan_end_date > ${since(tx)}) as avg_lifespan_days
+               from ops.snapshots where source_id = ${source.id} and snapshot_date > ${since(tx)}`,
+        (tx) =>
           tx`select score_date, score::float8, lifespan_score::float8, repost_score::float8, avg_lifespan_days::float8
                from ops.scores where source_id = ${source.id} order by score_date desc limit 1`,
-        ]);
-        return {
-          company: source,
-          days,
-          trend,
-          slo: slo[0] ?? null,
-          recent_runs: runs,
-          errors_by_category: errors,
-          postings: { ...postings[0], score: score[0] ?? null },
-        };
+      ]);
+      return json({
+        company: source,
+        days,
+        trend,
+        slo: slo[0] ?? null,
+        recent_runs: runs,
+        errors_by_category: errors,
+        postings: { ...postings[0], score: score[0] ?? null },
       });
-      return answer ? json(answer) : errorResponse(404, "not_found", `unknown company ${params.key}`);
-    })
-    .on("GET", "/errors/summary", async ({ caller, url }) => {
-      const query = validate(errorSummaryQuery, queryObject(url));
-      if (!query.ok) return query.response;
-      const q = query.data;
-      return json(await read(caller, async (tx) => {
-        const [categories, trend, top, sources] = await Promise.all([
-          tx`select * from ops.error_category_summary_v order by last_7d desc, category`,
+    }, companyQuery)
+    .on("GET", "/errors/summary", async ({ caller, query: q }) => {
+      const [categories, trend, top, sources] = await readAll(caller, [
+        (tx) => tx`select * from ops.error_category_summary_v order by last_7d desc, category`,
+        (tx) =>
           q.bucket === "hour"
             ? tx`select hour as bucket, category, occurrences::int from ops.error_trend_hourly_v
                   where hour > now() - make_interval(days => ${q.days})
@@ -206,33 +200,29 @@ export function addReadRoutes(router: Router<{ caller: Caller }>, sql: Sql): voi
             : tx`select day as bucket, category, occurrences::int from ops.error_trend_daily_v
                   where day > (now() at time zone 'Europe/Berlin')::date - ${q.days}::int
                     ${q.category ? tx`and category = ${q.category}` : tx``} order by day, category`,
+        (tx) =>
           tx`select rank::int, category, severity, occurrences::int, sources_affected, source_keys, sample_message,
                     last_occurrence
                from ops.top_errors_v ${q.category ? tx`where category = ${q.category}` : tx``}
               order by occurrences desc limit 20`,
+        (tx) =>
           tx`select source_key, display_name, days_counted, success_rate, success_rate_previous, success_rate_change,
                     avg_jobs_processed, avg_jobs_processed_change, avg_duration_sec, avg_duration_change
                from ops.source_comparison_v where period_days = ${q.days === 90 ? 30 : q.days} and active
               order by rank_worst_first limit 50`,
-        ]);
-        return { days: q.days, bucket: q.bucket, categories, trend, top_errors: top, sources };
-      }));
-    })
-    .on("GET", "/silent-failures", async ({ caller, url }) => {
-      const query = validate(silentQuery, queryObject(url));
-      if (!query.ok) return query.response;
+      ]);
+      return json({ days: q.days, bucket: q.bucket, categories, trend, top_errors: top, sources });
+    }, errorSummaryQuery)
+    .on("GET", "/silent-failures", async ({ caller, query }) => {
       const rows = await read(caller, (tx) =>
         tx`select source_key, display_name, run_date, job_id, jobs_processed_best, baseline_jobs_processed_14d,
                   relative_drop, kinds, message
              from ops.silent_failures_v
-            where active and run_date > (now() at time zone 'Europe/Berlin')::date - ${query.data.days}::int
+            where active and run_date > (now() at time zone 'Europe/Berlin')::date - ${query.days}::int
             order by run_date desc, source_key`);
       return json({ silent_failures: rows });
-    })
-    .on("GET", "/audit", async ({ caller, url }) => {
-      const query = validate(auditQuery, queryObject(url));
-      if (!query.ok) return query.response;
-      const q = query.data;
+    }, silentQuery)
+    .on("GET", "/audit", async ({ caller, query: q }) => {
       const rows = await read(caller, (tx) =>
         tx`select id, at, actor, actor_role, action, target, before, after from ops.audit_log
             where true ${q.target ? tx`and target = ${q.target}` : tx``}
@@ -240,5 +230,5 @@ export function addReadRoutes(router: Router<{ caller: Caller }>, sql: Sql): voi
               ${q.before_id ? tx`and id < ${q.before_id}` : tx``}
             order by id desc limit ${q.limit}`);
       return json({ audit: rows, next_before_id: rows.length === q.limit ? rows[rows.length - 1].id : null });
-    });
+    }, auditQuery);
 }

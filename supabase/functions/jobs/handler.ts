@@ -9,9 +9,17 @@ import { errorResponse, json } from "../_shared/http.ts";
 import type { JobEvents } from "../_shared/job-events.ts";
 import { Router } from "../_shared/router.ts";
 import { lastEventId, type SseStreamOptions } from "../_shared/sse.ts";
-import { idParam, queryObject, readJsonBody, validate } from "../_shared/validation.ts";
+import { idParam, parseBody } from "../_shared/validation.ts";
 import { jobsApi, LOG_LEVELS } from "../_shared/jobs/api.ts";
-import { cancelBody, jobParamSchemas, listJobsQuery, logsQuery, type StartJob, startJobSchema } from "./schemas.ts";
+import {
+  cancelBody,
+  jobParamSchemas,
+  listJobsQuery,
+  logsQuery,
+  type StartJob,
+  startJobSchema,
+  streamQuery,
+} from "./schemas.ts";
 import { streamJob } from "./stream.ts";
 import { mintStreamToken, verifyStreamToken } from "./stream-token.ts";
 
@@ -76,16 +84,9 @@ export function createJobsHandler(deps: JobsDeps) {
     .on("POST", "/", async ({ caller, request }) => {
       const denied = requireRole(caller, "operator");
       if (denied) return denied;
-      const body = await readJsonBody(request, 65_536);
-      if (!body.ok) return body.response;
-      const input = validate(startJobSchema, body.data);
-      if (!input.ok) return input.response;
-      return await start(caller, input.data);
+      return await start(caller, await parseBody(request, startJobSchema, 65_536));
     })
-    .on("GET", "/", async ({ caller, url }) => {
-      const query = validate(listJobsQuery, queryObject(url));
-      if (!query.ok) return query.response;
-      const q = query.data;
+    .on("GET", "/", async ({ caller, query: q }) => {
       const jobs = await asCaller(sql, caller.claims, (tx) =>
         tx`
         select ${jobColumns(tx)}
@@ -99,7 +100,7 @@ export function createJobsHandler(deps: JobsDeps) {
          order by j.id desc limit ${q.limit}`);
       const next = jobs.length === q.limit ? jobs[jobs.length - 1].id : null;
       return json({ jobs: jobs.map(present), next_before_id: next });
-    })
+    }, listJobsQuery)
     // registered before /:id, which would otherwise take "schemas" for an id
     .on("GET", "/schemas", () => json({ types: jobParamSchemas() }))
     .on("GET", "/:id", async ({ caller, params }) => {
@@ -109,18 +110,13 @@ export function createJobsHandler(deps: JobsDeps) {
     .on("DELETE", "/:id", async ({ caller, params, request }) => {
       const denied = requireRole(caller, "operator");
       if (denied) return denied;
-      const body = await readJsonBody(request, 16_384);
-      if (!body.ok) return body.response;
-      const input = validate(cancelBody, body.data);
-      if (!input.ok) return input.response;
-      const job = await asCaller(sql, caller.claims, (tx) => jobsApi(tx).requestCancel(jobId(params.id), input.data.reason));
+      const id = jobId(params.id);
+      const input = await parseBody(request, cancelBody);
+      const job = await asCaller(sql, caller.claims, (tx) => jobsApi(tx).requestCancel(id, input.reason));
       // pending: cancelled at once (200); running: the worker stops at its next heartbeat (202)
       return json(await readJob(caller, job.id), job.status === "cancelled" ? 200 : 202);
     })
-    .on("GET", "/:id/logs", async ({ caller, params, url }) => {
-      const query = validate(logsQuery, queryObject(url));
-      if (!query.ok) return query.response;
-      const q = query.data;
+    .on("GET", "/:id/logs", async ({ caller, params, query: q }) => {
       const id = jobId(params.id);
       const levels = q.level ? LOG_LEVELS.slice(LOG_LEVELS.indexOf(q.level)) : LOG_LEVELS;
       if (!(await visible(caller, id))) return errorResponse(404, "not_found", `job ${params.id} not found`);
@@ -131,7 +127,7 @@ export function createJobsHandler(deps: JobsDeps) {
          where job_id = ${id} and id > ${q.after_id} and level in ${tx([...levels])}
          order by id limit ${q.limit}`);
       return json({ logs, next_after_id: logs.length === q.limit ? logs[logs.length - 1].id : null });
-    })
+    }, logsQuery)
     .on("GET", "/:id/tree", async ({ caller, params }) => {
       const id = jobId(params.id);
       const tree = await asCaller(sql, caller.claims, (tx) => tx`select * from ops.job_tree(${id})`);
@@ -146,9 +142,10 @@ export function createJobsHandler(deps: JobsDeps) {
     })
     .on("GET", "/:id/stream", async ({ caller, params, request }) => {
       const id = jobId(params.id);
+      const after = lastEventId(request);
       if (!(await visible(caller, id))) return errorResponse(404, "not_found", `job ${params.id} not found`);
-      return streamJob(deps.stream ? { ...deps, options: deps.stream } : deps, id, lastEventId(request));
-    });
+      return streamJob(deps.stream ? { ...deps, options: deps.stream } : deps, id, after);
+    }, streamQuery);
 
   function textLogs(caller: Caller, id: number, levels: string[]): Response {
     const encoder = new TextEncoder();

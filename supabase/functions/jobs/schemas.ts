@@ -1,8 +1,7 @@
 // The job types an operator can start by hand, with typed parameters.
 import { z } from "zod";
 import { JOB_STATUSES, LOG_LEVELS } from "../_shared/jobs/api.ts";
-
-const isoDate = z.iso.date();
+import { calendarDate as isoDate, countText, idText } from "../_shared/fields.ts";
 
 /** Manual backfills cover at most this many days, so that one job fits its timeout. */
 export const MAX_BACKFILL_DAYS = 62;
@@ -60,20 +59,26 @@ export function jobParamSchemas(): { type: string; params: unknown }[] {
 export const listJobsQuery = z.object({
   type: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/).optional(),
   status: z.enum(JOB_STATUSES).optional(),
-  source: z.string().min(1).optional(),
-  root_id: z.coerce.number().int().positive().optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
+  source: z.string().min(1).max(63).optional(),
+  root_id: idText.optional(),
+  limit: countText(1, 200).default(50),
   /** Paging: only jobs with a smaller id (the previous page's next_before_id). */
-  before_id: z.coerce.number().int().positive().optional(),
+  before_id: idText.optional(),
 }).strict();
 
 export const logsQuery = z.object({
   /** Minimum level: WARNING returns WARNING, ERROR and CRITICAL. */
   level: z.enum(LOG_LEVELS).optional(),
-  /** Paging: only lines with a larger id (the previous page's next_after_id). */
-  after_id: z.coerce.number().int().min(0).default(0),
-  limit: z.coerce.number().int().min(1).max(1000).default(200),
+  /** Paging: only lines with a larger id (the previous page's next_after_id); absent: from the start. */
+  after_id: idText.default(0),
+  limit: countText(1, 1000).default(200),
   format: z.enum(["json", "text"]).default("json"),
+}).strict();
+
+/** The stream's query: a stream token (EventSource cannot send headers) and the resume cursor. */
+export const streamQuery = z.object({
+  token: z.string().min(1).max(4096).optional(),
+  last_event_id: idText.optional(),
 }).strict();
 
 export const cancelBody = z.object({ reason: z.string().max(1000).optional() }).strict();

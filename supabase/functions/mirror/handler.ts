@@ -12,12 +12,13 @@ import { z } from "zod";
 import { apiHandler } from "../_shared/api.ts";
 import { type Auth, type Caller, requireRole } from "../_shared/auth.ts";
 import { asCaller, type Sql } from "../_shared/db.ts";
-import { json } from "../_shared/http.ts";
+import { errorBody, json } from "../_shared/http.ts";
 import { runExport } from "../_shared/mirror/export.ts";
 import { MirrorRowError } from "../_shared/mirror/normalize.ts";
 import type { MirrorTargetSource } from "../_shared/mirror/target.ts";
 import { Router } from "../_shared/router.ts";
-import { queryObject, readJsonBody, validate } from "../_shared/validation.ts";
+import { calendarDate, countText } from "../_shared/fields.ts";
+import { parseInput, readJsonBody } from "../_shared/validation.ts";
 
 export interface MirrorDeps {
   sql: Sql;
@@ -44,7 +45,7 @@ const exportBody = z.object({
   trigger: trigger.optional(),
   // what pg_cron's fire_schedule adds
   schedule: z.string().max(60).optional(),
-  local_date: z.iso.date().optional(),
+  local_date: calendarDate.optional(),
 }).strict();
 
 const workBody = z.union([
@@ -53,7 +54,7 @@ const workBody = z.union([
 ]);
 
 const statusQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(200).default(20),
+  limit: countText(1, 200).default(20),
 }).strict();
 
 export function createMirrorHandler(deps: MirrorDeps) {
@@ -73,7 +74,7 @@ export function createMirrorHandler(deps: MirrorDeps) {
       throw error;
     });
     if (outcome instanceof MirrorRowError) {
-      return json({ error: invalidRows(outcome), dry_run: true }, 422);
+      return json({ ...invalidRows(outcome), dry_run: true }, 422);
     }
     if (outcome.dryRun) {
       return json({
@@ -90,53 +91,50 @@ export function createMirrorHandler(deps: MirrorDeps) {
     }
     const { run, error } = outcome;
     if (!error) return json({ export: run });
-    if (error instanceof MirrorRowError) return json({ error: invalidRows(error), export: run }, 422);
-    return json({ error: { code: "export_failed", message: run.error ?? error.message }, export: run }, 502);
+    if (error instanceof MirrorRowError) return json({ ...invalidRows(error), export: run }, 422);
+    return json({ ...errorBody("export_failed", run.error ?? error.message), export: run }, 502);
   }
 
   const router = new Router<{ caller: Caller }>("mirror")
     .on("POST", "/", async ({ caller, request }) => {
-      const body = await readJsonBody(request, 16_384);
-      if (!body.ok) return body.response;
-      const data = body.data as Record<string, unknown>;
-      if (data && typeof data === "object" && (data.action === "work" || "job_id" in data)) {
-        const denied = requireRole(caller, "service");
-        if (denied) return denied;
-        const input = validate(workBody, data);
-        if (!input.ok) return input.response;
-        const via = "job_id" in input.data ? `job ${input.data.job_id}` : input.data.trigger ?? "dispatch";
+      // An export needs an operator, a work request the service role: the body says which, so the
+      // lesser role is checked before the body is read and the greater one after.
+      const denied = requireRole(caller, "operator");
+      if (denied) return denied;
+      const { data } = await readJsonBody(request, 16_384);
+      if (isObject(data) && (data.action === "work" || "job_id" in data)) {
+        const deniedWork = requireRole(caller, "service");
+        if (deniedWork) return deniedWork;
+        const input = parseInput(workBody, data);
+        const via = "job_id" in input ? `job ${input.job_id}` : input.trigger ?? "dispatch";
         deps.background(deps.work(via));
         return json({ accepted: true }, 202);
       }
-      const denied = requireRole(caller, "operator");
-      if (denied) return denied;
-      const input = validate(exportBody, data);
-      if (!input.ok) return input.response;
-      return await exportNow(caller, input.data);
+      return await exportNow(caller, parseInput(exportBody, data));
     });
 
   for (const path of ["/", "/status"]) {
-    router.on("GET", path, async ({ caller, url }) => {
-      const query = validate(statusQuery, queryObject(url));
-      if (!query.ok) return query.response;
+    router.on("GET", path, async ({ caller, query }) => {
       // As the caller: RLS and grants decide (viewers read ops.mirror_runs and the freshness view).
       const { freshness, exports } = await asCaller(sql, caller.claims, async (tx) => {
         const [freshness] = await tx`select to_jsonb(f) as row from ops.mirror_freshness_v f`;
         const exports = await tx`
-          select to_jsonb(m) as row from ops.mirror_runs m order by m.started_at desc, m.id desc limit ${query.data.limit}`;
+          select to_jsonb(m) as row from ops.mirror_runs m order by m.started_at desc, m.id desc limit ${query.limit}`;
         return { freshness: freshness?.row ?? null, exports: exports.map((e) => e.row) };
       });
       return json({ target: targets.kind, destination: targets.describe, freshness, exports });
-    });
+    }, statusQuery);
   }
 
   return apiHandler({ router, auth });
 }
 
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
 function invalidRows(error: MirrorRowError) {
-  return {
-    code: "invalid_rows",
-    message: `nothing written: ${error.message}`,
-    issues: error.issues.slice(0, 100),
-  };
+  return errorBody("invalid_rows", `nothing written: ${error.message}`, {
+    details: { issues: error.issues.slice(0, 100) },
+  });
 }

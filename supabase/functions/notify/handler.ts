@@ -7,7 +7,7 @@ import { apiHandler } from "../_shared/api.ts";
 import { type Auth, type Caller, requireRole } from "../_shared/auth.ts";
 import { json } from "../_shared/http.ts";
 import { Router } from "../_shared/router.ts";
-import { readJsonBody, validate } from "../_shared/validation.ts";
+import { parseBody } from "../_shared/validation.ts";
 import type { NotifySummary } from "./worker.ts";
 
 export interface NotifyDeps {
@@ -26,10 +26,7 @@ export function createNotifyHandler({ auth, work }: NotifyDeps) {
     .on("POST", "/", async ({ caller, request }) => {
       const denied = requireRole(caller, "operator");
       if (denied) return denied;
-      const body = await readJsonBody(request, 4096);
-      if (!body.ok) return body.response;
-      const input = validate(workBody, body.data);
-      if (!input.ok) return input.response;
+      await parseBody(request, workBody, 4096);
       return json(await work());
     });
   return apiHandler({ router, auth });

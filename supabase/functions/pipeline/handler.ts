@@ -12,7 +12,8 @@ import { asCaller, type Sql } from "../_shared/db.ts";
 import { json } from "../_shared/http.ts";
 import { jobsApi } from "../_shared/jobs/api.ts";
 import { Router } from "../_shared/router.ts";
-import { readJsonBody, validate } from "../_shared/validation.ts";
+import { calendarDate } from "../_shared/fields.ts";
+import { parseBody } from "../_shared/validation.ts";
 
 export interface PipelineDeps {
   sql: Sql;
@@ -24,17 +25,18 @@ export interface PipelineDeps {
 }
 
 const runBody = z.object({
-  run_date: z.iso.date().optional(),
-  sources: z.array(z.string().min(1)).min(1).max(5000).optional(),
+  /** Europe/Berlin date the run is for; bounds (backfill window .. tomorrow) are checked in SQL. */
+  run_date: calendarDate.optional(),
+  sources: z.array(z.string().min(1).max(63)).min(1).max(5000).optional(),
 }).strict();
 
 const dispatchBody = z.union([
   z.object({
     action: z.enum(["run", "work"]),
     trigger: z.string().max(40).optional(),
-    pipeline_id: z.number().int().optional(),
-    schedule: z.string().optional(),
-    local_date: z.iso.date().optional(),
+    pipeline_id: z.number().int().positive().optional(),
+    schedule: z.string().max(60).optional(),
+    local_date: calendarDate.optional(),
   }).strict(),
   // a new runnable job woken from SQL (phase jobs, backfills: jobs_wake_worker)
   z.object({ job_id: z.number().int().positive(), type: z.string().max(40) }).strict(),
@@ -47,24 +49,18 @@ export function createPipelineHandler(deps: PipelineDeps) {
     .on("POST", "/run", async ({ caller, request }) => {
       const denied = requireRole(caller, "operator");
       if (denied) return denied;
-      const body = await readJsonBody(request, 262_144);
-      if (!body.ok) return body.response;
-      const input = validate(runBody, body.data);
-      if (!input.ok) return input.response;
+      const input = await parseBody(request, runBody, 262_144);
       // as the caller: SQL checks the role, records who started the run and wakes the scrape workers
-      const root = await asCaller(sql, caller.claims, (tx) => jobsApi(tx).startManualJob("pipeline", input.data));
+      const root = await asCaller(sql, caller.claims, (tx) => jobsApi(tx).startManualJob("pipeline", input));
       return json({ pipeline_id: root.id, run_date: root.run_date, scrape_jobs: root.progress_total }, 201);
     })
     .on("POST", "/", async ({ caller, request }) => {
       const denied = requireRole(caller, "service");
       if (denied) return denied;
-      const body = await readJsonBody(request, 16_384);
-      if (!body.ok) return body.response;
-      const input = validate(dispatchBody, body.data);
-      if (!input.ok) return input.response;
-      if ("action" in input.data && input.data.action === "run") {
-        const trigger = input.data.trigger ?? "schedule";
-        return json(await jobsApi(sql).startPipeline({ createdBy: "schedule", trigger, runDate: input.data.local_date }), 201);
+      const input = await parseBody(request, dispatchBody);
+      if ("action" in input && input.action === "run") {
+        const trigger = input.trigger ?? "schedule";
+        return json(await jobsApi(sql).startPipeline({ createdBy: "schedule", trigger, runDate: input.local_date }), 201);
       }
       deps.background(deps.work());
       return json({ accepted: true }, 202);

@@ -12,7 +12,6 @@
 //   POST /report/jobs/:id/finish         end the run (identical repeat: same answer; different: 409)
 // Access: categories for viewers; everything else for the service role or an operator.
 // An Idempotency-Key header makes a repeat answer like the first request, which is stored once.
-import type { z } from "zod";
 import { apiHandler, HttpError } from "../_shared/api.ts";
 import { type Auth, type Caller, requireRole } from "../_shared/auth.ts";
 import type { Sql, TransactionSql } from "../_shared/db.ts";
@@ -29,7 +28,7 @@ import {
   startSchema,
 } from "../_shared/report/contract.ts";
 import { type RouteContext, Router } from "../_shared/router.ts";
-import { fieldErrors, idParam, readJsonBody } from "../_shared/validation.ts";
+import { idParam, parseInput as parse, readJsonBody } from "../_shared/validation.ts";
 
 export interface ReportDeps {
   sql: Sql;
@@ -47,16 +46,6 @@ type Ctx = RouteContext & { caller: Caller };
 type Work = (db: Db, caller: Caller, jobId: number) => Promise<Answer>;
 
 const ok = (body: unknown): Answer => ({ status: 200, body });
-
-function parse<T extends z.ZodType>(schema: T, value: unknown): z.infer<T> {
-  const result = schema.safeParse(value);
-  if (!result.success) {
-    throw new HttpError(400, "invalid_input", "some fields are missing or invalid", {
-      fields: fieldErrors(result.error),
-    });
-  }
-  return result.data;
-}
 
 /** The 413 that tells a client to split its batch, before the schema's own limit answers 400. */
 function checkLineCount(value: unknown): void {
@@ -164,7 +153,6 @@ export function createReportHandler({ sql, auth }: ReportDeps) {
     if (denied) return denied;
     const jobId = ctx.params.id === undefined ? 0 : idParam(ctx.params.id, "job_id");
     const body = await readJsonBody(ctx.request, MAX_BODY_BYTES);
-    if (!body.ok) return body.response;
     const work = validate(body.data);
     const key = ctx.request.headers.get("idempotency-key");
     if (key === null) {

@@ -10,7 +10,7 @@ import { apiHandler } from "../_shared/api.ts";
 import { type Auth, type Caller, requireRole } from "../_shared/auth.ts";
 import { json } from "../_shared/http.ts";
 import { Router } from "../_shared/router.ts";
-import { readJsonBody, validate } from "../_shared/validation.ts";
+import { parseBody } from "../_shared/validation.ts";
 import type { ScrapeWorkerReport } from "./worker.ts";
 
 export interface ScrapeDeps {
@@ -36,17 +36,10 @@ export function createScrapeHandler(deps: ScrapeDeps) {
     .on("POST", "/", async ({ caller, request }) => {
       const denied = requireRole(caller, "service");
       if (denied) return denied;
-      const body = await readJsonBody(request, 16_384);
-      if (!body.ok) return body.response;
-      const input = validate(workBody, body.data ?? {});
-      if (!input.ok) return input.response;
-      const trigger = input.data.trigger ??
-        (input.data.pipeline_id
-          ? `pipeline:${input.data.pipeline_id}`
-          : input.data.job_id
-          ? `job:${input.data.job_id}`
-          : "dispatch");
-      deps.background(deps.work({ budgetMs: input.data.budget_ms, trigger }));
+      const input = await parseBody(request, workBody);
+      const trigger = input.trigger ??
+        (input.pipeline_id ? `pipeline:${input.pipeline_id}` : input.job_id ? `job:${input.job_id}` : "dispatch");
+      deps.background(deps.work({ budgetMs: input.budget_ms, trigger }));
       return json({ accepted: true, trigger }, 202);
     });
   return apiHandler({ router, auth: deps.auth });

@@ -71,8 +71,9 @@ describe("retryable errors", () => {
     });
     const answer = await call(handlerThrowing(sqlError));
     expect(answer.status).toBe(400);
+    // SQL's generic invalid_argument is the API's invalid_input: one set of error codes
     expect(answer.body.error).toEqual({
-      code: "invalid_argument",
+      code: "invalid_input",
       message: "unknown metric bogus",
       fields: { "metrics.bogus": ["unknown metric bogus"] },
     });

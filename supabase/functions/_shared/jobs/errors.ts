@@ -20,7 +20,8 @@ export class JobApiError extends Error {
 export function toJobApiError(error: unknown): unknown {
   const parsed = parseSqlError(error);
   if (!parsed) return error;
-  return new JobApiError(parsed.sqlstate, parsed.status, parsed.code, parsed.message, parsed.details);
+  const fields = Object.keys(parsed.fields).length ? { fields: parsed.fields } : {};
+  return new JobApiError(parsed.sqlstate, parsed.status, parsed.code, parsed.message, { ...parsed.details, ...fields });
 }
 
 /** Awaits a database call and rethrows write-API errors as JobApiError. */

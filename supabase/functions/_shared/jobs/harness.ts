@@ -92,8 +92,10 @@ interface Session<P> {
   logs: LogBuffer;
   readonly abortReason: AbortReason | null;
   abort(reason: AbortReason): void;
-  /** Sends a heartbeat with the pending progress, metrics and an optional cursor. */
+  /** Sends a heartbeat with the pending progress, metrics and an optional cursor (after the previous one). */
   beat(cursor?: Json): Promise<void>;
+  /** Resolves when the last heartbeat has ended, successful or not. */
+  beatsSettled(): Promise<void>;
   takeMetrics(): ScrapeMetrics | undefined;
   hasPendingProgress(): boolean;
 }
@@ -130,7 +132,15 @@ function openSession<P>(api: JobsApi, job: Job, options: HarnessOptions): Sessio
     critical: line("CRITICAL"),
   };
 
-  const beat = async (cursor?: Json) => {
+  // Heartbeats go one at a time, and the end of the job waits for the last one: a heartbeat carries
+  // the metrics taken since the previous one, and one still in flight when the job finishes would
+  // reach a finished job and be refused, losing the requests it counted.
+  let lastBeat: Promise<void> = Promise.resolve();
+  const beat = (cursor?: Json): Promise<void> => {
+    lastBeat = lastBeat.catch(() => {}).then(() => beatNow(cursor));
+    return lastBeat;
+  };
+  const beatNow = async (cursor?: Json) => {
     const metrics = takeMetrics();
     const progress = pendingProgress;
     pendingProgress = undefined;
@@ -188,6 +198,7 @@ function openSession<P>(api: JobsApi, job: Job, options: HarnessOptions): Sessio
     },
     abort,
     beat,
+    beatsSettled: () => lastBeat.catch(() => {}),
     takeMetrics,
     hasPendingProgress: () => pendingProgress !== undefined,
   };
@@ -218,6 +229,8 @@ async function runWork<P>(
   } finally {
     clearInterval(heartbeatTimer);
     if (timeoutTimer !== undefined) clearTimeout(timeoutTimer);
+    // a failed heartbeat put its metrics back: they go with the finish
+    await session.beatsSettled();
   }
 }
 

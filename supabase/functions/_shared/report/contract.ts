@@ -2,8 +2,9 @@
 // request bodies with, its limits, and the shapes of its answers. The typed
 // client (clients/report-client) imports this very file, so the client's types
 // and the function's validation cannot drift apart. Imports only zod and the
-// job vocabulary, so it runs unchanged in Deno, Node and Bun.
+// job vocabulary and the shared field types, so it runs unchanged in Deno, Node and Bun.
 import { z } from "zod";
+import { calendarDate } from "../fields.ts";
 import { LOG_LEVELS, SCRAPE_COUNTERS, SEVERITIES, type Severity, TERMINAL_STATUSES } from "../jobs/vocabulary.ts";
 
 /** Lines in one POST .../logs; more is a 413 (split the batch). */
@@ -48,7 +49,7 @@ export const startSchema = z.strictObject({
   worker: z.string().min(1).max(200).optional(),
   params: jsonObject.optional(),
   /** The Europe/Berlin day the run belongs to (default today); at most tomorrow, at least 365 days back. */
-  run_date: z.iso.date().optional(),
+  run_date: calendarDate.optional(),
   parent_id: z.int().positive().optional(),
 }).refine((body) => body.type !== "scrape" || body.source_key, {
   message: "a scrape run needs a source_key",

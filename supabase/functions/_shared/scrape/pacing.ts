@@ -19,15 +19,19 @@ interface CachedInterval {
 }
 
 /**
- * Spaces request starts per portal. Each caller reserves the next free slot before sleeping,
- * so concurrent requests to one portal queue up instead of all firing when the interval ends.
+ * Spaces request starts per portal: a request starts at least the interval after the previous
+ * one actually started. Callers queue per portal (FIFO), and each measures from the previous
+ * start as it happened, not as it was planned: a timer that fires late (a loaded machine) only
+ * widens the gap, it never lets the next request start early to catch up.
  */
 export class PortalPacer {
   readonly #provider: MinIntervalProvider;
   readonly #cacheMs: number;
   readonly #clock: Clock;
   readonly #intervals = new Map<string, CachedInterval>();
-  readonly #nextSlot = new Map<string, number>();
+  readonly #lastStart = new Map<string, number>();
+  /** The tail of each portal's queue: resolves when the last caller in it has started. */
+  readonly #queue = new Map<string, Promise<void>>();
   /** One provider call per portal at a time, shared by concurrent callers. */
   readonly #pending = new Map<string, Promise<number>>();
 
@@ -37,13 +41,26 @@ export class PortalPacer {
     this.#clock = options.clock;
   }
 
-  /** Waits until this portal may receive the next request. */
+  /** Waits until this portal may receive the next request; the caller starts it right away. */
   async wait(portal: string, signal?: AbortSignal): Promise<void> {
-    const interval = await this.interval(portal);
-    const now = this.#clock.now();
-    const slot = Math.max(now, this.#nextSlot.get(portal) ?? 0);
-    this.#nextSlot.set(portal, slot + interval);
-    if (slot > now) await this.#clock.sleep(slot - now, signal);
+    const previous = this.#queue.get(portal) ?? Promise.resolve();
+    let started!: () => void;
+    const ours = new Promise<void>((resolve) => (started = resolve));
+    this.#queue.set(portal, ours);
+    try {
+      // The limit in force when the request was asked for: a gap is the old limit or the new one,
+      // never something in between because the limit changed while the request waited.
+      const interval = await this.interval(portal);
+      await previous;
+      signal?.throwIfAborted();
+      const earliest = (this.#lastStart.get(portal) ?? -Infinity) + interval;
+      const now = this.#clock.now();
+      if (earliest > now) await this.#clock.sleep(earliest - now, signal);
+      this.#lastStart.set(portal, this.#clock.now());
+    } finally {
+      started();
+      if (this.#queue.get(portal) === ours) this.#queue.delete(portal);
+    }
   }
 
   interval(portal: string): Promise<number> {
