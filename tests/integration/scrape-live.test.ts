@@ -66,13 +66,21 @@ function switchPoint(companyKey: string, changedAt: number, isNew: (gapMs: numbe
  * machine) shortens the next gap by its delay, but a window's mean by only a window-th of it. The
  * pacer's exact spacing of starts is proven with a controlled clock in tests/unit/scrape/pacing.test.ts.
  */
-function minWindowMean(gaps: number[], window = 4): number {
+function windowMeans(gaps: number[], window: number): number[] {
   const size = Math.min(window, gaps.length);
-  let min = Infinity;
+  const means: number[] = [];
   for (let i = 0; i + size <= gaps.length; i++) {
-    min = Math.min(min, gaps.slice(i, i + size).reduce((a, b) => a + b, 0) / size);
+    means.push(gaps.slice(i, i + size).reduce((a, b) => a + b, 0) / size);
   }
-  return min;
+  return means;
+}
+
+function minWindowMean(gaps: number[], window = 4): number {
+  return Math.min(...windowMeans(gaps, window));
+}
+
+function maxWindowMean(gaps: number[], window = 4): number {
+  return Math.max(...windowMeans(gaps, window));
 }
 
 function now(): number {
@@ -99,15 +107,15 @@ describe("rate limits are read live", () => {
     // asked for, and that can be any time after the previous one started.
     const before = all.slice(0, index - 2);
     const after = all.slice(index - 1);
-    // (80% of a limit over a window, half of it for one gap: a loaded machine delays single arrivals
-    // by tens of ms; the regimes 300 ms and 50 ms stay far apart)
+    // Only window means are compared: a loaded machine delays a single arrival by tens of ms, which
+    // lengthens one gap and shortens the next by as much (seen in CI: ..., 56, 79, 24, 51, ...), so a
+    // bound on single gaps tests the machine, not the pacer. 80% of a limit over 4 gaps keeps the
+    // regimes 300 ms and 50 ms far apart; exact spacing of starts is pacing.test.ts's job.
     const seen = JSON.stringify(all.map(Math.round));
     expect(minWindowMean(before), seen).toBeGreaterThanOrEqual(240);
-    expect(Math.min(...before), seen).toBeGreaterThanOrEqual(150);
     expect(after.length, seen).toBeGreaterThanOrEqual(5);
-    expect(Math.max(...after), seen).toBeLessThan(100);
     expect(minWindowMean(after), seen).toBeGreaterThanOrEqual(40);
-    expect(Math.min(...after), seen).toBeGreaterThanOrEqual(25);
+    expect(maxWindowMean(after), seen).toBeLessThan(100);
     const [{ messages }] = await sql`
       select array_agg(message order by id) as messages from ops.logs where job_id = ${jobId} and message like 'rate limit%'`;
     expect(messages).toEqual(["rate limit 0.3 s", "rate limit changed: 0.3 s -> 0.05 s"]);
@@ -125,10 +133,10 @@ describe("rate limits are read live", () => {
     expect(job.status).toBe("completed");
     const { index, latencyMs, gaps: all } = switchPoint("paced-global", changedAt, (gap) => gap > 250);
     expect(latencyMs).toBeLessThan(1_500);
-    expect(Math.max(...all.slice(0, 2))).toBeLessThan(200);
+    // window means only, as above: single arrival gaps carry the machine's jitter
+    expect(maxWindowMean(all.slice(0, 2), 2), JSON.stringify(all)).toBeLessThan(200);
     expect(all.slice(index - 1).length).toBeGreaterThanOrEqual(3);
     expect(minWindowMean(all.slice(index - 1)), JSON.stringify(all)).toBeGreaterThanOrEqual(240);
-    expect(Math.min(...all.slice(index - 1)), JSON.stringify(all)).toBeGreaterThanOrEqual(150);
   });
 });
 
