@@ -115,6 +115,13 @@ async function main() {
   const [runs] = await sql`
     select sum(requests)::int as requests, round(avg(avg_request_ms)::numeric, 1)::float8 as avg_request_ms
       from ops.scrape_runs r join ops.jobs j on j.id = r.job_id where j.root_id = ${rootId}`;
+  // CPU per scrape invocation, as the workers report it: each job's last log line carries the
+  // invocation's CPU so far (worker_cpu_ms); a worker's largest figure is its invocation's.
+  const invocationCpu = await sql<{ cpu_ms: number }[]>`
+    select max((l.context->>'worker_cpu_ms')::int) as cpu_ms
+      from ops.logs l join ops.jobs j on j.id = l.job_id
+     where j.root_id = ${rootId} and j.type = 'scrape' and l.context ? 'worker_cpu_ms'
+     group by l.context->>'worker'`;
   const totals = root.result?.totals ?? {};
   const rootPhases = (root.result?.phases ?? {}) as Record<string, Record<string, unknown>>;
   const phases = Object.fromEntries(
@@ -152,6 +159,7 @@ async function main() {
         fixture_requests: fixtures.requestLog.length,
         avg_request_ms: runs.avg_request_ms,
       },
+      scrape_cpu: cpuSummary(invocationCpu.map((r) => r.cpu_ms)),
       postings: { stored: stored.postings, active: stored.active, expected: expectedPostings },
       register_seconds: Number(registerSeconds.toFixed(2)),
       errors: (root.result?.errors ?? []).slice(0, 5),
@@ -159,6 +167,22 @@ async function main() {
     null,
     2,
   ));
+}
+
+/** The hosted per-request CPU limit (https://supabase.com/docs/guides/functions/limits). */
+const HOSTED_CPU_LIMIT_MS = 2_000;
+
+function cpuSummary(cpuMs: number[]) {
+  const sorted = [...cpuMs].sort((a, b) => a - b);
+  const at = (q: number) => sorted.length === 0 ? null : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+  return {
+    invocations: sorted.length,
+    cpu_ms_p50: at(0.5),
+    cpu_ms_p95: at(0.95),
+    cpu_ms_max: sorted.at(-1) ?? null,
+    hosted_limit_ms: HOSTED_CPU_LIMIT_MS,
+    any_over_limit: sorted.some((ms) => ms > HOSTED_CPU_LIMIT_MS),
+  };
 }
 
 try {

@@ -32,26 +32,33 @@ create policy settings_operator_update on ops.settings
 -- ---------------------------------------------------------------------------
 -- Audit trigger
 -- ---------------------------------------------------------------------------
+-- One trigger function for updates, and for the tables whose rows operators add and remove in
+-- Studio (playbook, notification channels) also inserts and deletes: tg_argv[0] names the update
+-- action ('update_<thing>'); an insert is audited as 'insert_<thing>', a delete as 'delete_<thing>'.
+-- OLD is null in an insert trigger and NEW in a delete trigger, so before/after are null there.
 create or replace function ops_private.audit_change()
 returns trigger language plpgsql security definer set search_path = '' as $$
 declare
-  old_row jsonb := to_jsonb(old) - 'updated_at';
-  new_row jsonb := to_jsonb(new) - 'updated_at';
+  old_row jsonb := case when tg_op <> 'INSERT' then to_jsonb(old) - 'updated_at' end;
+  new_row jsonb := case when tg_op <> 'DELETE' then to_jsonb(new) - 'updated_at' end;
   changed text[];
 begin
   if auth.role() = 'service_role' then
-    return new;
+    return null;
   end if;
   select array_agg(key order by key) into changed
-    from jsonb_each(new_row) n
-   where n.value is distinct from old_row -> n.key;
+    from jsonb_each(coalesce(new_row, old_row)) n
+   where n.value is distinct from old_row -> n.key or new_row is null;
   if changed is null then
-    return new;
+    return null;
   end if;
-  perform ops_private.audit(tg_argv[0], tg_table_name || ':' || coalesce(new_row ->> 'key', ''),
+  perform ops_private.audit(
+    case tg_op when 'UPDATE' then tg_argv[0] else replace(tg_argv[0], 'update_', lower(tg_op) || '_') end,
+    -- the row's natural key: sources/settings/playbook have `key`, channels `name`
+    tg_table_name || ':' || coalesce(new_row ->> 'key', old_row ->> 'key', new_row ->> 'name', old_row ->> 'name', ''),
     (select jsonb_object_agg(k, old_row -> k) from unnest(changed) k),
     (select jsonb_object_agg(k, new_row -> k) from unnest(changed) k));
-  return new;
+  return null;
 end
 $$;
 

@@ -121,7 +121,7 @@ create policy playbook_update on ops.playbook
 create policy playbook_delete on ops.playbook
   for delete to authenticated using ((select ops_private.is_operator()));
 
-create trigger playbook_audit after update on ops.playbook
+create trigger playbook_audit after insert or update or delete on ops.playbook
   for each row execute function ops_private.audit_change('update_playbook');
 
 -- ---------------------------------------------------------------------------

@@ -97,7 +97,7 @@ create policy notification_channels_delete on ops.notification_channels
 create policy notification_deliveries_read on ops.notification_deliveries
   for select to authenticated using ((select ops_private.is_viewer()));
 
-create trigger notification_channels_audit after update on ops.notification_channels
+create trigger notification_channels_audit after insert or update or delete on ops.notification_channels
   for each row execute function ops_private.audit_change('update_notification_channel');
 
 insert into ops.settings (key, value, description) values

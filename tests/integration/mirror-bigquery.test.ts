@@ -37,26 +37,14 @@ let env: Record<string, string>;
 let d0: string, d1: string, d2: string;
 let sourceA: number;
 
-function exportRequest(body: Record<string, unknown> = {}, via = handler) {
-  return via(
+function exportRequest(body: Record<string, unknown> = {}) {
+  return handler(
     new Request("http://127.0.0.1/mirror", {
       method: "POST",
       headers: { "content-type": "application/json", apikey: stack.secretKey },
       body: JSON.stringify({ action: "export", ...body }),
     }),
   );
-}
-
-/** A mirror handler over `targets` that runs no export work: for the paths that fail before any work. */
-function idleHandler(targets: ReturnType<typeof mirrorTargetFromEnv>) {
-  return createMirrorHandler({
-    sql: fnSql,
-    auth: authFromEnv(stackEnv(stack)),
-    targets,
-    work: async () => {},
-    background: () => {},
-    log: () => {},
-  });
 }
 
 async function exportNow(body: Record<string, unknown> = {}) {
@@ -274,10 +262,29 @@ describe("mirror -> BigQuery (stand-in)", () => {
     expect(run).toMatchObject({ status: "failed", trigger: "job" });
   });
 
+  /** One export of a day through a mirror handler with these targets (run in-process, nothing woken). */
+  function exportOnce(targets: ReturnType<typeof mirrorTargetFromEnv>): Promise<Response> {
+    const handler = createMirrorHandler({
+      sql: fnSql,
+      auth: authFromEnv(stackEnv(stack)),
+      targets,
+      work: async () => {},
+      background: () => {},
+      log: () => {},
+    });
+    return handler(
+      new Request("http://127.0.0.1/mirror", {
+        method: "POST",
+        headers: { "content-type": "application/json", apikey: stack.secretKey },
+        body: JSON.stringify({ action: "export", days: 1 }),
+      }),
+    );
+  }
+
   it("misconfiguration (a key without a project id) is a failed export naming the problem, never the key", async () => {
     const targets = mirrorTargetFromEnv({ ...env, BIGQUERY_PROJECT_ID: "" });
     expect(targets.kind).toBe("unconfigured");
-    const response = await exportRequest({ days: 1 }, idleHandler(targets));
+    const response = await exportOnce(targets);
     const text = await response.text();
     expect(response.status).toBe(502);
     expect(JSON.parse(text).export).toMatchObject({
@@ -291,7 +298,7 @@ describe("mirror -> BigQuery (stand-in)", () => {
   it("a hosted project without BigQuery and without MIRROR_LOCAL_DB_URL: a 'not configured' export, no guessed database", async () => {
     const targets = mirrorTargetFromEnv({ SUPABASE_DB_URL: stack.dbUrl, SUPABASE_URL: stack.supabaseUrl });
     expect(targets.kind).toBe("unconfigured");
-    const response = await exportRequest({ days: 1 }, idleHandler(targets));
+    const response = await exportOnce(targets);
     expect(response.status).toBe(502);
     const { export: record } = await response.json();
     expect(record).toMatchObject({ status: "failed" });

@@ -148,6 +148,10 @@ describe("an operator's cancel request", () => {
     });
     const crawling = crawler.run([{ url: String(sourceFor(company, sites.url, 0).config.startUrl), label: "LIST" }]);
     const id = await waitFor(() => reporter.run?.id);
+    // The run exists before Crawlee has made its pool (crawler.run() sets it up after the reporter's
+    // start): a cancel seen then would have no pool to abort, and the whole slow site would be crawled,
+    // which under CPU load outlasts the test. Cancel once the site has seen the crawl's first request.
+    await waitFor(() => sites.requestsFor(company.key).length > 0);
     await sql`select ops.request_cancel(${id}, 'enough')`;
     const stats = await crawling;
     expect(reporter.lastRun!.job).toMatchObject({ id, status: "cancelled" });

@@ -25,6 +25,7 @@ import {
   crawl,
   type CrawlResult,
   createHttpClient,
+  type CpuBudget,
   type Cursor,
   type HttpClient,
   isAdapterName,
@@ -65,6 +66,8 @@ export interface RunJobOptions {
   worker: string;
   /** The worker's deadline (ms epoch): no new page starts after it. */
   deadline: number;
+  /** The worker's CPU budget: no new page starts once it is spent either. */
+  cpu?: CpuBudget;
   /** In-flight requests are aborted this long after the deadline. Default 30 s. */
   hardStopGraceMs?: number;
   /** Heartbeat interval: how fast a cancel request is seen. Default 1000 ms. */
@@ -231,7 +234,7 @@ async function scrape(sql: Sql, ctx: JobContext, options: RunJobOptions, deactiv
     : await storePostings(sql, ctx.job.id, result.postings, options.upsertBatch ?? 500);
   const circuitOpen = result.stopReason === "circuit_open";
   reportFailures(ctx, result, source.key, circuitOpen, clock);
-  logCrawl(ctx, result, upserted, dryRun);
+  logCrawl(ctx, result, upserted, dryRun, options);
   ctx.metrics(metricIncrements(result.metrics, { portal: source.key, upserted, circuitOpen }));
 
   const next = addInvocation(state, result, upserted);
@@ -317,6 +320,7 @@ async function crawlSource(
     cursor,
     portal,
     budgetMs,
+    cpu: options.cpu,
     detailConcurrency: source.max_concurrency,
     signal: AbortSignal.any([ctx.signal, hardStop]),
   });
@@ -400,7 +404,13 @@ function endOfRun(
   };
 }
 
-function logCrawl(ctx: JobContext, result: CrawlResult, upserted: UpsertCounts, dryRun: boolean): void {
+function logCrawl(
+  ctx: JobContext,
+  result: CrawlResult,
+  upserted: UpsertCounts,
+  dryRun: boolean,
+  options: RunJobOptions,
+): void {
   const m = result.metrics;
   for (const failure of result.failures.slice(0, 50)) {
     if (failure.category === "data_quality" || failure.category === "validation") {
@@ -420,5 +430,7 @@ function logCrawl(ctx: JobContext, result: CrawlResult, upserted: UpsertCounts, 
       `(${m.retries} retries, ${m.httpFailures} failed), ${m.linksOk}/${m.linksChecked} pages ok, ` +
       `${m.itemsFound} records, ${result.postings.length} postings` +
       (dryRun ? " (dry run: nothing written)" : ` (${upserted.new} new, ${upserted.updated} updated)`),
+    // The invocation's CPU so far: what its CPU budget is spent against (scripts/bench/cpu.ts reads it).
+    options.cpu ? { worker: options.worker, worker_cpu_ms: Math.round(options.cpu.usedMs()) } : undefined,
   );
 }

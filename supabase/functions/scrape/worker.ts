@@ -1,9 +1,11 @@
 // The scrape worker: claims scrape jobs one at a time and runs each (see
-// run-job.ts) until none is left or its time budget is spent. When it stops
+// run-job.ts) until none is left or its wall-clock or CPU budget is spent
+// (_shared/scrape/budget.ts). When it stops
 // on the budget with runnable scrape jobs left, it asks SQL for a follow-up
 // worker (ops.wake: the same "runnable" as claim's). A job it checkpointed wakes
 // one by itself when it is re-queued.
 import { systemClock } from "../_shared/clock.ts";
+import { cpuBudgetFromNow, DEFAULT_CPU_BUDGET_MS, spentBudget } from "../_shared/scrape/mod.ts";
 import type { Sql } from "../_shared/db.ts";
 import { jobsApi, type RunResult } from "../_shared/jobs/mod.ts";
 import { asService } from "./db.ts";
@@ -13,6 +15,8 @@ export interface ScrapeWorkerOptions {
   worker: string;
   /** Time budget of this invocation. Default 100 s (the hosted wall clock is 150 s). */
   budgetMs?: number;
+  /** CPU budget of this invocation. Default DEFAULT_CPU_BUDGET_MS (the hosted limit is 2 s). */
+  cpuBudgetMs?: number;
   heartbeatMs?: number;
   trigger?: string;
 }
@@ -23,19 +27,30 @@ export interface ScrapeWorkerReport {
   /** Why the worker stopped: no runnable job left, or its budget was spent. */
   stopped: "idle" | "budget";
   followUp: boolean;
+  /** CPU this invocation used, in ms. */
+  cpuMs: number;
 }
 
 export const DEFAULT_BUDGET_MS = 100_000;
 
 export async function runScrapeWorker(sql: Sql, options: ScrapeWorkerOptions): Promise<ScrapeWorkerReport> {
   const budgetMs = options.budgetMs ?? DEFAULT_BUDGET_MS;
-  const deadline = systemClock.now() + budgetMs;
+  const started = systemClock.now();
+  const deadline = started + budgetMs;
+  const cpu = cpuBudgetFromNow(options.cpuBudgetMs ?? DEFAULT_CPU_BUDGET_MS);
   // Do not start a job with less than this left: it would only checkpoint at once.
   const minStartMs = Math.min(2_000, budgetMs / 4);
   const api = jobsApi(sql);
   const jobs: RunResult[] = [];
   let stopped: ScrapeWorkerReport["stopped"] = "budget";
-  while (deadline - systemClock.now() > minStartMs) {
+  while (
+    spentBudget({
+      wallUsedMs: systemClock.now() - started + minStartMs,
+      wallBudgetMs: budgetMs,
+      cpuUsedMs: cpu.usedMs(),
+      cpuBudgetMs: cpu.limitMs,
+    }) === null
+  ) {
     const [job] = await api.claim(options.worker, ["scrape"], 1);
     if (!job) {
       stopped = "idle";
@@ -43,7 +58,7 @@ export async function runScrapeWorker(sql: Sql, options: ScrapeWorkerOptions): P
     }
     try {
       jobs.push(
-        await runScrapeJob(sql, job, { worker: options.worker, deadline, heartbeatMs: options.heartbeatMs }),
+        await runScrapeJob(sql, job, { worker: options.worker, deadline, cpu, heartbeatMs: options.heartbeatMs }),
       );
     } catch (error) {
       // The harness could not report the end (database gone?): the sweeper ends or re-queues the job.
@@ -52,5 +67,5 @@ export async function runScrapeWorker(sql: Sql, options: ScrapeWorkerOptions): P
     }
   }
   const followUp = stopped === "budget" && await asService(sql, (tx) => jobsApi(tx).wake("scrape", "continue"));
-  return { worker: options.worker, jobs, stopped, followUp };
+  return { worker: options.worker, jobs, stopped, followUp, cpuMs: Math.round(cpu.usedMs()) };
 }

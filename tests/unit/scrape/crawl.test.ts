@@ -41,6 +41,26 @@ describe("crawl runner", () => {
     });
   });
 
+  it("stops at the CPU budget with a cursor, with wall clock to spare", async () => {
+    const server = fixtures.server();
+    const clock = VirtualClock.frozen();
+    // A stand-in CPU meter: every request costs exactly 400 ms of "CPU", no wall clock.
+    let cpuMs = 0;
+    const http = testClient({
+      clock,
+      fetch: (input, init) => {
+        cpuMs += 400;
+        return fetch(input, init);
+      },
+    });
+    const cpu = { usedMs: () => cpuMs, limitMs: 1_000 };
+    const first = await scrape(server, "long", 0, { http, clock, budgetMs: 100_000, cpu });
+    // Pages of 5: the 3rd request reaches 1 200 >= 1 000, so no 4th page starts.
+    expect(first).toMatchObject({ stopReason: "budget", complete: false, nextCursor: { skip: 15 } });
+    expect(first.postings).toHaveLength(15);
+    expect(first.metrics.requests).toBe(3);
+  });
+
   it("rejects a record seen twice in one run as a duplicate", async () => {
     const twice = defineAdapter({
       name: "greenhouse",

@@ -1,4 +1,5 @@
 import type { Adapter, BoundAdapter, Cursor, PageFetcher } from "./adapters/types.ts";
+import { type CpuBudget, spentBudget } from "./budget.ts";
 import { CircuitOpenError } from "./circuit-breaker.ts";
 import { type Clock, systemClock } from "../clock.ts";
 import type { HttpClient } from "./http.ts";
@@ -25,6 +26,8 @@ export interface CrawlOptions {
   /** Wall-clock budget; no new page is started after it. Default 120 000 ms. Keep it well under
    *  the function's wall clock minus one page's worst case (timeout x retries). */
   budgetMs?: number;
+  /** CPU budget of the invocation; no new page is started after it is spent (stop reason "budget"). */
+  cpu?: CpuBudget;
   /** Detail pages fetched at once per listing page. Default 8. */
   detailConcurrency?: number;
   /** Above this share of rejected records the run gets a `data_quality` failure. Default 0.5. */
@@ -145,7 +148,13 @@ export async function crawl(options: CrawlOptions): Promise<CrawlResult> {
       stopReason = "cancelled";
       break;
     }
-    if (clock.now() - started >= budgetMs) {
+    const spent = spentBudget({
+      wallUsedMs: clock.now() - started,
+      wallBudgetMs: budgetMs,
+      cpuUsedMs: options.cpu?.usedMs(),
+      cpuBudgetMs: options.cpu?.limitMs,
+    });
+    if (spent !== null) {
       stopReason = "budget";
       break;
     }
