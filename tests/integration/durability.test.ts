@@ -40,6 +40,7 @@ afterAll(async () => {
 async function sendUntilAcknowledged(batch: number): Promise<number> {
   const lines = Array.from({ length: LINES }, (_, i) => ({ level: "INFO", message: `${run}-b${batch}-l${i}` }));
   const deadline = Date.now() + 180_000;
+  let last = "no attempt";
   for (let attempt = 1; Date.now() < deadline; attempt++) {
     try {
       const response = await fetch(functionUrl("report", `/jobs/${jobId}/logs`), {
@@ -56,13 +57,16 @@ async function sendUntilAcknowledged(batch: number): Promise<number> {
       if (response.ok) return attempt;
       // a 4xx would mean the request itself is wrong: retrying cannot help
       if (response.status < 500) throw new Error(`batch ${batch}: ${response.status}`);
+      last = `HTTP ${response.status}`;
     } catch (error) {
       if (error instanceof Error && error.message.startsWith(`batch ${batch}:`)) throw error;
       // connection refused or reset, timeout: the server is restarting
+      last = String((error as Error).cause ?? error);
     }
     await new Promise((resolve) => setTimeout(resolve, 100)); // the retry's backoff
   }
-  throw new Error(`batch ${batch} was never acknowledged`);
+  // what the last attempt saw tells a server that stays down from one that answers but never commits
+  throw new Error(`batch ${batch} was never acknowledged (last attempt: ${last})`);
 }
 
 describe("acknowledged means durable", () => {

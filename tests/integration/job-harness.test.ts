@@ -1,6 +1,6 @@
 // The job harness against the real database: lifecycle capture, batching of
 // logs, error classification, cancellation, checkpoints, lost leases, timeouts.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { stackConfig } from "../../scripts/lib/config.ts";
 import { connectDb } from "../../supabase/functions/_shared/db.ts";
 import {
@@ -10,6 +10,7 @@ import {
   mergeMetrics,
   runJob,
 } from "../../supabase/functions/_shared/jobs/mod.ts";
+import { waitForJob } from "../support/scrape.ts";
 
 const sql = connectDb(stackConfig().dbUrl, { max: 4 });
 const api = jobsApi(sql);
@@ -19,7 +20,7 @@ let sourceId: number;
 
 beforeAll(async () => {
   await sql`insert into ops.job_types (type, description, timeout_seconds, max_attempts, lease_seconds)
-            values (${type}, 'vitest harness jobs', 60, 2, 5)`;
+            values (${type}, 'vitest harness jobs', 60, 2, 60)`;
   [{ id: sourceId }] = await sql<{ id: number }[]>`
     insert into ops.sources (key, display_name, adapter) values (${
     type.replace(/_/g, "-")
@@ -37,7 +38,8 @@ afterAll(async () => {
   await sql.end();
 });
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Until the worker has claimed the job: only then can a cancel or a sweep reach it while it runs. */
+const untilRunning = (jobId: number) => waitForJob(sql, jobId, 20_000, ["running"]);
 const logsOf = (jobId: number) =>
   sql<
     { level: string; message: string }[]
@@ -45,12 +47,14 @@ const logsOf = (jobId: number) =>
 
 describe("runJob", () => {
   it("claims, logs in batches, rolls up metrics and completes", async () => {
-    // no wake-up: this test claims the scrape job itself, before any scrape worker could
-    const job = await sql.begin(async (tx) => {
+    // This test claims the scrape job itself, in the transaction that enqueues it: no scrape worker
+    // (woken by this enqueue, by the sweeper's minutely wake-up or by another test) can see it first.
+    const { job, claimed } = await sql.begin(async (tx) => {
       await tx`set local ops.wake_workers = off`;
-      return await jobsApi(tx).enqueue({ type: "scrape", sourceId, params: { page: 1 }, priority: 1_000_000 });
+      const job = await jobsApi(tx).enqueue({ type: "scrape", sourceId, params: { page: 1 }, priority: 1_000_000 });
+      const [claimed] = await jobsApi(tx).claim(`${type}-scrape`, ["scrape"], 1);
+      return { job, claimed };
     });
-    const [claimed] = await api.claim(`${type}-scrape`, ["scrape"], 1);
     expect(claimed.id).toBe(job.id);
     const batches: number[] = [];
     const counting = {
@@ -105,15 +109,15 @@ describe("runJob", () => {
     const job = await api.enqueue({ type });
     let sawAbort = false;
     const running = claimAndRun(sql, { types: [type] }, async (ctx) => {
-      await new Promise<void>((resolve, reject) => {
+      // runs until aborted (the test's timeout bounds it)
+      await new Promise<void>((_, reject) => {
         ctx.signal.addEventListener("abort", () => {
           sawAbort = true;
           reject(ctx.signal.reason);
         });
-        setTimeout(resolve, 5000);
       });
     }, { worker, heartbeatMs: 50 });
-    await sleep(100);
+    await untilRunning(job.id);
     await api.requestCancel(job.id, "operator said so");
     const [result] = await running;
     expect(sawAbort).toBe(true);
@@ -141,13 +145,10 @@ describe("runJob", () => {
   it("stops without finishing when the sweeper took the job away (lost lease)", async () => {
     const job = await api.enqueue({ type });
     const running = claimAndRun(sql, { types: [type] }, async (ctx) => {
-      await new Promise<void>((resolve) => {
-        ctx.signal.addEventListener("abort", () => resolve());
-        setTimeout(resolve, 5000);
-      });
+      await new Promise<void>((resolve) => ctx.signal.addEventListener("abort", () => resolve()));
       expect(ctx.abortReason).toBe("lost");
     }, { worker, heartbeatMs: 50 });
-    await sleep(80);
+    await untilRunning(job.id);
     // one transaction: a heartbeat of the running worker cannot land between the two (it waits for the row)
     await sql.begin(async (tx) => {
       await tx`update ops.jobs set heartbeat_at = now() - interval '1 hour' where id = ${job.id}`;
@@ -189,11 +190,10 @@ describe("LogBuffer", () => {
       recordErrors: () => Promise.resolve(),
     }, { maxLines: 3, flushMs: 30, onFlushError: () => {} });
     for (const m of ["a", "b", "c"]) buffer.log({ level: "INFO", message: m });
-    await sleep(5);
-    expect(written).toEqual([["a", "b", "c"]]);
+    await vi.waitFor(() => expect(written).toEqual([["a", "b", "c"]]), { timeout: 10_000, interval: 5 });
     buffer.log({ level: "INFO", message: "d" });
-    await sleep(60);
-    expect(written).toEqual([["a", "b", "c"], ["d"]]);
+    // below maxLines: only the flushMs timer writes it
+    await vi.waitFor(() => expect(written).toEqual([["a", "b", "c"], ["d"]]), { timeout: 10_000, interval: 5 });
     failNext = true;
     buffer.log({ level: "INFO", message: "e" });
     await expect(buffer.flush()).rejects.toThrow("db down");

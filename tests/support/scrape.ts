@@ -4,6 +4,7 @@
 import { afterAll, beforeAll } from "vitest";
 import { type Company, type CompanySpec, defineCompanies } from "../../scripts/fixtures/catalog.ts";
 import { type FixtureServer, startFixtureServer } from "../../scripts/fixtures/server.ts";
+import type { Sql as DbSql } from "../../supabase/functions/_shared/db.ts";
 import { TERMINAL_STATUSES } from "../../supabase/functions/_shared/jobs/api.ts";
 import { authHeaders, functionUrl, stack, superuserSql } from "./stack.ts";
 
@@ -125,7 +126,7 @@ export interface JobRow {
 
 /** Polls until the job has one of `statuses` (default: any terminal one). */
 export async function waitForJob(
-  sql: Sql,
+  sql: Sql | DbSql,
   jobId: number,
   timeoutMs = 20_000,
   statuses: readonly string[] = TERMINAL_STATUSES,

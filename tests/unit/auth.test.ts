@@ -80,7 +80,13 @@ function hs256(payload: Record<string, unknown>, secret = LEGACY_SECRET) {
 }
 
 function auth(
-  options: { initial?: JWK[]; legacy?: AuthConfig["legacy"]; cooldownMs?: number; maxAgeMs?: number } = {},
+  options: {
+    initial?: JWK[];
+    legacy?: AuthConfig["legacy"];
+    cooldownMs?: number;
+    maxAgeMs?: number;
+    now?: () => number;
+  } = {},
 ) {
   return new Auth({
     issuer: ISSUER,
@@ -89,6 +95,7 @@ function auth(
       cooldownMs: options.cooldownMs ?? 0,
       maxAgeMs: options.maxAgeMs,
       timeoutMs: 2000,
+      now: options.now,
     }),
     secretKeys: [SECRET_KEY],
     legacy: options.legacy,
@@ -197,11 +204,15 @@ describe("the JWKS cache", () => {
   });
 
   it("keeps working from cached keys while the endpoint is down, even past their max age", async () => {
-    const a = auth({ maxAgeMs: 0 });
+    // The cache's own clock, moved by the test: with the wall clock, a refetch "past max age" depends on
+    // how many milliseconds the machine happens to take between two calls.
+    let clock = Date.now();
+    const a = auth({ maxAgeMs: 60_000, now: () => clock });
     expect(await a.authenticate(request({ authorization: `Bearer ${await userToken(k1)}` }))).toMatchObject({
       opsRole: "viewer",
     });
     standIn.up = false;
+    clock += 60_001; // the cached keys are now past their max age
     try {
       const before = standIn.requests;
       expect(await a.authenticate(request({ authorization: `Bearer ${await userToken(k1)}` }))).toMatchObject(
