@@ -19,6 +19,19 @@ import { authFromEnv, bearerToken, parseNamedKeys } from "../../supabase/functio
 import { errorResponse } from "../../supabase/functions/_shared/http.ts";
 
 
+// Hosted, each function runs in an isolate that the edge runtime replaces when it crashes: an
+// uncaught error fails that request, not every function. This one process serves them all, so an
+// uncaught error is logged and the process keeps serving; clients retry as they would hosted. The
+// one met in practice: postgres.js 3.4 throws outside any promise ("Cannot read properties of null
+// (reading 'write')") when the database closes a socket with a write still queued, e.g. on a
+// PostgreSQL restart (porsager/postgres#1154, #1208; fix proposed in #1209).
+function survive(kind: string, event: Event & { preventDefault(): void }, error: unknown) {
+  event.preventDefault();
+  console.error(`functions server: ${kind} (serving on):`, error);
+}
+globalThis.addEventListener("error", (event) => survive("uncaught error", event, event.error));
+globalThis.addEventListener("unhandledrejection", (event) => survive("unhandled rejection", event, event.reason));
+
 const root = new URL("../../", import.meta.url);
 const functionsDir = new URL("supabase/functions/", root);
 const port = Number(Deno.env.get("FUNCTIONS_PORT") ?? "54321");

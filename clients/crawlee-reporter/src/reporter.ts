@@ -54,6 +54,8 @@ interface Hooks {
   run: (...args: unknown[]) => Promise<Record<string, unknown>>;
   stats: CrawleeStats;
   autoscaledPool?: { abort(): Promise<void> };
+  /** Crawlee >= 3.10: no new requests start, the ones in flight finish. */
+  stop?: (reason?: string) => void;
 }
 
 interface Attempt {
@@ -80,8 +82,17 @@ export function attachReporter(crawler: BasicCrawler<any>, options: CrawleeRepor
     return classified;
   };
 
+  // An operator's cancel ends the crawl. abort() alone misses a cancel that arrives before Crawlee
+  // has built its pool (run() purges storage and adds requests first), so stop() is asked too, and
+  // again by every request handled after the cancel (run() clears a stop() made before it started).
+  const stopCrawl = () => {
+    hooks.stop?.call(crawler, "cancel requested by an operator");
+    void hooks.autoscaledPool?.abort();
+  };
+
   const requestHandler = hooks.requestHandler;
   hooks.requestHandler = function (context) {
+    if (state.run?.cancelRequested) stopCrawl();
     const attempt = context as unknown as Attempt;
     if (captcha && attempt.$ && isCaptchaPage(attempt.$, captcha)) {
       throw new ScrapeError("captcha", "captcha_page", "captcha challenge instead of content", {
@@ -136,7 +147,7 @@ export function attachReporter(crawler: BasicCrawler<any>, options: CrawleeRepor
       worker: options.worker ?? `crawlee:${crawler.constructor.name}`,
       ...(options.runDate ? { run_date: options.runDate } : {}),
       params: { crawler: crawler.constructor.name, ...options.params },
-    }, { ...options, onCancel: () => void hooks.autoscaledPool?.abort() });
+    }, { ...options, onCancel: stopCrawl });
     state.run = report;
     const copyStats = () => report.setTotals(crawleeTotals(hooks.stats, state.own));
     const timer = setInterval(copyStats, options.statsIntervalMs ?? 1000);

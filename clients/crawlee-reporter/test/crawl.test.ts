@@ -158,5 +158,17 @@ describe("an operator's cancel request", () => {
     // stopped early: far fewer pages than the site's 6 listing and 60 job pages
     expect(stats.requestsFinished).toBeLessThan(66);
   }, 60_000);
+
+  it("a cancel that arrives before Crawlee has built its pool still stops the crawl", async () => {
+    const company = companies.find((c) => c.key === `${prefix}-slow`)!;
+    const crawler = careersCrawler();
+    const reporter = attachReporter(crawler, { client, sourceKey: company.key, heartbeatIntervalMs: 100 });
+    const crawling = crawler.run([{ url: String(sourceFor(company, sites.url, 0).config.startUrl), label: "LIST" }]);
+    const id = await waitFor(() => reporter.run?.id);
+    await sql`select ops.request_cancel(${id}, 'changed my mind')`; // at once: no pool may exist yet
+    const stats = await crawling;
+    expect(reporter.lastRun!.job).toMatchObject({ id, status: "cancelled" });
+    expect(stats.requestsFinished).toBeLessThan(66);
+  }, 60_000);
 });
 
