@@ -105,3 +105,28 @@ end
 $$;
 
 revoke all on procedure ops_private.viewers_read(regclass[]) from public;
+
+-- The rule of the tables operators edit row by row in Studio (playbook, notification
+-- channels), on top of viewers_read: signed-in operators insert, update and delete,
+-- through policies named <table>_insert/_update/_delete. Each such table keeps its
+-- audit trigger next to this call.
+create or replace procedure ops_private.operators_edit(variadic p_tables regclass[])
+language plpgsql set search_path = '' as $$
+declare
+  t regclass;
+  name text;
+begin
+  foreach t in array p_tables loop
+    name := (select c.relname from pg_catalog.pg_class c where c.oid = t);
+    execute format('grant insert, update, delete on %s to authenticated', t);
+    execute format('create policy %I on %s for insert to authenticated with check ((select ops_private.is_operator()))',
+      name || '_insert', t);
+    execute format('create policy %I on %s for update to authenticated using ((select ops_private.is_operator()))'
+      ' with check ((select ops_private.is_operator()))', name || '_update', t);
+    execute format('create policy %I on %s for delete to authenticated using ((select ops_private.is_operator()))',
+      name || '_delete', t);
+  end loop;
+end
+$$;
+
+revoke all on procedure ops_private.operators_edit(regclass[]) from public;

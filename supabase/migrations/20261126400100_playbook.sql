@@ -105,21 +105,8 @@ insert into ops.playbook (kind, key, title, action) values
 -- ---------------------------------------------------------------------------
 -- Row level security: viewers read; operators edit in Studio (audited)
 -- ---------------------------------------------------------------------------
-alter table ops.playbook enable row level security;
-revoke all on ops.playbook from public, anon, authenticated, service_role;
-grant select on ops.playbook to authenticated, service_role;
-grant insert, update, delete on ops.playbook to authenticated;
-
-create policy playbook_read on ops.playbook
-  for select to authenticated using ((select ops_private.is_viewer()));
-create policy playbook_insert on ops.playbook
-  for insert to authenticated with check ((select ops_private.is_operator()));
-create policy playbook_update on ops.playbook
-  for update to authenticated
-  using ((select ops_private.is_operator()))
-  with check ((select ops_private.is_operator()));
-create policy playbook_delete on ops.playbook
-  for delete to authenticated using ((select ops_private.is_operator()));
+call ops_private.viewers_read('ops.playbook');
+call ops_private.operators_edit('ops.playbook');
 
 create trigger playbook_audit after insert or update or delete on ops.playbook
   for each row execute function ops_private.audit_change('update_playbook');

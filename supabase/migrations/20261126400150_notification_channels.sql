@@ -78,24 +78,9 @@ create index notification_deliveries_channel_idx on ops.notification_deliveries 
 -- ---------------------------------------------------------------------------
 -- Row level security: viewers read; operators edit channels in Studio (audited)
 -- ---------------------------------------------------------------------------
-alter table ops.notification_channels enable row level security;
-alter table ops.notification_deliveries enable row level security;
-revoke all on ops.notification_channels, ops.notification_deliveries from public, anon, authenticated, service_role;
-grant select on ops.notification_channels, ops.notification_deliveries to authenticated, service_role;
-grant insert, update, delete on ops.notification_channels to authenticated, service_role;
-
-create policy notification_channels_read on ops.notification_channels
-  for select to authenticated using ((select ops_private.is_viewer()));
-create policy notification_channels_insert on ops.notification_channels
-  for insert to authenticated with check ((select ops_private.is_operator()));
-create policy notification_channels_update on ops.notification_channels
-  for update to authenticated
-  using ((select ops_private.is_operator()))
-  with check ((select ops_private.is_operator()));
-create policy notification_channels_delete on ops.notification_channels
-  for delete to authenticated using ((select ops_private.is_operator()));
-create policy notification_deliveries_read on ops.notification_deliveries
-  for select to authenticated using ((select ops_private.is_viewer()));
+call ops_private.viewers_read('ops.notification_channels', 'ops.notification_deliveries');
+call ops_private.operators_edit('ops.notification_channels');
+grant insert, update, delete on ops.notification_channels to service_role;
 
 create trigger notification_channels_audit after insert or update or delete on ops.notification_channels
   for each row execute function ops_private.audit_change('update_notification_channel');
