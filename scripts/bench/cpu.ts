@@ -9,7 +9,8 @@
 // serving every invocation, so an invocation's figure includes the CPU of its concurrent
 // neighbours: an upper bound of its own.
 // Hosted, the workers stop at WORKER_CPU_BUDGET_MS (default 1 500), so a scrape figure above it is
-// the page in flight plus writing the postings and the checkpoint.
+// the page in flight plus writing the postings and the checkpoint. The local stack leaves that
+// budget to the wall clock unless it is started with WORKER_CPU_BUDGET_MS=1500: measure so.
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
