@@ -204,8 +204,12 @@ left join lateral (
   from ops.daily_source_stats x
   where x.source_id = u.source_id and x.run_date <= u.run_date and x.final_status = 'success'
 ) a on true
--- yesterday's status
-left join ops.daily_source_stats y on y.source_id = u.source_id and y.run_date = u.run_date - 1
+-- yesterday's status: a primary-key probe per row (limit 1 keeps the planner from flattening it
+-- into a join, which it may then run as a hash of the whole rollup)
+left join lateral (
+  select x.final_status from ops.daily_source_stats x where x.source_id = u.source_id and x.run_date = u.run_date - 1
+  limit 1
+) y on true
 -- the day's own explanation: its own error cause, else a reason that explains itself
 left join lateral (
   select coalesce(u.cause_category, r.reason) as category,
