@@ -42,5 +42,7 @@ comment on column ops.scrape_runs.http_failures is 'Requests that failed for any
 
 create index scrape_runs_source_date_idx on ops.scrape_runs (source_id, run_date);
 create index scrape_runs_date_idx on ops.scrape_runs (run_date);
+-- the last 24 hours of runs (ops.scrape_last_24h_v)
+create index scrape_runs_started_idx on ops.scrape_runs (started_at);
 
 call ops_private.viewers_read('ops.scrape_runs');

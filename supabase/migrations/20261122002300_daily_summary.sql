@@ -3,8 +3,9 @@
 -- reporting.daily_summary_looker_v (BI, exported to BigQuery).
 --
 -- Both read the rollup ops.daily_source_stats (rules: see its migration) and
--- are a UNION ALL of two parts, so that a filter on run_date or company_key
--- reaches an index in each:
+-- are a UNION ALL of two parts (for the operators' view: ops.daily_status_v,
+-- the rows without the look-backs), so that a filter on run_date or
+-- company_key reaches an index in each:
 --   days with data   the rollup rows (index on run_date, or the primary key);
 --   no_data days     the dates of a source's range (ops.calendar_days, an index
 --                    range) that have no rollup row (primary-key probe).
@@ -67,31 +68,14 @@ revoke all on function ops_private.no_data_baseline(bigint, date) from public, a
 grant execute on function ops_private.no_data_baseline(bigint, date) to authenticated, service_role;
 
 -- ---------------------------------------------------------------------------
--- ops.daily_summary_v
+-- ops.daily_status_v: one row per source and date with the day's own figures
+-- (the rollup row, or a no_data day), without the look-backs. Counting and
+-- paging read it (cheap: no probe per row); ops.daily_summary_v adds the
+-- look-backs for the rows it returns.
 -- ---------------------------------------------------------------------------
-create or replace view ops.daily_summary_v
+create or replace view ops.daily_status_v
 with (security_invoker = true)
 as
-select
-  u.*,
-  a.last_success_date,
-  case when u.final_status <> 'success'
-    then greatest(coalesce(a.last_success_date + 1, u.first_date), u.first_date) end as problem_since,
-  coalesce(own.category, rc.cause_category, u.problem_reasons[1]) as root_cause_category,
-  coalesce(own.message, rc.cause_message) as root_cause_message,
-  coalesce(own.job_id, rc.cause_job_id) as root_cause_job_id,
-  case when u.final_status <> 'success' then coalesce(cf.first_seen, u.run_date) end as root_cause_first_seen,
-  case when u.final_status <> 'success'
-    then case when own.category is not null or rc.cause_category is null then u.run_date else rc.run_date end
-  end as root_cause_last_seen,
-  (rc.cause_category is not null and u.breaker_skips > 0) as root_cause_through_breaker,
-  case
-    when u.final_status = 'success' and coalesce(y.final_status, 'no_data') = 'success' then 'ok'
-    when u.final_status = 'success' then 'recovered'
-    when coalesce(y.final_status, 'no_data') = 'success' or u.run_date = u.first_date then 'new'
-    else 'still_failing'
-  end as change_vs_yesterday
-from (
 -- days with at least one finished run
 select
   s.id as source_id,
@@ -196,16 +180,49 @@ join ops.calendar_days c
   and c.day <= case when s.active then (select ops_private.berlin_today()) else f.last_run_date end
   -- the same bound on the calendar alone, so that the calendar is read as an index range
   and c.day <= (select ops_private.berlin_today())
-where not exists (select 1 from ops.daily_source_stats x where x.source_id = s.id and x.run_date = c.day)
-) u
+where not exists (select 1 from ops.daily_source_stats x where x.source_id = s.id and x.run_date = c.day);
+
+comment on view ops.daily_status_v is
+$$ops.daily_summary_v without the look-backs (last_success_date, problem_since, root_cause_*, change_vs_yesterday): the same rows (one per source and date from its first date, no_data days included) and the day's own columns, plus the internal ones the summary derives from (cause_*, breaker_skips, first_date). For counting and paging; see ops.daily_summary_v for the rules.$$;
+
+-- ---------------------------------------------------------------------------
+-- ops.daily_summary_v
+-- ---------------------------------------------------------------------------
+create or replace view ops.daily_summary_v
+with (security_invoker = true)
+as
+select
+  u.*,
+  a.last_success_date,
+  case when u.final_status <> 'success'
+    then greatest(coalesce(a.last_success_date + 1, u.first_date), u.first_date) end as problem_since,
+  coalesce(own.category, rc.cause_category, u.problem_reasons[1]) as root_cause_category,
+  coalesce(own.message, rc.cause_message) as root_cause_message,
+  coalesce(own.job_id, rc.cause_job_id) as root_cause_job_id,
+  case when u.final_status <> 'success' then coalesce(cf.first_seen, u.run_date) end as root_cause_first_seen,
+  case when u.final_status <> 'success'
+    then case when own.category is not null or rc.cause_category is null then u.run_date else rc.run_date end
+  end as root_cause_last_seen,
+  (rc.cause_category is not null and u.breaker_skips > 0) as root_cause_through_breaker,
+  case
+    when u.final_status = 'success' and coalesce(y.final_status, 'no_data') = 'success' then 'ok'
+    when u.final_status = 'success' then 'recovered'
+    when coalesce(y.final_status, 'no_data') = 'success' or u.run_date = u.first_date then 'new'
+    else 'still_failing'
+  end as change_vs_yesterday
+from ops.daily_status_v u
 -- the last successful date (a backward probe of a partial index)
 left join lateral (
   select max(x.run_date) as last_success_date
   from ops.daily_source_stats x
   where x.source_id = u.source_id and x.run_date <= u.run_date and x.final_status = 'success'
 ) a on true
--- yesterday's status
-left join ops.daily_source_stats y on y.source_id = u.source_id and y.run_date = u.run_date - 1
+-- yesterday's status: a primary-key probe per row (limit 1 keeps the planner from flattening it
+-- into a join, which it may then run as a hash of the whole rollup)
+left join lateral (
+  select x.final_status from ops.daily_source_stats x where x.source_id = u.source_id and x.run_date = u.run_date - 1
+  limit 1
+) y on true
 -- the day's own explanation: its own error cause, else a reason that explains itself
 left join lateral (
   select coalesce(u.cause_category, r.reason) as category,
@@ -314,8 +331,8 @@ Extras: is_drop (0/1), relative_drop, drop_zscore, timeout_rate, runs_total, pro
 -- ---------------------------------------------------------------------------
 -- Privileges
 -- ---------------------------------------------------------------------------
-revoke all on ops.daily_summary_v from public, anon, authenticated, service_role;
-grant select on ops.daily_summary_v to authenticated, service_role;
+revoke all on ops.daily_status_v, ops.daily_summary_v from public, anon, authenticated, service_role;
+grant select on ops.daily_status_v, ops.daily_summary_v to authenticated, service_role;
 
 revoke all on reporting.daily_summary_looker_v from public, anon, authenticated, service_role, looker_export_ro;
 grant select on reporting.daily_summary_looker_v to authenticated, service_role, looker_export_ro;

@@ -61,19 +61,45 @@ as
 with clock as materialized (
   select date_trunc('hour', ops_private.now()) as hour_now
 ),
-sums as (
+-- the last 14 days hour by hour (24 h, 7 days, the 7 before, sources in 7 days): an index range
+-- of ops.error_hourly, bounded by a value the planner sees (an init plan), not by a join
+recent as (
   select
     h.category,
     sum(h.count) filter (where h.hour > k.hour_now - interval '24 hours') as last_24h,
     sum(h.count) filter (where h.hour > k.hour_now - interval '7 days') as last_7d,
-    sum(h.count) filter (where h.hour <= k.hour_now - interval '7 days' and h.hour > k.hour_now - interval '14 days') as previous_7d,
-    sum(h.count) filter (where h.hour > k.hour_now - interval '30 days') as last_30d,
-    sum(h.count) as last_90d,
+    sum(h.count) filter (where h.hour <= k.hour_now - interval '7 days') as previous_7d,
     count(distinct h.source_id) filter (where h.hour > k.hour_now - interval '7 days') as sources_7d
   from ops.error_hourly h
   cross join clock k
-  where h.hour > k.hour_now - interval '90 days'
+  where h.hour > (select date_trunc('hour', ops_private.now()) - interval '14 days')
   group by h.category
+),
+-- 30 and 90 days: the whole Berlin dates of the window from the daily rollup
+-- (ops.error_daily_category), the rest of the window's first date hour by hour
+windows as materialized (
+  select x.days, x.after, x.first_day,
+         -- computed here, so that the hourly range below compares plain values (an index range under RLS)
+         x.first_day::timestamp at time zone 'Europe/Berlin' as first_day_start
+  from (
+    select w.days, k.hour_now - make_interval(days => w.days) as after,
+           ((k.hour_now - make_interval(days => w.days)) at time zone 'Europe/Berlin')::date + 1 as first_day
+    from clock k
+    cross join (values (30), (90)) as w(days)
+  ) x
+),
+long as (
+  select x.category, sum(x.n) filter (where x.days = 30) as last_30d, sum(x.n) filter (where x.days = 90) as last_90d
+  from (
+    select w.days, d.category, d.occurrences as n
+    from windows w
+    join ops.error_daily_category d on d.day >= w.first_day
+    union all
+    select w.days, h.category, h.count
+    from windows w
+    join ops.error_hourly h on h.hour > w.after and h.hour < w.first_day_start
+  ) x
+  group by x.category
 )
 select
   ec.category,
@@ -85,13 +111,14 @@ select
   coalesce(s.previous_7d, 0)::bigint as previous_7d,
   case when coalesce(s.previous_7d, 0) > 0
     then round((coalesce(s.last_7d, 0) - s.previous_7d)::numeric / s.previous_7d, 4) end as change_7d,
-  coalesce(s.last_30d, 0)::bigint as last_30d,
-  coalesce(s.last_90d, 0)::bigint as last_90d,
+  coalesce(l.last_30d, 0)::bigint as last_30d,
+  coalesce(l.last_90d, 0)::bigint as last_90d,
   coalesce(s.sources_7d, 0)::integer as sources_7d,
   case when sum(coalesce(s.last_7d, 0)) over () > 0
     then round(coalesce(s.last_7d, 0)::numeric / sum(coalesce(s.last_7d, 0)) over (), 4) else 0 end as share_7d
 from ops.error_categories ec
-left join sums s on s.category = ec.category;
+left join recent s on s.category = ec.category
+left join long l on l.category = ec.category;
 
 comment on view ops.error_category_summary_v is
   'One row per error category: occurrences in the last 24 h, 7, 30 and 90 days (windows of hours ending at the current hour), the 7 days before (previous_7d), change_7d = (last_7d - previous_7d) / previous_7d (NULL when previous_7d = 0), sources affected in 7 days, share of all errors in 7 days.';

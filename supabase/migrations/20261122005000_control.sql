@@ -7,9 +7,9 @@
 -- the columns these functions change, under an operator-only RLS policy, so a
 -- viewer gets 42501 and nothing else is writable. Every change by a person, made
 -- through these functions or by hand in Studio, lands in ops.audit_log through
--- a trigger (who, what, before, after, when); workers' own bookkeeping
--- (service_role updating breaker counters) is not a control action and is not
--- audited.
+-- a trigger (who, what, before, after, when); workers' own bookkeeping (run
+-- counters and breaker state written by the service role or a database session
+-- such as the workers' connection) is not a control action and is not audited.
 -- ===========================================================================
 
 -- ---------------------------------------------------------------------------
@@ -36,6 +36,9 @@ create policy settings_operator_update on ops.settings
 -- Studio (playbook, notification channels) also inserts and deletes: tg_argv[0] names the update
 -- action ('update_<thing>'); an insert is audited as 'insert_<thing>', a delete as 'delete_<thing>'.
 -- OLD is null in an insert trigger and NEW in a delete trigger, so before/after are null there.
+-- tg_argv[1..] name the table's bookkeeping columns, which workers keep up to date: a change of
+-- only those by anyone but a person (ops_private.is_bookkeeping) is not audited, so the log holds
+-- what people and API callers changed, not every finished run's counters.
 create or replace function ops_private.audit_change()
 returns trigger language plpgsql security definer set search_path = '' as $$
 declare
@@ -43,13 +46,10 @@ declare
   new_row jsonb := case when tg_op <> 'DELETE' then to_jsonb(new) - 'updated_at' end;
   changed text[];
 begin
-  if auth.role() = 'service_role' then
-    return null;
-  end if;
   select array_agg(key order by key) into changed
     from jsonb_each(coalesce(new_row, old_row)) n
    where n.value is distinct from old_row -> n.key or new_row is null;
-  if changed is null then
+  if changed is null or ops_private.is_bookkeeping(ops_private.actor_role(), changed, tg_argv[1:]) then
     return null;
   end if;
   perform ops_private.audit(
@@ -62,10 +62,24 @@ begin
 end
 $$;
 
+-- The rule, pure: a change is the workers' bookkeeping when no person made it (the actor is a
+-- database session, e.g. the workers' connection, or the service role: ops_private.actor_role) and
+-- it touched only bookkeeping columns. A hand edit in Studio of any other column is still audited.
+create or replace function ops_private.is_bookkeeping(p_actor_role text, p_changed text[], p_bookkeeping text[])
+returns boolean language sql immutable set search_path = '' as $$
+  select (p_actor_role = 'service' or p_actor_role like 'database:%')
+     and cardinality(p_bookkeeping) > 0
+     and p_changed <@ p_bookkeeping
+$$;
+
+revoke all on function ops_private.is_bookkeeping(text, text[], text[]) from public, anon, authenticated, service_role;
 revoke all on function ops_private.audit_change() from public, anon, authenticated, service_role;
 
+-- the run counters ops.finish keeps and the breaker state the scrape worker saves
 create trigger sources_audit after update on ops.sources
-  for each row execute function ops_private.audit_change('update_source');
+  for each row execute function ops_private.audit_change('update_source',
+    'consecutive_errors', 'last_success_at', 'last_error_at',
+    'breaker_state', 'breaker_failures', 'breaker_opened_at', 'breaker_probe_at', 'breaker_trip_count');
 create trigger settings_audit after update on ops.settings
   for each row execute function ops_private.audit_change('update_setting');
 

@@ -111,6 +111,10 @@ $$;
 comment on function ops_private.alert_state(ops.alert_states, integer, timestamptz) is
   'acknowledged (acknowledged and not escalated since), snoozed (until a time, or until the severity changes), else open.';
 
+-- the failed streaks of the last 60 dates, read from the index alone (no visit to the wide rollup rows)
+create index daily_source_stats_failed_idx on ops.daily_source_stats (run_date, source_id) include (best_job_id)
+  where final_status = 'failed';
+
 create or replace view ops.alerts_v
 with (security_invoker = true)
 as

@@ -31,14 +31,21 @@
 
 create or replace function ops.digest(p_date date default null, p_owners text[] default null, p_tags text[] default null)
 -- the planner's estimates over the daily views are high enough to start JIT, which costs seconds
-returns jsonb language sql stable set search_path = '' set jit = off as $$
+-- plpgsql for the date: the view is filtered on a plain value (a parameter), which reaches each
+-- part of its union as an index range even under RLS; a join to a CTE or an expression such as
+-- coalesce(...) would not, and the view would produce every source's whole history first
+returns jsonb language plpgsql stable set search_path = '' set jit = off as $$
+declare
+  v_day date := coalesce(p_date, ops_private.berlin_today());
+begin
+  return (
   with k as materialized (
-    select coalesce(p_date, ops_private.berlin_today()) as day, ops_private.now() as now
+    select v_day as day, ops_private.now() as now
   ),
   days as materialized (
     select d.*, s.owner, s.tags, (k.day - d.problem_since + 1) as streak_days
     from k
-    join ops.daily_summary_v d on d.run_date = k.day and d.active
+    join ops.daily_summary_v d on d.run_date = v_day and d.active
     join ops.sources s on s.id = d.source_id
     where (p_owners is null and p_tags is null)
        or s.owner = any (p_owners) or s.tags && p_tags
@@ -47,6 +54,16 @@ returns jsonb language sql stable set search_path = '' set jit = off as $$
     select a.*, ops_private.suggested_action('alert_rule', a.rule) as suggested_action
     from ops.alerts_v a
     where a.source_id is null or a.source_id in (select x.source_id from days x)
+  ),
+  -- each company's alerts, aggregated once (not looked up in the list once per entry)
+  source_alerts as (
+    select a.source_id,
+           jsonb_agg(jsonb_build_object('alert_id', a.alert_id, 'rule', a.rule, 'severity', a.severity,
+                                        'state', a.state, 'message', a.message)
+                     order by a.severity_rank, a.rule) as alerts
+    from alerts a
+    where a.source_id is not null
+    group by a.source_id
   ),
   entries as (
     select
@@ -82,11 +99,7 @@ returns jsonb language sql stable set search_path = '' set jit = off as $$
           ops_private.suggested_action('error_category', d.root_cause_category),
           ops_private.suggested_action('problem_reason', d.root_cause_category),
           ops_private.suggested_action('problem_reason', d.warnings[1])),
-        'alerts', coalesce((
-          select jsonb_agg(jsonb_build_object('alert_id', a.alert_id, 'rule', a.rule, 'severity', a.severity,
-                                              'state', a.state, 'message', a.message)
-                           order by a.severity_rank, a.rule)
-          from alerts a where a.source_id = d.source_id), '[]'::jsonb),
+        'alerts', coalesce(sa.alerts, '[]'::jsonb),
         'links', jsonb_build_object(
           'job', case when coalesce(d.root_cause_job_id, d.best_job_id) is not null
                    then '/functions/v1/jobs/' || coalesce(d.root_cause_job_id, d.best_job_id) end,
@@ -95,6 +108,7 @@ returns jsonb language sql stable set search_path = '' set jit = off as $$
                     || coalesce(d.root_cause_first_seen, d.problem_since, d.run_date))
       ) as entry
     from days d
+    left join source_alerts sa on sa.source_id = d.source_id
     left join ops.error_categories c on c.category = d.root_cause_category
     left join ops.playbook p on p.kind = 'problem_reason' and p.key = d.root_cause_category
     where d.final_status <> 'success' or cardinality(d.warnings) > 0
@@ -158,7 +172,8 @@ returns jsonb language sql stable set search_path = '' set jit = off as $$
       select jsonb_build_object('is_fresh', m.is_fresh, 'is_stale', m.is_stale, 'reason', m.reason)
       from ops.mirror_freshness_v m)
   )
-  from k
+  from k);
+end
 $$;
 
 comment on function ops.digest(date, text[], text[]) is

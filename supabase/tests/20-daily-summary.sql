@@ -13,7 +13,7 @@
 -- ===========================================================================
 begin;
 set search_path = extensions, public;
-select plan(23);
+select plan(25);
 
 set local ops.now = '2026-10-31 08:30:00+01';
 
@@ -270,6 +270,20 @@ select results_eq(
 update ops.settings set value = '0.45' where key = 'alert_block_rate';
 select is((select problem_reasons from ops.daily_summary_v where company_key = 'alpha' and run_date = '2026-10-15'),
   array['run_failed'], 'a block rate of 0.40 is no problem once the threshold is 0.45');
+
+-- ops.daily_status_v (what the console counts and pages on): the summary's rows and own columns, as a viewer
+select tests.as_viewer();
+select results_eq(
+  $$select source_id, company_key, run_date, final_status, problem_reasons, jobs_processed_best, first_date
+      from ops.daily_status_v order by source_id, run_date$$,
+  $$select source_id, company_key, run_date, final_status, problem_reasons, jobs_processed_best, first_date
+      from ops.daily_summary_v order by source_id, run_date$$,
+  'the status view has the daily summary''s rows and columns');
+select results_eq(
+  $$select count(*)::int, count(*) filter (where final_status = 'no_data')::int from ops.daily_status_v where company_key = 'alpha'$$,
+  $$values (20, 1)$$,
+  'alpha: one row per date Oct 12..31 (20); Oct 18, the one date without a run by now, as no_data');
+select tests.as_superuser();
 
 select * from finish();
 rollback;

@@ -4,13 +4,13 @@
 -- ===========================================================================
 begin;
 set search_path = extensions, public;
-select plan(106);
+select plan(111);
 
 set local ops.now = '2026-11-22 08:30:00+01';
 
 create temp table monitoring_views (name text primary key);
 insert into monitoring_views values
-  ('daily_summary_v'), ('silent_failures_v'), ('error_trend_hourly_v'), ('error_trend_daily_v'),
+  ('daily_status_v'), ('daily_summary_v'), ('silent_failures_v'), ('error_trend_hourly_v'), ('error_trend_daily_v'),
   ('error_category_summary_v'), ('top_errors_v'), ('slo_status_v'), ('source_comparison_v'),
   ('pipeline_stats_v'), ('pipeline_daily_v'), ('job_type_stats_v'), ('portal_status_v'),
   ('mirror_freshness_v'), ('alerts_v'), ('posting_lifespans_v'), ('scrape_last_24h_v'), ('data_quality_v');

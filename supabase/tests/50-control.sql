@@ -3,7 +3,7 @@
 -- ===========================================================================
 begin;
 set search_path = extensions, public;
-select plan(22);
+select plan(31);
 
 insert into ops.sources (key, display_name, adapter, breaker_state, breaker_opened_at, consecutive_errors)
 values ('acme', 'Acme', 'greenhouse', 'open', now() - interval '1 minute', 7);
@@ -53,6 +53,45 @@ select is((select count(*)::int from ops.audit_log where at = now()), 4, 'servic
 update ops.sources set active = true where key = 'acme';
 select is((select actor_role from ops.audit_log order by id desc limit 1), 'database:postgres',
   'a change in Studio is audited as the database user');
+
+-- the workers' bookkeeping over their database connection (as ops.finish and the scrape
+-- worker's breaker write it) is not audited; a person's change, or any other column, is
+create temp table audit_mark as select coalesce(max(id), 0) as id from ops.audit_log;
+grant select on audit_mark to public;
+update ops.sources set consecutive_errors = consecutive_errors + 1, last_error_at = now(), updated_at = now()
+ where key = 'acme';
+update ops.sources set consecutive_errors = 0, last_success_at = now(), updated_at = now() where key = 'acme';
+update ops.sources set breaker_state = 'open', breaker_failures = 5, breaker_opened_at = now(),
+       breaker_trip_count = breaker_trip_count + 1 where key = 'acme';
+select is((select count(*)::int from ops.audit_log where id > (select id from audit_mark)), 0,
+  'run counters and breaker state written by a database session leave no audit row');
+update ops.sources set consecutive_errors = 9, rate_limit_seconds = 4 where key = 'acme';
+select is((select before || after from ops.audit_log where id > (select id from audit_mark)),
+  '{"consecutive_errors": 9, "rate_limit_seconds": 4}'::jsonb,
+  'a database session''s change of a counter together with a setting is audited, counter included');
+select tests.as_service();
+update ops.sources set active = false where key = 'acme';
+select tests.as_superuser();
+select is((select actor || ' / ' || actor_role from ops.audit_log where id > (select id from audit_mark) order by id desc limit 1),
+  'service_role / service', 'the service role''s change of a setting is audited');
+select tests.as_operator();
+select is(ops.reset_breaker('acme') ->> 'breaker_state', 'closed', 'an operator resets the breaker again');
+select tests.as_superuser();
+select is((select actor_role || ' ' || action from ops.audit_log where id > (select id from audit_mark) order by id desc limit 1),
+  'operator update_source', 'a person''s change of the breaker columns is audited');
+select tests.as_viewer();
+select is((select count(*)::int from ops.audit_log where id > (select id from audit_mark) and actor_role not like 'database:%'), 2,
+  'a viewer reads the people''s and API callers'' rows (the console''s users_only filter): service and operator');
+
+-- the rule itself
+select tests.as_superuser();
+select is(ops_private.is_bookkeeping('database:postgres', array['consecutive_errors', 'last_error_at'],
+                                     array['consecutive_errors', 'last_error_at', 'last_success_at']),
+  true, 'a database session changing only bookkeeping columns: bookkeeping');
+select is(ops_private.is_bookkeeping('operator', array['consecutive_errors'], array['consecutive_errors']),
+  false, 'a person''s change is never bookkeeping');
+select is(ops_private.is_bookkeeping('service', array['active'], array['consecutive_errors']),
+  false, 'a change of a column outside the bookkeeping list is not bookkeeping');
 
 -- ---------------------------------------------------------------------------
 -- viewer, user without role, anon: no levers

@@ -2058,6 +2058,56 @@ export type Database = {
         ComputedFields: never;
         Relationships: [];
       };
+      "daily_status_v": {
+        Row: {
+          "active": boolean | null;
+          "avg_request_ms_best": number | null;
+          "baseline_days": number | null;
+          "baseline_jobs_processed_14d": number | null;
+          "baseline_stddev_14d": number | null;
+          "best_job_id": number | null;
+          "best_status": string | null;
+          "blocked_403_sum": number | null;
+          "blocked_429_sum": number | null;
+          "breaker_skips": number | null;
+          "captchas_sum": number | null;
+          "cause_category": string | null;
+          "cause_job_id": number | null;
+          "cause_message": string | null;
+          "company_key": string | null;
+          "display_name": string | null;
+          "dq_fields": (string)[] | null;
+          "drop_zscore": number | null;
+          "execution_time_sec_best": number | null;
+          "final_status": string | null;
+          "first_date": string | null;
+          "first_started_at": string | null;
+          "http_block_rate_sum": number | null;
+          "http_fail_rate_sum": number | null;
+          "http_failures_sum": number | null;
+          "is_drop": boolean | null;
+          "is_problem": number | null;
+          "is_success": number | null;
+          "items_new_best": number | null;
+          "items_rejected_best": number | null;
+          "jobs_processed_best": number | null;
+          "last_finished_at": string | null;
+          "problem_reasons": (string)[] | null;
+          "relative_drop": number | null;
+          "requests_sum": number | null;
+          "run_date": string | null;
+          "runs_completed": number | null;
+          "runs_failed": number | null;
+          "runs_partial": number | null;
+          "runs_total": number | null;
+          "source_id": number | null;
+          "timeout_rate": number | null;
+          "timeouts_sum": number | null;
+          "warnings": (string)[] | null;
+        };
+        ComputedFields: never;
+        Relationships: [];
+      };
       "daily_summary_v": {
         Row: {
           "active": boolean | null;

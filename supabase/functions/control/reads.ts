@@ -1,7 +1,7 @@
 // Read routes the operations console needs (web/): typed, paged, run as the
 // caller so RLS decides (viewer and up). Figures come from the monitoring
 // views; these routes only filter, sort and page them.
-//   GET /control/days              one row per company and Berlin day (ops.daily_summary_v)
+//   GET /control/days              one row per company and Berlin day (ops.daily_summary_v; paged on ops.daily_status_v)
 //   GET /control/runs              one row per scrape run (ops.scrape_runs)
 //   GET /control/companies/:key    trends, SLO, recent runs, errors, postings of one company
 //   GET /control/errors/summary    categories, trend, top messages, sources compared
@@ -100,9 +100,18 @@ export function addReadRoutes(router: Router<{ caller: Caller }>, sql: Sql): voi
               ? tx`and exists (select 1 from ops.jobs j where j.source_id = d.source_id and j.run_date = d.run_date
                                  and j.type = 'scrape' and j.error_category = ${q.error_category})`
               : tx``}`;
+      const orderBy = (tx: TransactionSql) =>
+        tx`order by ${tx(q.sort)} ${q.order === "asc" ? tx`asc` : tx`desc`} nulls last, d.company_key`;
+      // the page's keys from ops.daily_status_v (no look-back per row), then the summary of just those
+      // rows; `limit 1` (one row per key anyway) keeps the planner from flattening the lateral into a
+      // join, which it may run over every source's whole history
       const [rows, counts] = await readAll(caller, [
         (tx) =>
           tx`
+          with page as (
+            select d.source_id, d.run_date from ops.daily_status_v d ${where(tx)} ${orderBy(tx)}
+             limit ${q.limit} offset ${q.offset}
+          )
           select d.company_key, d.display_name, d.run_date, d.final_status, d.problem_reasons, d.best_job_id,
                  d.best_status, d.jobs_processed_best, d.baseline_jobs_processed_14d, d.relative_drop,
                  d.http_fail_rate_sum, d.http_block_rate_sum, d.timeout_rate, d.execution_time_sec_best,
@@ -110,10 +119,12 @@ export function addReadRoutes(router: Router<{ caller: Caller }>, sql: Sql): voi
                  (select j.error_category from ops.jobs j where j.id = d.best_job_id) as error_category,
                  (select j.error from ops.jobs j where j.id = d.best_job_id) as error,
                  (select s.breaker_state from ops.sources s where s.id = d.source_id) as breaker_state
-            from ops.daily_summary_v d ${where(tx)}
-           order by ${tx(q.sort)} ${q.order === "asc" ? tx`asc` : tx`desc`} nulls last, d.company_key
-           limit ${q.limit} offset ${q.offset}`,
-        (tx) => tx`select d.final_status, count(*)::int as n from ops.daily_summary_v d ${where(tx)} group by d.final_status`,
+            from page p
+            cross join lateral (
+              select * from ops.daily_summary_v x where x.source_id = p.source_id and x.run_date = p.run_date limit 1
+            ) d
+           ${orderBy(tx)}`,
+        (tx) => tx`select d.final_status, count(*)::int as n from ops.daily_status_v d ${where(tx)} group by d.final_status`,
       ]);
       const count = (status: string) => Number(counts.find((c) => c.final_status === status)?.n ?? 0);
       return json({
