@@ -1,14 +1,16 @@
-// npm run bench:cpu — CPU per scrape worker invocation at 200 sources, against the hosted
+// npm run bench:cpu — CPU per scrape and pipeline worker invocation at 200 sources, against the hosted
 // edge functions' 2 s of CPU per request (https://supabase.com/docs/guides/functions/limits).
 //
 // Runs bench:pipeline (BENCH_SOURCES, default 200, on the fixture sites; it cleans up after
-// itself) and prints its `scrape_cpu` section: per-invocation CPU p50/p95/max in ms, how many
-// invocations, and whether any exceeded 2 000 ms. The figure is the one each worker reports in
-// its jobs' "crawl stopped" log line (context.worker_cpu_ms: process.cpuUsage() since the
-// invocation started). The local functions server is one process serving every invocation, so an
-// invocation's figure includes the CPU of its concurrent neighbours: an upper bound of its own.
-// The workers checkpoint at SCRAPE_CPU_BUDGET_MS (default 1 500), so a figure above it is the
-// page in flight plus writing the postings and the checkpoint.
+// itself) and prints its `scrape_cpu` and `pipeline_cpu` sections: per-invocation CPU p50/p95/max
+// in ms, how many invocations, and whether any exceeded 2 000 ms. The figure is the one each
+// worker reports in its jobs' "crawl stopped" or "<phase> done" log line (context.worker_cpu_ms:
+// process.cpuUsage() since the invocation started). The local functions server is one process
+// serving every invocation, so an invocation's figure includes the CPU of its concurrent
+// neighbours: an upper bound of its own.
+// Hosted, the workers stop at WORKER_CPU_BUDGET_MS (default 1 500), so a scrape figure above it is
+// the page in flight plus writing the postings and the checkpoint. The local stack leaves that
+// budget to the wall clock unless it is started with WORKER_CPU_BUDGET_MS=1500: measure so.
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
@@ -34,6 +36,7 @@ console.log(JSON.stringify(
     scrape_jobs: report.scrape.jobs,
     scrape_succeeded: report.scrape.succeeded,
     scrape_invocations: report.scrape_cpu,
+    pipeline_invocations: report.pipeline_cpu,
   },
   null,
   2,

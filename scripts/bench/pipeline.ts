@@ -115,12 +115,13 @@ async function main() {
   const [runs] = await sql`
     select sum(requests)::int as requests, round(avg(avg_request_ms)::numeric, 1)::float8 as avg_request_ms
       from ops.scrape_runs r join ops.jobs j on j.id = r.job_id where j.root_id = ${rootId}`;
-  // CPU per scrape invocation, as the workers report it: each job's last log line carries the
-  // invocation's CPU so far (worker_cpu_ms); a worker's largest figure is its invocation's.
-  const invocationCpu = await sql<{ cpu_ms: number }[]>`
-    select max((l.context->>'worker_cpu_ms')::int) as cpu_ms
+  // CPU per worker invocation, as the workers report it: a scrape job's last log line and a
+  // phase job's "done" line carry the invocation's CPU so far (worker_cpu_ms); a worker's largest
+  // figure is its invocation's.
+  const invocationCpu = await sql<{ scrape: boolean; cpu_ms: number }[]>`
+    select bool_or(j.type = 'scrape') as scrape, max((l.context->>'worker_cpu_ms')::int) as cpu_ms
       from ops.logs l join ops.jobs j on j.id = l.job_id
-     where j.root_id = ${rootId} and j.type = 'scrape' and l.context ? 'worker_cpu_ms'
+     where j.root_id = ${rootId} and l.context ? 'worker_cpu_ms'
      group by l.context->>'worker'`;
   const totals = root.result?.totals ?? {};
   const rootPhases = (root.result?.phases ?? {}) as Record<string, Record<string, unknown>>;
@@ -159,7 +160,8 @@ async function main() {
         fixture_requests: fixtures.requestLog.length,
         avg_request_ms: runs.avg_request_ms,
       },
-      scrape_cpu: cpuSummary(invocationCpu.map((r) => r.cpu_ms)),
+      scrape_cpu: cpuSummary(invocationCpu.filter((r) => r.scrape).map((r) => r.cpu_ms)),
+      pipeline_cpu: cpuSummary(invocationCpu.filter((r) => !r.scrape).map((r) => r.cpu_ms)),
       postings: { stored: stored.postings, active: stored.active, expected: expectedPostings },
       register_seconds: Number(registerSeconds.toFixed(2)),
       errors: (root.result?.errors ?? []).slice(0, 5),

@@ -20,13 +20,13 @@ function functionsServer(config: StackConfig): BackgroundServer {
     env: {
       ...stackEnv(config),
       FUNCTIONS_PORT: String(config.apiPort),
-      // Hosted, each request's isolate has its own ~2 s of CPU and the scrape worker checkpoints
-      // before it (DEFAULT_CPU_BUDGET_MS). Here one Deno process serves every invocation at once and
+      // Hosted, each request's isolate has its own ~2 s of CPU and the workers stop (a crawl
+      // checkpoints) before it (DEFAULT_CPU_BUDGET_MS). Here one Deno process serves every invocation at once and
       // its CPU figure is the whole process's, so that budget would stop workers for their
       // neighbours' work (more often the busier the machine). Locally the wall clock decides unless
-      // SCRAPE_CPU_BUDGET_MS is set; the CPU checkpoint itself is proven by the crawl's unit tests
+      // WORKER_CPU_BUDGET_MS is set; the CPU checkpoint itself is proven by the crawl's unit tests
       // with a stand-in meter, and bench:cpu still reports each invocation's CPU.
-      SCRAPE_CPU_BUDGET_MS: process.env.SCRAPE_CPU_BUDGET_MS ?? String(LOCAL_CPU_BUDGET_MS),
+      WORKER_CPU_BUDGET_MS: process.env.WORKER_CPU_BUDGET_MS ?? String(LOCAL_CPU_BUDGET_MS),
     },
   };
 }

@@ -83,6 +83,18 @@ function maxWindowMean(gaps: number[], window = 4): number {
   return Math.max(...windowMeans(gaps, window));
 }
 
+/** Every job of a company's source with its attempts and log: what a failed request count needs. */
+async function crawlsOf(companyKey: string): Promise<string> {
+  const jobs = await sql`
+    select j.id, j.status, j.attempt, j.locked_by, j.error,
+           (select json_agg(json_build_array(l.ts, l.level, l.message) order by l.id) from ops.logs l
+             where l.job_id = j.id) as log
+      from ops.jobs j join ops.sources s on s.id = j.source_id
+     where s.key = ${ctx.sourceKey(companyKey)} order by j.id`;
+  const requests = ctx.server().requestsFor(companyKey).map((e) => [Math.round(e.at), e.path, e.status]);
+  return JSON.stringify({ jobs, requests });
+}
+
 function now(): number {
   return performance.timeOrigin + performance.now();
 }
@@ -98,7 +110,8 @@ describe("rate limits are read live", () => {
     const job = await waitForJob(sql, jobId);
     expect(job.status).toBe("completed");
 
-    expect(ctx.server().requestsFor("paced")).toHaveLength(25); // 48 postings, 2 per page, and the empty last page
+    // 48 postings, 2 per page, and the empty last page; on a mismatch, say which jobs crawled the site
+    expect(ctx.server().requestsFor("paced").length, await crawlsOf("paced")).toBe(25);
     const { index, latencyMs, gaps: all } = switchPoint("paced", changedAt, (gap) => gap < 100);
     expect(index).toBeGreaterThan(3);
     expect(latencyMs).toBeLessThan(1_500);

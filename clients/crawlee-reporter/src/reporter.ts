@@ -53,9 +53,8 @@ interface Hooks {
   pushData: (data: unknown, dataset?: string) => Promise<void>;
   run: (...args: unknown[]) => Promise<Record<string, unknown>>;
   stats: CrawleeStats;
-  autoscaledPool?: { abort(): Promise<void> };
   /** Crawlee >= 3.10: no new requests start, the ones in flight finish. */
-  stop?: (reason?: string) => void;
+  stop: (reason?: string) => void;
 }
 
 interface Attempt {
@@ -82,13 +81,13 @@ export function attachReporter(crawler: BasicCrawler<any>, options: CrawleeRepor
     return classified;
   };
 
-  // An operator's cancel ends the crawl. abort() alone misses a cancel that arrives before Crawlee
-  // has built its pool (run() purges storage and adds requests first), so stop() is asked too, and
-  // again by every request handled after the cancel (run() clears a stop() made before it started).
-  const stopCrawl = () => {
-    hooks.stop?.call(crawler, "cancel requested by an operator");
-    void hooks.autoscaledPool?.abort();
-  };
+  // An operator's cancel ends the crawl with stop(): no new request starts, the ones in flight
+  // finish. Not the pool's abort(): a cancel seen after Crawlee built its pool but before the pool
+  // runs would mark it stopped before run() sets it up, and run() would then wait forever
+  // (@crawlee/core AutoscaledPool: abort() resolves only a running pool; _maybeRunTask returns at
+  // once on a stopped one). stop() is asked again by every request handled after the cancel, in
+  // case one came before run() cleared it.
+  const stopCrawl = () => hooks.stop.call(crawler, "cancel requested by an operator");
 
   const requestHandler = hooks.requestHandler;
   hooks.requestHandler = function (context) {

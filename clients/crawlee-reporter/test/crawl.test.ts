@@ -170,5 +170,23 @@ describe("an operator's cancel request", () => {
     expect(reporter.lastRun!.job).toMatchObject({ id, status: "cancelled" });
     expect(stats.requestsFinished).toBeLessThan(66);
   }, 60_000);
+
+  it("a cancel seen after Crawlee built its pool but before the pool runs ends the crawl without a request", async () => {
+    const company = companies.find((c) => c.key === `${prefix}-slow`)!;
+    const crawler = careersCrawler();
+    const reporter = attachReporter(crawler, { client, sourceKey: company.key, heartbeatIntervalMs: 100 });
+    // Hold run() between building its pool (_init) and running it until the reporter has seen the
+    // cancel: the moment in which aborting the pool would leave run() waiting forever.
+    const internals = crawler as unknown as { _init(): Promise<void> };
+    const init = internals._init.bind(crawler);
+    internals._init = async () => {
+      await init();
+      await sql`select ops.request_cancel(${reporter.run!.id}, 'at the worst moment')`;
+      await waitFor(() => reporter.run!.cancelRequested);
+    };
+    const stats = await crawler.run([{ url: String(sourceFor(company, sites.url, 0).config.startUrl), label: "LIST" }]);
+    expect(reporter.lastRun!.job).toMatchObject({ status: "cancelled" });
+    expect(stats.requestsFinished + stats.requestsFailed).toBe(0);
+  }, 30_000);
 });
 

@@ -4,8 +4,10 @@
 //   - backfill jobs {from, to}: one pipeline run per date, one after another,
 //     checkpointing the next date so that a follow-up invocation continues
 //     within the edge function's wall clock.
-// Loops until no such job is left or the time budget is spent (the sweeper
-// wakes the worker again for leftovers).
+// Loops until no such job is left or its wall-clock or CPU budget is spent
+// (_shared/budget.ts; the sweeper wakes the worker again for leftovers). Each
+// phase job's log line carries the invocation's CPU so far (bench:cpu reads it).
+import { cpuBudgetFromNow, DEFAULT_CPU_BUDGET_MS, spentBudget } from "../_shared/budget.ts";
 import { systemClock } from "../_shared/clock.ts";
 import type { Sql } from "../_shared/db.ts";
 import {
@@ -26,6 +28,8 @@ export interface PipelineWorkerOptions {
   worker: string;
   /** Stop claiming after this long. Default 100 s, well under the edge function wall clock. */
   budgetMs?: number;
+  /** Stop claiming once this invocation used this much CPU. Default DEFAULT_CPU_BUDGET_MS (the hosted limit is 2 s). */
+  cpuBudgetMs?: number;
   /** How often a backfill checks its current run. Default 1 s. */
   pollMs?: number;
 }
@@ -46,7 +50,16 @@ interface BackfillCursor {
 }
 
 export async function runPipelineWork(sql: Sql, options: PipelineWorkerOptions) {
-  const deadline = systemClock.now() + (options.budgetMs ?? 100_000);
+  const started = systemClock.now();
+  const budgetMs = options.budgetMs ?? 100_000;
+  const cpu = cpuBudgetFromNow(options.cpuBudgetMs ?? DEFAULT_CPU_BUDGET_MS);
+  const spent = () =>
+    spentBudget({
+      wallUsedMs: systemClock.now() - started,
+      wallBudgetMs: budgetMs,
+      cpuUsedMs: cpu.usedMs(),
+      cpuBudgetMs: cpu.limitMs,
+    }) !== null;
   const pollMs = options.pollMs ?? 1000;
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -69,7 +82,7 @@ export async function runPipelineWork(sql: Sql, options: PipelineWorkerOptions) 
         } catch (error) {
           // another pipeline (the nightly one) runs: wait for it, within the budget
           if (!(error instanceof JobApiError && error.sqlstate === "P0409")) throw error;
-          if (systemClock.now() > deadline) return { continueLater: { cursor: { date, pipeline_id: null } as unknown as Json } };
+          if (spent()) return { continueLater: { cursor: { date, pipeline_id: null } as unknown as Json } };
           ctx.throwIfAborted();
           await sleep(pollMs);
         }
@@ -82,7 +95,7 @@ export async function runPipelineWork(sql: Sql, options: PipelineWorkerOptions) 
           ctx.log.info(`backfill ${date}: pipeline ${pipelineId} ${root.status}`);
           break;
         }
-        if (systemClock.now() > deadline) {
+        if (spent()) {
           return { continueLater: { cursor: { date, pipeline_id: pipelineId } as unknown as Json } };
         }
         await sleep(pollMs);
@@ -90,17 +103,21 @@ export async function runPipelineWork(sql: Sql, options: PipelineWorkerOptions) 
       if (i + 1 === dates.length) break;
       const next = { date: dates[i + 1], pipeline_id: null } as unknown as Json;
       await ctx.checkpoint(next, { done: i + 1, total: dates.length });
-      if (systemClock.now() > deadline) return { continueLater: { cursor: next } };
+      if (spent()) return { continueLater: { cursor: next } };
     }
     ctx.progress(dates.length, dates.length);
     return { result: { dates: dates.length, runs } };
   }
 
   let done = 0;
-  while (systemClock.now() < deadline) {
+  while (!spent()) {
     const phases = await claimAndRun(sql, { types: PHASE_TYPES }, async (ctx) => {
       const result = (await jobsApi(sql).runPhaseJob(ctx.job.id) ?? {}) as Record<string, Json>;
-      ctx.log.success(`${ctx.job.type} done`, result);
+      ctx.log.success(`${ctx.job.type} done`, {
+        ...result,
+        worker: options.worker,
+        worker_cpu_ms: Math.round(cpu.usedMs()),
+      });
       return { result };
     }, { worker: options.worker });
     const backfills = phases.length
@@ -109,5 +126,5 @@ export async function runPipelineWork(sql: Sql, options: PipelineWorkerOptions) 
     if (phases.length + backfills.length === 0) break;
     done += phases.length + backfills.length;
   }
-  return { done };
+  return { done, cpuMs: Math.round(cpu.usedMs()) };
 }

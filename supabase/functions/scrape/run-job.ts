@@ -25,7 +25,6 @@ import {
   crawl,
   type CrawlResult,
   createHttpClient,
-  type CpuBudget,
   type Cursor,
   type HttpClient,
   isAdapterName,
@@ -35,6 +34,7 @@ import {
   severityOverride,
   systemClock,
 } from "../_shared/scrape/mod.ts";
+import type { CpuBudget } from "../_shared/budget.ts";
 import { asService } from "./db.ts";
 import {
   addInvocation,

@@ -1,11 +1,11 @@
 // The scrape worker: claims scrape jobs one at a time and runs each (see
 // run-job.ts) until none is left or its wall-clock or CPU budget is spent
-// (_shared/scrape/budget.ts). When it stops
+// (_shared/budget.ts). When it stops
 // on the budget with runnable scrape jobs left, it asks SQL for a follow-up
 // worker (ops.wake: the same "runnable" as claim's). A job it checkpointed wakes
 // one by itself when it is re-queued.
 import { systemClock } from "../_shared/clock.ts";
-import { cpuBudgetFromNow, DEFAULT_CPU_BUDGET_MS, spentBudget } from "../_shared/scrape/mod.ts";
+import { cpuBudgetFromNow, DEFAULT_CPU_BUDGET_MS, spentBudget } from "../_shared/budget.ts";
 import type { Sql } from "../_shared/db.ts";
 import { jobsApi, type RunResult } from "../_shared/jobs/mod.ts";
 import { asService } from "./db.ts";

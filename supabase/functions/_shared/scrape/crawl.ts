@@ -1,5 +1,5 @@
 import type { Adapter, BoundAdapter, Cursor, PageFetcher } from "./adapters/types.ts";
-import { type CpuBudget, spentBudget } from "./budget.ts";
+import { type CpuBudget, spentBudget } from "../budget.ts";
 import { CircuitOpenError } from "./circuit-breaker.ts";
 import { type Clock, systemClock } from "../clock.ts";
 import type { HttpClient } from "./http.ts";

@@ -10,7 +10,6 @@ export type {
   PageFetcher,
 } from "./adapters/index.ts";
 export { crawl } from "./crawl.ts";
-export { cpuBudgetFromNow, type CpuBudget, DEFAULT_CPU_BUDGET_MS, spentBudget } from "./budget.ts";
 export type { CrawlOptions, CrawlResult, StopReason } from "./crawl.ts";
 export { createHttpClient } from "./http.ts";
 export type { HttpClient, HttpClientOptions, HttpResponse, RequestOptions } from "./http.ts";

@@ -1,8 +1,9 @@
-// The two budgets of one worker invocation: wall clock and CPU. Hosted edge
-// functions get 150 s (free plan; 400 s paid) of wall clock and about 2 s of CPU
-// per request, async I/O excluded (https://supabase.com/docs/guides/functions/limits).
-// A crawl or a worker stops at whichever it spends first and checkpoints, so a
-// follow-up invocation continues before the platform kills this one.
+// The two budgets of one worker invocation (scrape and pipeline): wall clock and
+// CPU. Hosted edge functions get 150 s (free plan; 400 s paid) of wall clock and
+// about 2 s of CPU per request, async I/O excluded
+// (https://supabase.com/docs/guides/functions/limits). A worker stops claiming at
+// whichever it spends first, and a crawl checkpoints, so a follow-up invocation
+// continues before the platform kills this one.
 import process from "node:process";
 
 /** CPU of this invocation so far and its limit, in ms. */
@@ -16,6 +17,17 @@ export interface CpuBudget {
  * hosted 2 s for the page in flight when it is reached, writing postings and the checkpoint.
  */
 export const DEFAULT_CPU_BUDGET_MS = 1_500;
+
+/**
+ * The CPU budget of the workers of this deployment: WORKER_CPU_BUDGET_MS, else the default.
+ * The local functions server raises it (one process serves every invocation there, see
+ * processCpuMs), so that the wall clock bounds its workers.
+ */
+export function workerCpuBudgetMs(env: Record<string, string | undefined>): number {
+  const ms = Number(env.WORKER_CPU_BUDGET_MS ?? DEFAULT_CPU_BUDGET_MS);
+  if (!Number.isFinite(ms) || ms <= 0) throw new Error("WORKER_CPU_BUDGET_MS must be a positive number of ms");
+  return ms;
+}
 
 /**
  * Which budget is spent, if any: the wall clock when `wallUsedMs` reached

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cpuBudgetFromNow, spentBudget } from "../../../supabase/functions/_shared/scrape/budget.ts";
+import { cpuBudgetFromNow, spentBudget } from "../../supabase/functions/_shared/budget.ts";
 
 describe("spentBudget", () => {
   it("is null while both the wall clock and the CPU have time left", () => {
