@@ -5,6 +5,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { ROOT, type StackConfig, stackEnv } from "./config.ts";
+import { LOCAL_PEOPLE } from "./local-users.ts";
 import { mintUserToken } from "./tokens.ts";
 import { type BackgroundServer, serverDown, serverStatus, serverUp } from "./background.ts";
 
@@ -53,12 +54,7 @@ export const consoleStatus = (config: StackConfig) => serverStatus(consoleServer
 
 /** A local user's access token, signed like Supabase Auth's, with the ops role in app_metadata. */
 export function localUserToken(config: StackConfig, role: "viewer" | "operator", ttlSeconds = LOCAL_TOKEN_TTL_SECONDS) {
-  return mintUserToken({
-    role,
-    email: `${role}@console.local`,
-    sub: role === "operator" ? "00000000-0000-4000-8000-00000000c0de" : "00000000-0000-4000-8000-0000000000ee",
-    ttlSeconds,
-  }, config);
+  return mintUserToken({ role, email: LOCAL_PEOPLE[role].email, sub: LOCAL_PEOPLE[role].id, ttlSeconds }, config);
 }
 
 /** The console URL that signs in with a local token (in the fragment: never sent to a server). */
