@@ -4,8 +4,8 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { ROOT, type StackConfig, stackEnv } from "./config.ts";
-import { LOCAL_PEOPLE } from "./local-users.ts";
+import { LOCAL_DIR, ROOT, type StackConfig, stackEnv } from "./config.ts";
+import { LOCAL_PEOPLE, localUsers } from "./local-users.ts";
 import { mintUserToken } from "./tokens.ts";
 import { type BackgroundServer, serverDown, serverStatus, serverUp } from "./background.ts";
 
@@ -60,4 +60,18 @@ export function localUserToken(config: StackConfig, role: "viewer" | "operator",
 /** The console URL that signs in with a local token (in the fragment: never sent to a server). */
 export async function signInLink(config: StackConfig, role: "viewer" | "operator", ttlSeconds?: number): Promise<string> {
   return `http://127.0.0.1:${config.consolePort}/#/signin?token=${await localUserToken(config, role, ttlSeconds)}`;
+}
+
+/**
+ * What `npm run console` and `npm run demo` print to sign in: a link per role, and the local Auth
+ * stand-in's users (e-mail + password, or a magic link shown at the mailbox) for the hosted way.
+ */
+export async function signInLines(config: StackConfig): Promise<string[]> {
+  const lines = [
+    `  viewer:   ${await signInLink(config, "viewer")}`,
+    `  operator: ${await signInLink(config, "operator")}`,
+    `or with e-mail + password (or "E-mail me a link"; the links arrive at ${config.supabaseUrl}/_server/mailbox?email=...):`,
+  ];
+  for (const user of localUsers(LOCAL_DIR, false) ?? []) lines.push(`  ${user.role.padEnd(9)} ${user.email}  ${user.password}`);
+  return lines;
 }

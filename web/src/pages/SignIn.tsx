@@ -31,7 +31,7 @@ export function SignIn({ auth, onSignedIn }: { auth: Auth; onSignedIn: (s: Sessi
         </div>
         {message && <p role="status">{message}</p>}
       </form>
-      <p className="hint">On a local stack, <code>npm run console</code> prints sign-in links for a viewer and an operator.</p>
+      <p className="hint">On a local stack, <code>npm run console</code> prints sign-in links for a viewer and an operator, and their e-mail and password.</p>
     </main>
   );
 }
