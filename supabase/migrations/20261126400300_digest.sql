@@ -50,9 +50,16 @@ begin
     where (p_owners is null and p_tags is null)
        or s.owner = any (p_owners) or s.tags && p_tags
   ),
+  -- each playbook entry as the one rule renders it (ops_private.suggested_action), once: a call per
+  -- alert and problem would run the playbook lookup, RLS check included, hundreds of times
+  actions as materialized (
+    select p.kind, p.key, ops_private.suggested_action(p.kind, p.key) as suggested_action
+    from ops.playbook p
+  ),
   alerts as materialized (
-    select a.*, ops_private.suggested_action('alert_rule', a.rule) as suggested_action
+    select a.*, x.suggested_action
     from ops.alerts_v a
+    left join actions x on x.kind = 'alert_rule' and x.key = a.rule
     where a.source_id is null or a.source_id in (select x.source_id from days x)
   ),
   -- each company's alerts, aggregated once (not looked up in the list once per entry)
@@ -95,10 +102,7 @@ begin
           'first_seen', d.root_cause_first_seen,
           'last_seen', d.root_cause_last_seen,
           'through_breaker', d.root_cause_through_breaker) end,
-        'suggested_action', coalesce(
-          ops_private.suggested_action('error_category', d.root_cause_category),
-          ops_private.suggested_action('problem_reason', d.root_cause_category),
-          ops_private.suggested_action('problem_reason', d.warnings[1])),
+        'suggested_action', coalesce(ae.suggested_action, ar.suggested_action, aw.suggested_action),
         'alerts', coalesce(sa.alerts, '[]'::jsonb),
         'links', jsonb_build_object(
           'job', case when coalesce(d.root_cause_job_id, d.best_job_id) is not null
@@ -111,6 +115,10 @@ begin
     left join source_alerts sa on sa.source_id = d.source_id
     left join ops.error_categories c on c.category = d.root_cause_category
     left join ops.playbook p on p.kind = 'problem_reason' and p.key = d.root_cause_category
+    -- the suggested action: for the root cause's error category, else its problem reason, else the first warning
+    left join actions ae on ae.kind = 'error_category' and ae.key = d.root_cause_category
+    left join actions ar on ar.kind = 'problem_reason' and ar.key = d.root_cause_category
+    left join actions aw on aw.kind = 'problem_reason' and aw.key = d.warnings[1]
     where d.final_status <> 'success' or cardinality(d.warnings) > 0
   ),
   top_errors as (
@@ -197,9 +205,15 @@ begin
   end if;
   return (
     select coalesce(jsonb_agg(to_jsonb(a) - 'source_id' - 'evaluated_date'
-                                || jsonb_build_object('suggested_action', ops_private.suggested_action('alert_rule', a.rule))
+                                || jsonb_build_object('suggested_action', x.suggested_action)
                               order by a.severity_rank, a.rule, a.source_key), '[]'::jsonb)
     from ops.alerts_v a
+    -- each rule's playbook entry once (as in ops.digest), not one lookup per alert
+    left join (
+      select p.key, ops_private.suggested_action(p.kind, p.key) as suggested_action
+      from ops.playbook p
+      where p.kind = 'alert_rule'
+    ) x on x.key = a.rule
     where p_state = 'all' or a.state = p_state);
 end
 $$;

@@ -137,8 +137,7 @@ export function addReadRoutes(router: Router<{ caller: Caller }>, sql: Sql): voi
     }, daysQuery)
     .on("GET", "/runs", async ({ caller, query: q }) => {
       const sort = q.sort === "source" ? "key" : q.sort;
-      return json(await read(caller, async (tx) => {
-        const where = tx`
+      const where = (tx: TransactionSql) => tx`
           where true
             ${q.from ? tx`and r.run_date >= ${q.from}::date` : tx``}
             ${q.to ? tx`and r.run_date <= ${q.to}::date` : tx``}
@@ -148,15 +147,18 @@ export function addReadRoutes(router: Router<{ caller: Caller }>, sql: Sql): voi
               ? tx`and (j.error_category = ${q.error_category}
                         or exists (select 1 from ops.errors e where e.job_id = r.job_id and e.category = ${q.error_category}))`
               : tx``}`;
-        const from = tx`from ops.scrape_runs r join ops.jobs j on j.id = r.job_id join ops.sources s on s.id = r.source_id`;
-        const rows = await tx`
-          select ${RUN_COLUMNS(tx)} ${from} ${where}
+      const from = (tx: TransactionSql) =>
+        tx`from ops.scrape_runs r join ops.jobs j on j.id = r.job_id join ops.sources s on s.id = r.source_id`;
+      const [rows, [{ total }]] = await readAll(caller, [
+        (tx) =>
+          tx`
+          select ${RUN_COLUMNS(tx)} ${from(tx)} ${where(tx)}
            order by ${sort === "key" ? tx`s.key` : tx`r.${tx(sort)}`} ${q.order === "asc" ? tx`asc` : tx`desc`} nulls last,
                     r.job_id desc
-           limit ${q.limit} offset ${q.offset}`;
-        const [{ total }] = await tx`select count(*)::int as total ${from} ${where}`;
-        return { runs: rows, total, limit: q.limit, offset: q.offset };
-      }));
+           limit ${q.limit} offset ${q.offset}`,
+        (tx) => tx`select count(*)::int as total ${from(tx)} ${where(tx)}`,
+      ]);
+      return json({ runs: rows, total, limit: q.limit, offset: q.offset });
     }, runsQuery)
     .on("GET", "/companies/:key", async ({ caller, query, params }) => {
       const days = query.days;

@@ -168,6 +168,20 @@ export function ConfirmButton({
   );
 }
 
+/**
+ * A long list's first entries at once, the rest on request: a morning with hundreds of problems and
+ * alerts shows its first screen without building every entry (and every confirmation) first.
+ */
+export function useFirst<T>(items: readonly T[] | undefined, first: number): { shown: readonly T[]; more: ReactNode } {
+  const [all, setAll] = useState(false);
+  if (!items) return { shown: [], more: null };
+  if (all || items.length <= first) return { shown: items, more: null };
+  return {
+    shown: items.slice(0, first),
+    more: <button type="button" className="show-all" onClick={() => setAll(true)}>Show all {items.length}</button>,
+  };
+}
+
 export function Section({ title, children, actions }: { title: string; children: ReactNode; actions?: ReactNode }) {
   const id = useId();
   return (

@@ -5,7 +5,7 @@
 // failures occurred in the last 24 h.
 import { api, query } from "../api.ts";
 import { useCanAct } from "../App.tsx";
-import { Badge, ConfirmButton, ErrorBox, Loading, Section, Stat } from "../components/ui.tsx";
+import { Badge, ConfirmButton, ErrorBox, Loading, Section, Stat, useFirst } from "../components/ui.tsx";
 import { addDays, berlinToday, num } from "../format.ts";
 import { useApi } from "../hooks.ts";
 import { href, navigate, type Route } from "../router.ts";
@@ -50,11 +50,16 @@ export interface Digest {
   mirror: { is_fresh: boolean; is_stale: boolean; reason: string | null } | null;
 }
 
+/** Problems and alerts shown before "Show all": a screenful or two, worst first (the digest's order). */
+const FIRST_SHOWN = 50;
+
 export function Morning({ route }: { route: Route }) {
   const date = route.params.get("date") ?? berlinToday();
   const canAct = useCanAct();
   const { data: digest, error, reload } = useApi<Digest>(`control/digest${query({ date })}`);
   const silent = useApi<{ silent_failures: { source_key: string; run_date: string; message: string; job_id: number }[] }>("control/silent-failures?days=1");
+  const problems = useFirst(digest?.problems, FIRST_SHOWN);
+  const alerts = useFirst(digest?.alerts?.items, FIRST_SHOWN);
   const h = digest?.health;
   const mirror = digest?.mirror;
 
@@ -104,7 +109,7 @@ export function Morning({ route }: { route: Route }) {
 
       <Section title={`Problems (${digest?.problems.length ?? "…"})`}>
         <ul className="problems" data-testid="problems">
-          {digest?.problems.map((p) => (
+          {problems.shown.map((p) => (
             <li key={p.company_key} className="problem">
               <div className="problem-head">
                 <Badge value={p.final_status} />
@@ -136,12 +141,13 @@ export function Morning({ route }: { route: Route }) {
           ))}
           {digest && digest.problems.length === 0 && <li>No problems on {date}.</li>}
         </ul>
+        {problems.more}
       </Section>
 
       <Section title={`Alerts${digest?.alerts ? ` (${digest.alerts.items.length})` : ""}`}>
         {digest && !digest.alerts && <p className="hint">This API has no alerts route yet.</p>}
         <ul className="alerts" data-testid="alerts">
-          {digest?.alerts?.items.map((a) => (
+          {alerts.shown.map((a) => (
             <li key={a.alert_id}>
               <Badge value={a.severity} /> <strong>{a.rule.replace(/_/g, " ")}</strong> <Badge value={a.state} />
               {a.source_key && <> · <a href={href(`/company/${a.source_key}`)}>{a.source_key}</a></>}
@@ -161,6 +167,7 @@ export function Morning({ route }: { route: Route }) {
           ))}
           {digest?.alerts && digest.alerts.items.length === 0 && <li>No alerts.</li>}
         </ul>
+        {alerts.more}
       </Section>
     </>
   );
