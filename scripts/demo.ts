@@ -15,7 +15,7 @@ import { type Company, demoCompanies } from "./fixtures/catalog.ts";
 import { type FixtureServer, startFixtureServer } from "./fixtures/server.ts";
 import { serviceHeaders, stackConfig } from "./lib/config.ts";
 import { startNotifyStandin } from "./notify-standin/server.ts";
-import { signInLink } from "./lib/console.ts";
+import { signInLines } from "./lib/console.ts";
 import { resetDatabase } from "./lib/database.ts";
 import { morningReport } from "./lib/morning-report.ts";
 import { printSummary, runPipelineLive } from "./lib/pipeline-live.ts";
@@ -150,8 +150,7 @@ async function main() {
     // the stand-in receiver stops with the demo: its channels would only fail from now on
     await sql`update ops.notification_channels set active = false where name like 'demo-%'`;
     say(`the console: http://127.0.0.1:${config.consolePort}/ — sign in as`);
-    say(`  viewer:   ${await signInLink(config, "viewer")}`);
-    say(`  operator: ${await signInLink(config, "operator")}`);
+    for (const line of await signInLines(config)) say(line);
     say(`done. The stack keeps running: npm run report, npm run pipeline, Studio on ${config.dbUrl.replace(/:[^:@/]+@/, ":***@")}; stop with npm run stack:down`);
   } finally {
     await fixtures.close();

@@ -2,14 +2,16 @@
 // snapshots, lifespans, repost detection, scores. Prints JSON.
 //
 //   npx tsx scripts/bench/postings-sql.ts [--sources 200] [--postings 100] [--nights 30] [--churn 5]
-//                                         [--history-days 0] [--keep]
-//   npm run bench:postings:scale   (2,000 sources x 100 postings, 400 days of history, 3 measured nights)
+//                                         [--history-days 0] [--workers 1] [--keep] [--reuse]
+//   npm run bench:postings:scale   (2,000 sources x 100 postings, 400 days of history, 3 measured nights,
+//                                   4 scrape workers)
 //
 // Simulates `nights` nights for `sources` sources of about `postings` open postings each:
 // every night `churn` postings per source disappear and as many appear, one of
 // them a reposted title variant of a recently disappeared posting; 5% of the
-// runs are partial. Postings are complete records (a description of about 2 KB,
-// locations, employment type, salary for some). The last night is "tonight"; the
+// runs are partial. Postings are complete records as the scraper sends them (a
+// description of about 2 KB, locations, employment type, salary for some, the
+// normalized title and the content hash). The last night is "tonight"; the
 // others build the history that repost detection and scores work on.
 //
 // --history-days N first bulk-loads N days of history in SQL (not measured): every
@@ -21,10 +23,17 @@
 // the database (pg_database_size after the night minus before it; a plain VACUUM
 // of the posting tables between nights stands in for autovacuum, so space freed
 // by the previous night's updates is reused), and the tables' sizes at the end.
-// Calls run one after another on one connection (the worst case: the pipeline
-// fans the per-source calls out to parallel workers). Creates its own sources
-// (key prefix "bench-") and removes them and everything they own at the end.
+// --workers N runs the scrape phase's per-source calls (upsert, deactivate) on N
+// connections at once, as the pipeline's scrape workers do (the scrape job type wakes up
+// to 4: ops.job_types.wake_fanout); a phase's time is its wall time. The default 1 runs
+// them one after another. Snapshots run one after another (their job type wakes one worker).
+// Creates its own sources (key prefix "bench-") and removes them and everything they
+// own at the end, unless --keep. --reuse continues on the bench sources a --keep run
+// left (same --sources): the measured nights follow the last night stored, so the
+// history is loaded once for several measurements.
+import { createHash } from "node:crypto";
 import postgres from "postgres";
+import { normalizeTitle } from "../../supabase/functions/_shared/scrape/posting.ts";
 import { stackConfig } from "../lib/config.ts";
 
 function arg(name: string, fallback: number): number {
@@ -37,6 +46,8 @@ const POSTINGS = arg("postings", 100);
 const NIGHTS = arg("nights", 30);
 const CHURN = arg("churn", 5);
 const HISTORY_DAYS = arg("history-days", 0);
+const WORKERS = arg("workers", 1);
+const REUSE = process.argv.includes("--reuse");
 
 // deterministic pseudo-random numbers (mulberry32)
 let seed = 20261122;
@@ -73,6 +84,7 @@ function description(title: string): string {
 interface Posting {
   external_id: string;
   title: string;
+  normalized_title: string;
   location: string;
   locations: { name: string; city: string; region: null; country: string }[];
   department: string;
@@ -85,13 +97,24 @@ interface Posting {
   salary_currency?: string;
   salary_period?: string;
   posted_at: string;
+  content_hash: string;
 }
 interface SourceState { id: number; key: string; seq: number; open: Posting[]; gone: Posting[] }
+
+/** What the scraper adds to a record: the normalized title and the hash of the content (sha256 of its fields). */
+function scraped(record: Omit<Posting, "normalized_title" | "content_hash">): Posting {
+  const { external_id: _, ...content } = record;
+  return {
+    ...record,
+    normalized_title: normalizeTitle(record.title),
+    content_hash: createHash("sha256").update(JSON.stringify(content)).digest("hex"),
+  };
+}
 
 function complete(state: SourceState, id: string, title: string, city: string, area: string): Posting {
   const paid = random() < 0.4;
   const base = 40_000 + Math.floor(random() * 40) * 1_000;
-  return {
+  return scraped({
     external_id: id,
     title,
     location: city,
@@ -103,7 +126,7 @@ function complete(state: SourceState, id: string, title: string, city: string, a
     workplace_type: city === "Remote" ? "remote" : "onsite",
     ...(paid ? { salary_min: base, salary_max: base + 15_000, salary_currency: "EUR", salary_period: "year" } : {}),
     posted_at: new Date(Date.UTC(2026, 0, 1)).toISOString(),
-  };
+  });
 }
 
 function fresh(state: SourceState): Posting {
@@ -116,17 +139,20 @@ function fresh(state: SourceState): Posting {
 function repost(state: SourceState, of: Posting): Posting {
   state.seq += 1;
   const id = `${state.key}-${state.seq}`;
-  return { ...of, external_id: id, title: of.title.replace("(m/w/d)", "(w/m/d)"), url: `https://${state.key}.example/jobs/${id}` };
+  const { normalized_title: _, content_hash: __, ...content } = of;
+  return scraped({ ...content, external_id: id, title: of.title.replace("(m/w/d)", "(w/m/d)"),
+    url: `https://${state.key}.example/jobs/${id}` });
 }
 
 const ms = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;
 const round = (value: number) => Math.round(value * 10) / 10;
-function stats(values: number[]) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const sum = values.reduce((a, b) => a + b, 0);
+/** A per-source phase: its wall time (with one worker the sum of its calls) and the calls' times. */
+function stats({ wallMs, times }: { wallMs: number; times: number[] }) {
+  const sorted = [...times].sort((a, b) => a - b);
   return {
-    total_ms: round(sum),
-    calls: values.length,
+    wall_ms: round(wallMs),
+    calls_total_ms: round(times.reduce((a, b) => a + b, 0)),
+    calls: times.length,
     p50_ms: round(sorted[Math.floor(sorted.length / 2)] ?? 0),
     p95_ms: round(sorted[Math.floor(sorted.length * 0.95)] ?? 0),
     max_ms: round(sorted[sorted.length - 1] ?? 0),
@@ -134,7 +160,23 @@ function stats(values: number[]) {
 }
 
 const config = stackConfig();
-const sql = postgres(config.dbUrl, { max: 1, onnotice: () => {} });
+const sql = postgres(config.dbUrl, { max: WORKERS, onnotice: () => {} });
+
+/** Calls `call` for every source on `workers` connections at once; the phase's wall time and each call's time. */
+async function perSource(states: SourceState[], workers: number, call: (state: SourceState) => Promise<void>) {
+  const times: number[] = [];
+  let next = 0;
+  const start = process.hrtime.bigint();
+  await Promise.all(Array.from({ length: workers }, async () => {
+    while (next < states.length) {
+      const state = states[next++];
+      const callStart = process.hrtime.bigint();
+      await call(state);
+      times.push(ms(callStart));
+    }
+  }));
+  return { wallMs: ms(start), times };
+}
 
 async function cleanup() {
   await sql`delete from ops.jobs where source_id in (select id from ops.sources where key like 'bench-%')`;
@@ -203,14 +245,39 @@ async function loadHistory(states: SourceState[], first: Date, days: number) {
   await sql`vacuum analyze ops.postings`;
   await sql`vacuum analyze ops.snapshots`;
   await sql`vacuum analyze ops.scores`;
+  await readOpenPostings(states);
+}
+
+/**
+ * The postings open at the end of the stored history, per source, in the simulation's shape. They keep
+ * their stored content hash: the scraper sends the same hash for the same content, and the loaded rows'
+ * hashes were not computed from a record (the description sent is of the usual size, not the stored one).
+ */
+async function readOpenPostings(states: SourceState[]) {
   const open = await sql`
-    select source_id, external_id, title, location, department, url from ops.postings
-     where source_id = any(${ids}) and active order by source_id, id`;
+    select source_id, external_id, title, location, department, content_hash from ops.postings
+     where source_id = any(${states.map((s) => s.id)}) and active order by source_id, id`;
   const byId = new Map(states.map((st) => [st.id, st]));
   for (const row of open) {
     const state = byId.get(Number(row.source_id))!;
-    state.open.push(complete(state, row.external_id, row.title, row.location, row.department));
+    const posting = complete(state, row.external_id, row.title, row.location, row.department);
+    state.open.push({ ...posting, content_hash: row.content_hash });
   }
+}
+
+/** The bench sources a --keep run left, each with its last posting number; the date after their last night. */
+async function reuseSources(): Promise<{ states: SourceState[]; first: Date }> {
+  const rows = await sql`
+    select s.id, s.key,
+           coalesce(max((regexp_match(p.external_id, '-([0-9]+)$'))[1]::int) filter (where p.external_id !~ '-h[0-9]+$'), 0) as seq,
+           max(p.last_seen_date) as last_date
+      from ops.sources s left join ops.postings p on p.source_id = s.id
+     where s.key like 'bench-%' group by s.id, s.key order by s.key`;
+  if (rows.length !== SOURCES) throw new Error(`--reuse: ${rows.length} bench sources stored, --sources ${SOURCES}`);
+  const states = rows.map((r) => ({ id: Number(r.id), key: r.key as string, seq: Number(r.seq), open: [], gone: [] }));
+  await readOpenPostings(states);
+  const last = rows.reduce((latest, r) => (r.last_date > latest ? r.last_date : latest), rows[0].last_date) as Date;
+  return { states, first: new Date(last.getTime() + 86400000) };
 }
 
 const TABLES = ["postings", "snapshots", "scores", "jobs", "scrape_runs", "daily_source_stats"];
@@ -230,26 +297,35 @@ async function databaseBytes(): Promise<number> {
   return Number(bytes);
 }
 
-try {
+async function createSources(): Promise<SourceState[]> {
   await cleanup();
   const sourceRows = await sql`
     insert into ops.sources (key, display_name, adapter)
     select 'bench-' || lpad(i::text, 4, '0'), 'bench-' || lpad(i::text, 4, '0'), 'greenhouse'
       from generate_series(0, ${SOURCES - 1}) i
     returning id, key`;
-  const states: SourceState[] = sourceRows
+  return sourceRows
     .map((r) => ({ id: Number(r.id), key: r.key as string, seq: 0, open: [] as Posting[], gone: [] as Posting[] }))
     .sort((a, b) => a.key.localeCompare(b.key));
+}
 
-  const today = new Date(Date.UTC(2026, 5, 30));
-  const first = new Date(today.getTime() - (NIGHTS - 1) * 86400000);
+try {
+  let states: SourceState[];
+  let first: Date;
   let historyMs = 0;
-  if (HISTORY_DAYS > 0) {
-    const start = process.hrtime.bigint();
-    await loadHistory(states, first, HISTORY_DAYS);
-    historyMs = ms(start);
+  if (REUSE) {
+    ({ states, first } = await reuseSources());
   } else {
-    for (const state of states) for (let p = 0; p < POSTINGS; p++) state.open.push(fresh(state));
+    states = await createSources();
+    const today = new Date(Date.UTC(2026, 5, 30));
+    first = new Date(today.getTime() - (NIGHTS - 1) * 86400000);
+    if (HISTORY_DAYS > 0) {
+      const start = process.hrtime.bigint();
+      await loadHistory(states, first, HISTORY_DAYS);
+      historyMs = ms(start);
+    } else {
+      for (const state of states) for (let p = 0; p < POSTINGS; p++) state.open.push(fresh(state));
+    }
   }
   const before = { database_bytes: await databaseBytes(), tables: await tableSizes() };
 
@@ -260,7 +336,7 @@ try {
   for (let night = 0; night < NIGHTS; night++) {
     const runDate = day(first, night);
     // the night's listings: churn (from the second night on, or every night after a loaded history)
-    if (night > 0 || HISTORY_DAYS > 0) {
+    if (night > 0 || HISTORY_DAYS > 0 || REUSE) {
       for (const state of states) {
         for (let c = 0; c < CHURN; c++) {
           const [gone] = state.open.splice(Math.floor(random() * state.open.length), 1);
@@ -284,16 +360,13 @@ try {
     const jobOf = new Map(jobs.map((j) => [Number(j.source_id), Number(j.job_id)]));
     const partial = new Set(states.filter(() => random() < 0.05).map((s) => s.id));
 
-    const upserts: number[] = [];
     let found = 0, created = 0, updated = 0;
-    for (const state of states) {
+    const upserts = await perSource(states, WORKERS, async (state) => {
       // a partial run lists only part of the source
       const listed = partial.has(state.id) ? state.open.slice(0, Math.floor(state.open.length * 0.6)) : state.open;
-      const start = process.hrtime.bigint();
       const [row] = await sql`select ops.upsert_postings(${jobOf.get(state.id)!}, ${sql.json(listed as never)}) as r`;
-      upserts.push(ms(start));
       found += row.r.found; created += row.r.new; updated += row.r.updated;
-    }
+    });
     await sql`
       update ops.scrape_runs set status = case when source_id = any(${[...partial]}::bigint[]) then 'partial' else 'completed' end,
              finished_at = now()
@@ -303,22 +376,16 @@ try {
              finished_at = now()
        where id = any(${[...jobOf.values()]}::bigint[])`;
 
-    const deactivations: number[] = [];
     let deactivated = 0;
-    for (const state of states) {
-      const start = process.hrtime.bigint();
+    const deactivations = await perSource(states, WORKERS, async (state) => {
       const [row] = await sql`select ops.deactivate_missing_postings(${jobOf.get(state.id)!}) as r`;
-      deactivations.push(ms(start));
       deactivated += row.r.deactivated;
-    }
+    });
 
-    // per source, as the pipeline's snapshot jobs call it
-    const snapshots: number[] = [];
-    for (const state of states) {
-      const start = process.hrtime.bigint();
+    // per source, as the pipeline's snapshot jobs call it (one worker: their job type wakes one)
+    const snapshots = await perSource(states, 1, async (state) => {
       await sql`select count(*) from ops.take_snapshot(${state.id}, ${runDate}::date)`;
-      snapshots.push(ms(start));
-    }
+    });
     let start = process.hrtime.bigint();
     // the pipeline's lifespan phase (ops.run_phase_job 'lifespan'), over the bench sources
     const [lifespans] = await sql`
@@ -335,18 +402,18 @@ try {
     const upsertStats = stats(upserts);
     const deactivateStats = stats(deactivations);
     const snapshotStats = stats(snapshots);
-    history.upsert_ms += upsertStats.total_ms;
-    history.deactivate_ms += deactivateStats.total_ms;
-    history.snapshot_ms += snapshotStats.total_ms;
+    history.upsert_ms += upsertStats.wall_ms;
+    history.deactivate_ms += deactivateStats.wall_ms;
+    history.snapshot_ms += snapshotStats.wall_ms;
     history.lifespan_ms += lifespanMs;
     history.repost_ms += repostMs;
     history.score_ms += scoreMs;
-    const sqlMs = upsertStats.total_ms + deactivateStats.total_ms + snapshotStats.total_ms + lifespanMs + repostMs + scoreMs;
+    const sqlMs = upsertStats.wall_ms + deactivateStats.wall_ms + snapshotStats.wall_ms + lifespanMs + repostMs + scoreMs;
     const growth = (await databaseBytes()) - sizeBefore;
     // autovacuum's part between two nights (not measured): space of replaced row versions becomes reusable
     await sql`vacuum ops.postings`;
 
-    if (HISTORY_DAYS > 0 || night === NIGHTS - 1) {
+    if (HISTORY_DAYS > 0 || REUSE || night === NIGHTS - 1) {
       measured.push({
         run_date: runDate,
         counts: { found, new: created, updated, deactivated, partial_runs: partial.size, repost_result: reposts.r, lifespans },
@@ -370,7 +437,7 @@ try {
   console.log(JSON.stringify({
     benchmark: "postings-sql",
     sources: SOURCES, postings_per_source: POSTINGS, measured_nights: NIGHTS, churn_per_night: CHURN,
-    history_days: HISTORY_DAYS,
+    history_days: HISTORY_DAYS, workers: WORKERS, reused_history: REUSE,
     history_load_ms: round(historyMs),
     limits: { sql_total_ms: 30_000, database_growth_mb: 25 },
     nights: measured,

@@ -9,14 +9,21 @@
 //     SUPABASE_PUBLISHABLE_KEYS and SUPABASE_SECRET_KEYS from the environment
 //     in hosted shapes (the launcher sets them);
 //   - Auth's public signing keys are served at /auth/v1/.well-known/jwks.json
-//     (and /auth/v1/jwks), the paths hosted Auth publishes them at.
+//     (and /auth/v1/jwks), the paths hosted Auth publishes them at;
+//   - a local stand-in of Auth itself (./auth.ts) answers supabase-js's sign-in
+//     calls under /auth/v1/ for this checkout's local users (scripts/lib/local-users.ts),
+//     and shows the magic links it "mails" at /_server/mailbox?email=...
 // It also turns `pg_notify('ops_dispatch', ...)` into the HTTP call that pg_net
 // makes on hosted Supabase (see ops.dispatch).
 import { parse as parseToml } from "smol-toml";
+import { AuthStandIn, authStandInHandler } from "./auth.ts";
 import { listenForDispatch } from "./dispatch.ts";
 import { type Handler, loadHandlers } from "./load.ts";
 import { authFromEnv, bearerToken, parseNamedKeys } from "../../supabase/functions/_shared/auth.ts";
 import { errorResponse } from "../../supabase/functions/_shared/http.ts";
+import { LOCAL_DIR, stackConfig } from "../lib/config.ts";
+import { localUsers } from "../lib/local-users.ts";
+import { mintUserToken } from "../lib/tokens.ts";
 
 
 // Hosted, each function runs in an isolate that the edge runtime replaces when it crashes: an
@@ -72,7 +79,28 @@ async function gatewayCheck(request: Request): Promise<Response | null> {
   return errorResponse(401, "unauthorized", verified.message, { details: { reason: verified.reason } });
 }
 
+/** The Auth stand-in, when this checkout has a signing key and local users (the stack creates both). */
+function authStandIn() {
+  const config = stackConfig();
+  const users = localUsers(LOCAL_DIR, false);
+  if (!config.signingKey || !users) return null;
+  const standIn = new AuthStandIn({
+    users,
+    sign: (user, sessionId, ttlSeconds) =>
+      mintUserToken({ role: user.role, email: user.email, sub: user.id, sessionId, ttlSeconds }, config),
+    verify: async (token) => {
+      const verified = await gateway.verifyJwt(token).catch(() => null);
+      return verified?.ok ? verified.claims : null;
+    },
+    supabaseUrl: config.supabaseUrl,
+    siteUrl: Deno.env.get("AUTH_SITE_URL") ?? `http://127.0.0.1:${config.consolePort}/`,
+  });
+  const apiKeys = [...parseNamedKeys(Deno.env.get("SUPABASE_PUBLISHABLE_KEYS")), ...parseNamedKeys(Deno.env.get("SUPABASE_SECRET_KEYS"))];
+  return authStandInHandler(standIn, apiKeys);
+}
+
 const functions = await loadFunctions();
+const auth = authStandIn();
 
 Deno.serve({ hostname: "127.0.0.1", port, onListen: () => {} }, async (request, info) => {
   const url = new URL(request.url);
@@ -80,6 +108,8 @@ Deno.serve({ hostname: "127.0.0.1", port, onListen: () => {} }, async (request, 
   if (url.pathname === "/auth/v1/.well-known/jwks.json" || url.pathname === "/auth/v1/jwks") {
     return new Response(jwks, { headers: { "content-type": "application/json", "cache-control": "public, max-age=600" } });
   }
+  const authAnswer = await auth?.(request);
+  if (authAnswer) return authAnswer;
   const match = url.pathname.match(/^\/functions\/v1\/([^/]+)(\/.*)?$/);
   const entry = match ? functions.get(match[1]) : undefined;
   // The gateway's own answers use the API's error shape, so a client handles one shape everywhere.

@@ -4,7 +4,8 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { ROOT, type StackConfig, stackEnv } from "./config.ts";
+import { LOCAL_DIR, ROOT, type StackConfig, stackEnv } from "./config.ts";
+import { LOCAL_PEOPLE, localUsers } from "./local-users.ts";
 import { mintUserToken } from "./tokens.ts";
 import { type BackgroundServer, serverDown, serverStatus, serverUp } from "./background.ts";
 
@@ -53,15 +54,24 @@ export const consoleStatus = (config: StackConfig) => serverStatus(consoleServer
 
 /** A local user's access token, signed like Supabase Auth's, with the ops role in app_metadata. */
 export function localUserToken(config: StackConfig, role: "viewer" | "operator", ttlSeconds = LOCAL_TOKEN_TTL_SECONDS) {
-  return mintUserToken({
-    role,
-    email: `${role}@console.local`,
-    sub: role === "operator" ? "00000000-0000-4000-8000-00000000c0de" : "00000000-0000-4000-8000-0000000000ee",
-    ttlSeconds,
-  }, config);
+  return mintUserToken({ role, email: LOCAL_PEOPLE[role].email, sub: LOCAL_PEOPLE[role].id, ttlSeconds }, config);
 }
 
 /** The console URL that signs in with a local token (in the fragment: never sent to a server). */
 export async function signInLink(config: StackConfig, role: "viewer" | "operator", ttlSeconds?: number): Promise<string> {
   return `http://127.0.0.1:${config.consolePort}/#/signin?token=${await localUserToken(config, role, ttlSeconds)}`;
+}
+
+/**
+ * What `npm run console` and `npm run demo` print to sign in: a link per role, and the local Auth
+ * stand-in's users (e-mail + password, or a magic link shown at the mailbox) for the hosted way.
+ */
+export async function signInLines(config: StackConfig): Promise<string[]> {
+  const lines = [
+    `  viewer:   ${await signInLink(config, "viewer")}`,
+    `  operator: ${await signInLink(config, "operator")}`,
+    `or with e-mail + password (or "E-mail me a link"; the links arrive at ${config.supabaseUrl}/_server/mailbox?email=...):`,
+  ];
+  for (const user of localUsers(LOCAL_DIR, false) ?? []) lines.push(`  ${user.role.padEnd(9)} ${user.email}  ${user.password}`);
+  return lines;
 }

@@ -1,7 +1,8 @@
 // Starts and stops the local functions server (scripts/functions-server) as a
 // background Deno process with a pid file and a log file under .local/.
 import { join } from "node:path";
-import { ROOT, type StackConfig, stackEnv } from "./config.ts";
+import { LOCAL_DIR, ROOT, type StackConfig, stackEnv } from "./config.ts";
+import { localUsers } from "./local-users.ts";
 import { type BackgroundServer, logFile, serverCrash, serverDown, serverStatus, serverUp } from "./background.ts";
 
 const NAME = "functions-server";
@@ -27,11 +28,16 @@ function functionsServer(config: StackConfig): BackgroundServer {
       // WORKER_CPU_BUDGET_MS is set; the CPU checkpoint itself is proven by the crawl's unit tests
       // with a stand-in meter, and bench:cpu still reports each invocation's CPU.
       WORKER_CPU_BUDGET_MS: process.env.WORKER_CPU_BUDGET_MS ?? String(LOCAL_CPU_BUDGET_MS),
+      // the Auth stand-in's Site URL (GOTRUE_SITE_URL hosted): the console, where magic links land
+      AUTH_SITE_URL: `http://127.0.0.1:${config.consolePort}/`,
     },
   };
 }
 
-export const functionsServerUp = (config: StackConfig) => serverUp(functionsServer(config));
+export function functionsServerUp(config: StackConfig) {
+  localUsers(LOCAL_DIR, true); // the Auth stand-in's users, created once per checkout
+  return serverUp(functionsServer(config));
+}
 export const functionsServerDown = () => serverDown({ name: NAME });
 /** SIGKILL, for the durability test: what a crashed edge runtime looks like to its clients. */
 export const functionsServerCrash = (config: StackConfig) => serverCrash({ name: NAME, port: config.apiPort });

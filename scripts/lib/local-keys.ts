@@ -32,17 +32,25 @@ function generate(): LocalKeys {
   };
 }
 
-/** The keys in `dir`, created when missing (`create`), else null. Safe when several processes race. */
+/** The keys in `dir`, created when missing (`create`), else null. */
 export function localKeys(dir: string, create: boolean): LocalKeys | null {
-  const file = join(dir, "auth-keys.json");
+  return localFile(dir, "auth-keys.json", generate, create);
+}
+
+/**
+ * A JSON file of this checkout's local secrets in `dir`, generated once when missing (`create`), else
+ * null. Safe when several processes race: the first writer wins and everyone reads its file.
+ */
+export function localFile<T>(dir: string, name: string, generateContent: () => T, create: boolean): T | null {
+  const file = join(dir, name);
   try {
-    return JSON.parse(readFileSync(file, "utf8")) as LocalKeys;
+    return JSON.parse(readFileSync(file, "utf8")) as T;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "ENOENT" || !create) return null;
   }
   mkdirSync(dir, { recursive: true });
   const temp = `${file}.${process.pid}.${randomUUID()}`;
-  writeFileSync(temp, JSON.stringify(generate(), null, 2), { mode: 0o600 });
+  writeFileSync(temp, JSON.stringify(generateContent(), null, 2), { mode: 0o600 });
   try {
     linkSync(temp, file); // atomic and never overwrites: the first writer wins
   } catch (error) {
@@ -50,5 +58,5 @@ export function localKeys(dir: string, create: boolean): LocalKeys | null {
   } finally {
     rmSync(temp, { force: true });
   }
-  return JSON.parse(readFileSync(file, "utf8")) as LocalKeys;
+  return JSON.parse(readFileSync(file, "utf8")) as T;
 }

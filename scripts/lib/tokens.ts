@@ -17,14 +17,19 @@ export interface UserTokenOptions {
   sub?: string;
   /** Lifetime in seconds; default 3600 like Auth's jwt_expiry. */
   ttlSeconds?: number;
+  /** The Auth session the token belongs to (`session_id`); a fresh one by default. */
+  sessionId?: string;
 }
+
+/** What signing needs: the private key and the project URL (the issuer is <SUPABASE_URL>/auth/v1). */
+export type SigningConfig = Pick<StackConfig, "signingKey" | "supabaseUrl">;
 
 const DEFAULT_SUB = "00000000-0000-4000-8000-0000000000a1";
 const keyCache = new Map<string, Promise<CryptoKey | Uint8Array>>();
 
 export async function mintUserToken(
   options: UserTokenOptions,
-  config: StackConfig = stackConfig(),
+  config: SigningConfig = stackConfig(),
 ): Promise<string> {
   const jwk = config.signingKey;
   if (!jwk) {
@@ -42,7 +47,7 @@ export async function mintUserToken(
     app_metadata: { provider: "email", ...(options.role ? { ops_role: options.role } : {}) },
     user_metadata: {},
     aal: "aal1",
-    session_id: crypto.randomUUID(),
+    session_id: options.sessionId ?? crypto.randomUUID(),
   })
     .setProtectedHeader({ alg: "ES256", kid, typ: "JWT" })
     .setIssuer(`${config.supabaseUrl}/auth/v1`)

@@ -193,8 +193,14 @@ call ops_private.viewers_read('ops.source_days');
 -- one source (all sources when p_source_id is null) with run_date in
 -- [p_from, p_to], from the rollup rows of [p_from - 14, p_to]. Set-based.
 -- ---------------------------------------------------------------------------
+-- PL/pgSQL, not SQL: a SQL function's statement is planned again at every call (~6 ms for this one),
+-- a PL/pgSQL function's plan is kept for the session, and the snapshot trigger calls it once per source
+-- and night (2,000 sources: most of the nightly snapshot time, scripts/bench/postings-sql.ts)
 create or replace function ops_private.recompute_daily_source_derived(p_source_id bigint, p_from date, p_to date)
-returns integer language sql security definer set search_path = '' as $$
+returns integer language plpgsql security definer set search_path = '' as $$
+declare
+  v_updated integer;
+begin
   with cfg as materialized (
     select
       ops_private.setting_numeric('alert_block_rate', 0.10) as block_rate,
@@ -295,7 +301,9 @@ returns integer language sql security definer set search_path = '' as $$
           (c.baseline, c.stddev, c.days::integer, c.exec_baseline, c.rel, c.z, c.is_drop, c.final_status, c.reasons, c.warnings)
     returning 1
   )
-  select count(*)::integer from updated
+  select count(*)::integer into v_updated from updated;
+  return v_updated;
+end
 $$;
 
 comment on function ops_private.recompute_daily_source_derived(bigint, date, date) is

@@ -80,7 +80,9 @@ begin
                         where coalesce(jsonb_typeof(e -> k), 'null') not in ('string', 'null'))
             then 'normalized_title, location, normalized_location, department, url, content_hash, description, '
                  'workplace_type, employment_type, salary_currency, salary_period, posted_at and valid_through must be strings'
-          when length(e ->> 'description') > 20000 then 'description is longer than 20000 characters'
+          -- characters are counted only when the bytes could exceed the limit (counting reads every description)
+          when octet_length(e ->> 'description') > 20000 and length(e ->> 'description') > 20000
+            then 'description is longer than 20000 characters'
           when coalesce(jsonb_typeof(e -> 'description_truncated'), 'null') not in ('boolean', 'null')
             then 'description_truncated must be a boolean'
           when coalesce(jsonb_typeof(e -> 'locations'), 'null') not in ('array', 'null')

@@ -65,18 +65,27 @@ returns setof ops.snapshots language sql security definer set search_path = '' a
          count(p.id) filter (where p.first_seen_date = take_snapshot.snapshot_date and p.repost_of is not null),
          count(p.id) filter (where p.last_seen_date >= take_snapshot.snapshot_date and btrim(p.title) <> ''),
          count(p.id) filter (where p.last_seen_date >= take_snapshot.snapshot_date and jsonb_array_length(p.locations) > 0),
-         count(p.id) filter (where p.last_seen_date >= take_snapshot.snapshot_date and nullif(btrim(p.description), '') is not null),
+         -- not blank: the first character decides (read from the start of the TOAST value, not the whole
+         -- description); only a description starting with a space is read in full
+         count(p.id) filter (where p.last_seen_date >= take_snapshot.snapshot_date and p.description is not null
+                               and (substr(p.description, 1, 1) <> ' ' or btrim(p.description) <> '')),
          count(p.id) filter (where p.last_seen_date >= take_snapshot.snapshot_date and p.posted_at is not null),
          count(p.id) filter (where p.last_seen_date >= take_snapshot.snapshot_date and nullif(btrim(p.url), '') is not null),
          ops_private.now()
     from ops.sources src
     left join lateral (
-      select p.*, (p.active or p.inactive_since_date > take_snapshot.snapshot_date) as open_at_end
+      -- every posting that matters for the date is open now or disappeared on or after it: two branches,
+      -- each read through its partial index (postings_source_active_idx, postings_source_inactive_idx), so
+      -- a snapshot reads the source's open postings, not every posting of its history (one or
+      -- more pages per posting, as postings of many sources appear together every night)
+      select p.*, true as open_at_end
         from ops.postings p
-       where p.source_id = src.id
+       where p.source_id = src.id and p.active and p.first_seen_date <= take_snapshot.snapshot_date
+      union all
+      select p.*, p.inactive_since_date > take_snapshot.snapshot_date
+        from ops.postings p
+       where p.source_id = src.id and not p.active and p.inactive_since_date >= take_snapshot.snapshot_date
          and p.first_seen_date <= take_snapshot.snapshot_date
-         -- every posting that matters for the date is open now or disappeared on or after it
-         and (p.active or p.inactive_since_date >= take_snapshot.snapshot_date)
     ) p on true
    where take_snapshot.source_id is null or src.id = take_snapshot.source_id
    group by src.id

@@ -63,11 +63,14 @@ revoke all on function ops_private.locations_similar(text, text) from public;
 -- ---------------------------------------------------------------------------
 -- ops.detect_reposts(source_id, window_days, full_scan)
 -- ---------------------------------------------------------------------------
+-- jit off: the planner's estimates over the whole postings table pass jit_above_cost, and compiling
+-- took about a second of each nightly call at 2,000 sources, more than it saves for a statement run
+-- once a night (PostgreSQL docs, "When to JIT?": for short queries the overhead is often higher)
 create or replace function ops.detect_reposts(
   source_id bigint default null,
   window_days integer default 30,
   full_scan boolean default false)
-returns jsonb language plpgsql security definer set search_path = '' as $$
+returns jsonb language plpgsql security definer set search_path = '' set jit = off as $$
 #variable_conflict use_column
 declare
   c_title_threshold constant real := 0.7;

@@ -83,10 +83,13 @@ call ops_private.viewers_read('ops.scores');
 -- ---------------------------------------------------------------------------
 -- ops.compute_scores(score_date, source_id)
 -- ---------------------------------------------------------------------------
+-- jit off: the planner's estimates over the whole postings table pass jit_above_cost, and compiling
+-- took about a second of each nightly call at 2,000 sources, more than it saves for a statement run
+-- once a night (PostgreSQL docs, "When to JIT?": for short queries the overhead is often higher)
 create or replace function ops.compute_scores(
   score_date date default (ops_private.berlin_today()),
   source_id bigint default null)
-returns jsonb language plpgsql security definer set search_path = '' as $$
+returns jsonb language plpgsql security definer set search_path = '' set jit = off as $$
 #variable_conflict use_column
 declare
   -- nominal weights and the normalization constants (see the migration banner)

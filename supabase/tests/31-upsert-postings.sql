@@ -4,7 +4,7 @@
 -- ===========================================================================
 begin;
 set search_path = extensions, public;
-select plan(40);
+select plan(46);
 
 -- a scrape job with its scrape run; returns the job id
 create function pg_temp.scrape_job(p_key text, p_run_date date) returns bigint language sql as $$
@@ -148,9 +148,46 @@ select is(
            pg_stat_get_xact_tuples_hot_updated('ops.postings'::regclass) - hot)::text from hot_before),
   '(1,1)', 'an unchanged sighting is one HOT update (no index entry written)');
 
+-- ... also when every posting of a page is listed again the same night (postings inserted together fill
+-- pages together): complete records as the scraper sends them, 60 of them on a night and the next
+create temporary table dense as
+  select jsonb_agg(jsonb_build_object(
+           'external_id', 'dense-' || i, 'title', 'Senior Platform Engineer ' || i || ' (m/w/d)',
+           'normalized_title', 'senior platform engineer ' || i, 'location', 'Frankfurt am Main',
+           'locations', jsonb_build_array(jsonb_build_object('name', 'Frankfurt am Main', 'city', 'Frankfurt am Main',
+                                                             'region', 'Hessen', 'country', 'DE')),
+           'department', 'Platform Engineering', 'url', 'https://careers.acme.example/en/jobs/dense-' || i || '/apply',
+           'description', repeat('we build and improve our systems with a friendly team ' || i || ' ', 30),
+           'workplace_type', 'hybrid', 'employment_type', 'full_time', 'posted_at', '2026-02-20T08:00:00.000Z',
+           'content_hash', encode(sha256(('dense-' || i)::bytea), 'hex'))) as batch
+    from generate_series(1, 60) i;
+select is(pg_temp.counts(ops.upsert_postings(pg_temp.scrape_job('acme', '2026-03-03'), (select batch from dense))),
+  '{"found": 60, "new": 60, "updated": 0, "unchanged": 0}', '60 complete records are new');
+truncate hot_before;
+insert into hot_before select pg_stat_get_xact_tuples_updated('ops.postings'::regclass),
+                              pg_stat_get_xact_tuples_hot_updated('ops.postings'::regclass);
+select is(pg_temp.counts(ops.upsert_postings(pg_temp.scrape_job('acme', '2026-03-04'), (select batch from dense))),
+  '{"found": 60, "new": 0, "updated": 0, "unchanged": 60}', 'the next night lists them unchanged');
+select is(
+  (select (pg_stat_get_xact_tuples_updated('ops.postings'::regclass) - updated,
+           pg_stat_get_xact_tuples_hot_updated('ops.postings'::regclass) - hot)::text from hot_before),
+  '(60,60)', 'every sighting of pages full of open postings is a HOT update (each page has room for a second copy)');
+select is(
+  (select string_agg(attname, ', ' order by attnum) from pg_attribute
+    where attrelid = 'ops.postings'::regclass and attnum > 0 and not attisdropped and attstorage = 'x'),
+  'description, raw',
+  'only description and raw may go to TOAST: the short columns a sighting compares and the checks read stay in the row');
+
 -- ---------------------------------------------------------------------------
 -- Bad input: a clear error, nothing written
 -- ---------------------------------------------------------------------------
+-- the description limit counts characters, not bytes
+select throws_ok(format('select ops.upsert_postings(%s, %L)', (select d2 from j),
+    jsonb_build_array(jsonb_build_object('external_id', 'long', 'title', 'Long', 'description', repeat('a', 20001)))),
+  '22023', 'postings[0]: description is longer than 20000 characters', 'a description of 20,001 characters is rejected');
+select is(pg_temp.counts(ops.upsert_postings((select d2 from j),
+    jsonb_build_array(jsonb_build_object('external_id', 'wide', 'title', 'Wide', 'description', repeat('ü', 20000))))),
+  '{"found": 1, "new": 1, "updated": 0, "unchanged": 0}', 'a description of 20,000 two-byte characters (40,000 bytes) is stored');
 select throws_ok($$select ops.upsert_postings((select d2 from j), '{"external_id": "x"}')$$,
   '22023', 'postings must be a JSON array', 'an object instead of an array is rejected');
 select throws_ok($$select ops.upsert_postings((select d2 from j), '[{"external_id": "x", "title": "X"}, {"title": "Y"}]')$$,

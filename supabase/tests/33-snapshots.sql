@@ -4,7 +4,7 @@
 -- ===========================================================================
 begin;
 set search_path = extensions, public;
-select plan(17);
+select plan(18);
 
 create function pg_temp.night(p_run_date date, p_status text, p_postings jsonb) returns void language plpgsql as $$
 declare v_job bigint;
@@ -97,6 +97,21 @@ select results_eq(
 select is((ops.detect_reposts() ->> 'reposts')::int, 1, 'e reposts c');
 select is(pg_temp.counts('2026-03-03'), array[2, 1, 4, 0, 1], 'the snapshot of night 3 now counts the repost');
 select is(pg_temp.counts('2026-03-02'), array[3, 1, 3, 1, 0], 'other days are unchanged');
+
+-- ---------------------------------------------------------------------------
+-- with_description: a description that is not blank (only spaces) counts; the first character
+-- decides unless it is a space (then the whole text is read, a long TOAST value included)
+-- ---------------------------------------------------------------------------
+insert into ops.sources (key, display_name, adapter) values ('descr', 'Descr', 'lever');
+insert into ops.postings (source_id, external_id, title, normalized_title, content_hash, first_seen_date, last_seen_date,
+                          description)
+select s.id, v.ext, 'Title', 'title', v.ext, '2026-03-05', '2026-03-05', v.descr
+  from ops.sources s,
+       (values ('text', 'Text'), ('leading', '  leading spaces'), ('blank', '   '), ('none', null),
+               ('long', repeat(' ', 3000) || repeat(md5('long'), 200)), ('long-blank', repeat(' ', 9000))) v (ext, descr)
+ where s.key = 'descr';
+select is((select (posting_count, with_description)::text from ops.take_snapshot((select id from ops.sources where key = 'descr'), '2026-03-05')),
+  '(6,3)', 'with_description counts the 3 descriptions that are not blank (leading spaces and long TOAST values included)');
 
 select * from finish();
 rollback;

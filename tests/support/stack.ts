@@ -3,7 +3,9 @@
 import { createClient, type SupabaseClient } from "@supabase/supabase-js";
 import postgres from "postgres";
 import ws from "ws";
-import { serviceHeaders, stackConfig } from "../../scripts/lib/config.ts";
+import type { MailMessage } from "../../scripts/functions-server/auth.ts";
+import { LOCAL_DIR, serviceHeaders, stackConfig } from "../../scripts/lib/config.ts";
+import { type LocalRole, type LocalUser, localUsers } from "../../scripts/lib/local-users.ts";
 import { mintUserToken, type UserOpsRole } from "../../scripts/lib/tokens.ts";
 import { pgTypes } from "../../supabase/functions/_shared/db.ts";
 
@@ -58,4 +60,18 @@ export function superuserSql(options: { wakeWorkers?: boolean } = {}) {
 
 export function functionUrl(name: string, path = ""): string {
   return `${stack.supabaseUrl}/functions/v1/${name}${path}`;
+}
+
+/** A user of the local Auth stand-in (e-mail + password), as the stack created them. */
+export function localUser(role: LocalRole): LocalUser {
+  const user = localUsers(LOCAL_DIR, false)?.find((u) => u.role === role);
+  if (!user) throw new Error("no local Auth users: start the stack (npm run stack:up)");
+  return user;
+}
+
+/** The magic links the local Auth stand-in has "mailed" to `email`, oldest first. */
+export async function mailbox(email: string): Promise<MailMessage[]> {
+  const response = await fetch(`${stack.supabaseUrl}/_server/mailbox?email=${encodeURIComponent(email)}`);
+  if (!response.ok) throw new Error(`mailbox: ${response.status}`);
+  return (await response.json() as { messages: MailMessage[] }).messages;
 }

@@ -107,6 +107,15 @@ export class Auth {
     return error?.message ?? null;
   }
 
+  /**
+   * Why the magic link that brought the browser here did not sign in (Auth sends the error in the URL
+   * fragment, which supabase-js reads while it initializes), else null.
+   */
+  async linkError(): Promise<string | null> {
+    const { error } = await this.client.auth.initialize();
+    return error?.message ?? null;
+  }
+
   async signOut(): Promise<void> {
     if (this.#localToken) {
       this.#localToken = null;

@@ -89,7 +89,8 @@ function sameSecret(a: string, b: string): boolean {
   return timingSafeEqual(createHash("sha256").update(a).digest(), createHash("sha256").update(b).digest());
 }
 
-function matchesAny(candidate: string, keys: (string | undefined)[]): boolean {
+/** Whether `candidate` is one of `keys`, compared in constant time. */
+export function matchesAny(candidate: string, keys: (string | undefined)[]): boolean {
   let found = false;
   for (const key of keys) if (key && sameSecret(candidate, key)) found = true;
   return found;

@@ -1,4 +1,5 @@
-import { useState } from "react";
+import { useEffect, useState } from "react";
+import { navigate } from "../router.ts";
 import type { Auth, Session } from "../session.ts";
 
 export function SignIn({ auth, onSignedIn }: { auth: Auth; onSignedIn: (s: Session | null) => void }) {
@@ -6,6 +7,14 @@ export function SignIn({ auth, onSignedIn }: { auth: Auth; onSignedIn: (s: Sessi
   const [password, setPassword] = useState("");
   const [message, setMessage] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    void auth.linkError().then((error) => {
+      if (!error) return;
+      setMessage(error); // e.g. a magic link used twice or too late
+      navigate("/", {}, true); // the error leaves the address bar
+    });
+  }, [auth]);
 
   return (
     <main className="signin" id="main">
@@ -31,7 +40,7 @@ export function SignIn({ auth, onSignedIn }: { auth: Auth; onSignedIn: (s: Sessi
         </div>
         {message && <p role="status">{message}</p>}
       </form>
-      <p className="hint">On a local stack, <code>npm run console</code> prints sign-in links for a viewer and an operator.</p>
+      <p className="hint">On a local stack, <code>npm run console</code> prints sign-in links for a viewer and an operator, and their e-mail and password.</p>
     </main>
   );
 }
