@@ -211,11 +211,13 @@ select
     else 'still_failing'
   end as change_vs_yesterday
 from ops.daily_status_v u
--- the last successful date (a backward probe of a partial index)
+-- the last successful date: the day itself on a success day (most days: no probe), else a
+-- backward probe of a partial index
 left join lateral (
-  select max(x.run_date) as last_success_date
-  from ops.daily_source_stats x
-  where x.source_id = u.source_id and x.run_date <= u.run_date and x.final_status = 'success'
+  select case when u.final_status = 'success' then u.run_date else (
+    select max(x.run_date)
+    from ops.daily_source_stats x
+    where x.source_id = u.source_id and x.run_date < u.run_date and x.final_status = 'success') end as last_success_date
 ) a on true
 -- yesterday's status: a primary-key probe per row (limit 1 keeps the planner from flattening it
 -- into a join, which it may then run as a hash of the whole rollup)
