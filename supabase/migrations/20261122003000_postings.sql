@@ -185,9 +185,16 @@ create index postings_repost_of_idx on ops.postings (repost_of) where repost_of 
 create index postings_cluster_idx on ops.postings (cluster_id) where cluster_id is not null;
 -- same URL under a new id
 create index postings_source_url_key_idx on ops.postings (source_id, url_key) where url_key is not null;
--- similar titles and locations (Studio searches, ad hoc analysis): pg_trgm in schema extensions
-create index postings_normalized_title_trgm_idx on ops.postings using gin (normalized_title extensions.gin_trgm_ops);
-create index postings_normalized_location_trgm_idx on ops.postings using gin (normalized_location extensions.gin_trgm_ops);
+-- similar titles and locations (Studio searches, ad hoc analysis): pg_trgm in schema extensions.
+-- fastupdate off: a night's new postings go straight into the trigram trees. With fastupdate on, GIN
+-- first appends them to an unsorted pending list (up to gin_pending_list_limit, 4 MB, per index) that
+-- a later insert or VACUUM merges; the list's pages stay allocated, so the index grew in steps of up
+-- to 4 MB, and every search also scans the list ("GIN Fast Update Technique", PostgreSQL docs,
+-- gin-implementation). A few thousand new postings a night are cheap to insert directly.
+create index postings_normalized_title_trgm_idx on ops.postings
+  using gin (normalized_title extensions.gin_trgm_ops) with (fastupdate = off);
+create index postings_normalized_location_trgm_idx on ops.postings
+  using gin (normalized_location extensions.gin_trgm_ops) with (fastupdate = off);
 
 -- ---------------------------------------------------------------------------
 -- Row level security: viewers read; writes go through SQL functions

@@ -4,7 +4,7 @@
 -- ===========================================================================
 begin;
 set search_path = extensions, public;
-select plan(46);
+select plan(47);
 
 -- a scrape job with its scrape run; returns the job id
 create function pg_temp.scrape_job(p_key text, p_run_date date) returns bigint language sql as $$
@@ -177,6 +177,13 @@ select is(
     where attrelid = 'ops.postings'::regclass and attnum > 0 and not attisdropped and attstorage = 'x'),
   'description, raw',
   'only description and raw may go to TOAST: the short columns a sighting compares and the checks read stay in the row');
+-- new postings go straight into the trigram trees: no GIN pending list that grows the index in steps of 4 MB
+select is(
+  (select string_agg(c.relname || ': ' || coalesce(array_to_string(c.reloptions, ','), 'fastupdate on'), '; ' order by c.relname)
+     from pg_index i join pg_class c on c.oid = i.indexrelid join pg_am a on a.oid = c.relam
+    where i.indrelid = 'ops.postings'::regclass and a.amname = 'gin'),
+  'postings_normalized_location_trgm_idx: fastupdate=off; postings_normalized_title_trgm_idx: fastupdate=off',
+  'the trigram indexes of postings have no pending list (fastupdate off)');
 
 -- ---------------------------------------------------------------------------
 -- Bad input: a clear error, nothing written
