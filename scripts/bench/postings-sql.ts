@@ -265,6 +265,20 @@ async function readOpenPostings(states: SourceState[]) {
   }
 }
 
+/** The postings that disappeared in the last nights stored, oldest first: what a night may repost. */
+async function readGonePostings(states: SourceState[]) {
+  const gone = await sql`
+    select source_id, external_id, title, location, department from (
+      select p.*, row_number() over (partition by p.source_id order by p.inactive_since_date desc, p.id desc) as n
+        from ops.postings p where p.source_id = any(${states.map((s) => s.id)}) and not p.active) recent
+     where n <= ${4 * CHURN} order by source_id, inactive_since_date, id`;
+  const byId = new Map(states.map((st) => [st.id, st]));
+  for (const row of gone) {
+    const state = byId.get(Number(row.source_id))!;
+    state.gone.push(complete(state, row.external_id, row.title, row.location, row.department));
+  }
+}
+
 /** The bench sources a --keep run left, each with its last posting number; the date after their last night. */
 async function reuseSources(): Promise<{ states: SourceState[]; first: Date }> {
   const rows = await sql`
@@ -276,6 +290,7 @@ async function reuseSources(): Promise<{ states: SourceState[]; first: Date }> {
   if (rows.length !== SOURCES) throw new Error(`--reuse: ${rows.length} bench sources stored, --sources ${SOURCES}`);
   const states = rows.map((r) => ({ id: Number(r.id), key: r.key as string, seq: Number(r.seq), open: [], gone: [] }));
   await readOpenPostings(states);
+  await readGonePostings(states);
   const last = rows.reduce((latest, r) => (r.last_date > latest ? r.last_date : latest), rows[0].last_date) as Date;
   return { states, first: new Date(last.getTime() + 86400000) };
 }
