@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stackConfig } from "../../scripts/lib/config.ts";
 import { clusterCrashRestart } from "../../scripts/lib/cluster.ts";
-import { functionsServerCrash, functionsServerUp } from "../../scripts/lib/functions-server.ts";
+import { functionsServerCrash, functionsServerDown, functionsServerUp } from "../../scripts/lib/functions-server.ts";
 import { functionUrl, serviceAuth, superuserSql } from "../support/stack.ts";
 
 const config = stackConfig();
@@ -26,6 +26,9 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  // The test files after this one get a functions server with fresh connection pools, as the hosted
+  // runtime starts fresh isolates: connections that lived through the crashes are this test's damage.
+  await functionsServerDown();
   await functionsServerUp(config);
   sql = superuserSql();
   await sql`delete from ops.logs where job_id = ${jobId}`;
