@@ -188,9 +188,10 @@ create index postings_source_url_key_idx on ops.postings (source_id, url_key) wh
 -- similar titles and locations (Studio searches, ad hoc analysis): pg_trgm in schema extensions.
 -- fastupdate off: a night's new postings go straight into the trigram trees. With fastupdate on, GIN
 -- first appends them to an unsorted pending list (up to gin_pending_list_limit, 4 MB, per index) that
--- a later insert or VACUUM merges; the list's pages stay allocated, so the index grew in steps of up
--- to 4 MB, and every search also scans the list ("GIN Fast Update Technique", PostgreSQL docs,
--- gin-implementation). A few thousand new postings a night are cheap to insert directly.
+-- a later insert or VACUUM merges; the list's pages are added to the index file, which never shrinks,
+-- so the title index grew 4 MB in a night whose entries take 0.5 MB when inserted directly
+-- (scripts/bench/postings-sql.ts), and every search also scans the list ("GIN Fast Update Technique",
+-- PostgreSQL docs, gin-implementation). A few thousand new postings a night are cheap to insert directly.
 create index postings_normalized_title_trgm_idx on ops.postings
   using gin (normalized_title extensions.gin_trgm_ops) with (fastupdate = off);
 create index postings_normalized_location_trgm_idx on ops.postings
