@@ -28,7 +28,12 @@ export async function functionNames(functionsDir: URL): Promise<string[]> {
   return names.sort();
 }
 
-export async function loadHandlers(functionsDir: URL): Promise<Map<string, Handler>> {
+/**
+ * Imports every function and captures its handler. A later `generation` imports each index.ts
+ * afresh (a new module instance with its own top-level state: its database pools), as the edge
+ * runtime starts a new isolate; the shared modules it imports stay loaded.
+ */
+export async function loadHandlers(functionsDir: URL, generation = 0): Promise<Map<string, Handler>> {
   const handlers = new Map<string, Handler>();
   const realServe = Deno.serve;
   try {
@@ -43,7 +48,9 @@ export async function loadHandlers(functionsDir: URL): Promise<Map<string, Handl
           return { finished: Promise.resolve(), shutdown: () => Promise.resolve(), ref() {}, unref() {} };
         },
       });
-      await import(new URL(`${name}/index.ts`, functionsDir).href);
+      const module = new URL(`${name}/index.ts`, functionsDir);
+      if (generation > 0) module.search = `generation=${generation}`;
+      await import(module.href);
       if (!captured) throw new Error(`supabase/functions/${name}/index.ts did not call Deno.serve`);
       handlers.set(name, captured);
     }

@@ -28,13 +28,27 @@ import { mintUserToken } from "../lib/tokens.ts";
 
 // Hosted, each function runs in an isolate that the edge runtime replaces when it crashes: an
 // uncaught error fails that request, not every function. This one process serves them all, so an
-// uncaught error is logged and the process keeps serving; clients retry as they would hosted. The
-// one met in practice: postgres.js 3.4 throws outside any promise ("Cannot read properties of null
-// (reading 'write')") when the database closes a socket with a write still queued, e.g. on a
-// PostgreSQL restart (porsager/postgres#1154, #1208; fix proposed in #1209).
+// uncaught error is logged, the process keeps serving, and every function is loaded afresh (new
+// module instances with new database pools) as new isolates would be; clients retry as they would
+// hosted. The one met in practice: postgres.js 3.4 throws outside any promise ("Cannot read
+// properties of null (reading 'write')") when the database closes a socket with a write still
+// queued, e.g. on a PostgreSQL restart (porsager/postgres#1154, #1208; fix proposed in #1209). The
+// throw skips resetting the connection's write timer, so that connection never writes again and
+// its queries wait for the 30 s connect timeout: the old pool must not serve another request.
+// The old instances' idle connections close after their idle timeout.
+let generation = 0;
+let reloading: Promise<void> | null = null;
 function survive(kind: string, event: Event & { preventDefault(): void }, error: unknown) {
   event.preventDefault();
-  console.error(`functions server: ${kind} (serving on):`, error);
+  console.error(`functions server: ${kind} (serving on, reloading the functions):`, error);
+  reloading ??= loadFunctions(++generation)
+    .then((fresh) => {
+      functions = fresh;
+    })
+    .catch((reloadError) => console.error("functions server: reload failed:", reloadError))
+    .finally(() => {
+      reloading = null;
+    });
 }
 globalThis.addEventListener("error", (event) => survive("uncaught error", event, event.error));
 globalThis.addEventListener("unhandledrejection", (event) => survive("unhandled rejection", event, event.reason));
@@ -59,9 +73,9 @@ async function readVerifyJwt(): Promise<Record<string, boolean>> {
   );
 }
 
-async function loadFunctions(): Promise<Map<string, FunctionEntry>> {
+async function loadFunctions(generation = 0): Promise<Map<string, FunctionEntry>> {
   const verifyJwt = await readVerifyJwt();
-  const handlers = await loadHandlers(functionsDir);
+  const handlers = await loadHandlers(functionsDir, generation);
   return new Map([...handlers].map(([name, handler]) => [name, { handler, verifyJwt: verifyJwt[name] ?? true }]));
 }
 
@@ -99,7 +113,7 @@ function authStandIn() {
   return authStandInHandler(standIn, apiKeys);
 }
 
-const functions = await loadFunctions();
+let functions = await loadFunctions();
 const auth = authStandIn();
 
 Deno.serve({ hostname: "127.0.0.1", port, onListen: () => {} }, async (request, info) => {
