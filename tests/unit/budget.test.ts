@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cpuBudgetFromNow, spentBudget } from "../../supabase/functions/_shared/budget.ts";
+import { cpuBudgetFromNow, invocationBudget, spentBudget } from "../../supabase/functions/_shared/budget.ts";
 
 describe("spentBudget", () => {
   it("is null while both the wall clock and the CPU have time left", () => {
@@ -32,5 +32,29 @@ describe("cpuBudgetFromNow", () => {
     expect(first).toBeGreaterThanOrEqual(0);
     expect(budget.usedMs()).toBeGreaterThanOrEqual(first);
     expect(budget.limitMs).toBe(1_500);
+  });
+});
+
+describe("invocationBudget", () => {
+  it("ends its wall clock at the deadline, earlier by the reserve asked for", () => {
+    let now = 1_000_000;
+    const budget = invocationBudget(10_000, 60_000_000, { now: () => now });
+    expect(budget.deadline).toBe(1_010_000);
+    now += 7_999;
+    expect(budget.spent()).toBeNull();
+    expect(budget.spent(2_000)).toBeNull();
+    now += 1;
+    expect(budget.spent(2_000)).toBe("wall");
+    expect(budget.spent()).toBeNull();
+    now += 2_000;
+    expect(budget.spent()).toBe("wall");
+  });
+
+  it("says cpu when its CPU limit is used up before the wall clock", () => {
+    const budget = invocationBudget(10_000, 0.000001, { now: () => 0 });
+    let x = 0;
+    for (let i = 0; i < 2_000_000; i++) x += i % 7; // some CPU, more than a nanosecond's worth
+    expect(x).toBeGreaterThan(0);
+    expect(budget.spent()).toBe("cpu");
   });
 });

@@ -5,6 +5,7 @@
 // whichever it spends first, and a crawl checkpoints, so a follow-up invocation
 // continues before the platform kills this one.
 import process from "node:process";
+import { type Clock, systemClock } from "./clock.ts";
 
 /** CPU of this invocation so far and its limit, in ms. */
 export interface CpuBudget {
@@ -18,6 +19,9 @@ export interface CpuBudget {
  */
 export const DEFAULT_CPU_BUDGET_MS = 1_500;
 
+/** Default wall-clock budget of one worker invocation: 100 s, well under the hosted 150 s. */
+export const DEFAULT_WALL_BUDGET_MS = 100_000;
+
 /**
  * The CPU budget of the workers of this deployment: WORKER_CPU_BUDGET_MS, else the default.
  * The local functions server raises it (one process serves every invocation there, see
@@ -25,7 +29,9 @@ export const DEFAULT_CPU_BUDGET_MS = 1_500;
  */
 export function workerCpuBudgetMs(env: Record<string, string | undefined>): number {
   const ms = Number(env.WORKER_CPU_BUDGET_MS ?? DEFAULT_CPU_BUDGET_MS);
-  if (!Number.isFinite(ms) || ms <= 0) throw new Error("WORKER_CPU_BUDGET_MS must be a positive number of ms");
+  if (!Number.isFinite(ms) || ms <= 0) {
+    throw new Error("WORKER_CPU_BUDGET_MS must be a positive number of ms");
+  }
   return ms;
 }
 
@@ -62,4 +68,33 @@ export function processCpuMs(): number {
 export function cpuBudgetFromNow(limitMs: number): CpuBudget {
   const start = processCpuMs();
   return { usedMs: () => processCpuMs() - start, limitMs };
+}
+
+/** Both budgets of one worker invocation, counted from now. */
+export interface InvocationBudget {
+  /** When the wall-clock budget ends (ms epoch). */
+  deadline: number;
+  cpu: CpuBudget;
+  /** Which budget is spent, if any, keeping `reserveMs` of wall clock back. */
+  spent: (reserveMs?: number) => "wall" | "cpu" | null;
+}
+
+export function invocationBudget(
+  wallBudgetMs: number,
+  cpuBudgetMs: number,
+  clock: Pick<Clock, "now"> = systemClock,
+): InvocationBudget {
+  const started = clock.now();
+  const cpu = cpuBudgetFromNow(cpuBudgetMs);
+  return {
+    deadline: started + wallBudgetMs,
+    cpu,
+    spent: (reserveMs = 0) =>
+      spentBudget({
+        wallUsedMs: clock.now() - started + reserveMs,
+        wallBudgetMs,
+        cpuUsedMs: cpu.usedMs(),
+        cpuBudgetMs: cpu.limitMs,
+      }),
+  };
 }

@@ -7,8 +7,7 @@
 // Loops until no such job is left or its wall-clock or CPU budget is spent
 // (_shared/budget.ts; the sweeper wakes the worker again for leftovers). Each
 // phase job's log line carries the invocation's CPU so far (bench:cpu reads it).
-import { cpuBudgetFromNow, DEFAULT_CPU_BUDGET_MS, spentBudget } from "../_shared/budget.ts";
-import { systemClock } from "../_shared/clock.ts";
+import { DEFAULT_CPU_BUDGET_MS, DEFAULT_WALL_BUDGET_MS, invocationBudget } from "../_shared/budget.ts";
 import type { Sql } from "../_shared/db.ts";
 import {
   claimAndRun,
@@ -26,7 +25,7 @@ export const PHASE_TYPES: string[] = PIPELINE_PHASES.slice(1);
 
 export interface PipelineWorkerOptions {
   worker: string;
-  /** Stop claiming after this long. Default 100 s, well under the edge function wall clock. */
+  /** Stop claiming after this long. Default DEFAULT_WALL_BUDGET_MS, well under the edge function wall clock. */
   budgetMs?: number;
   /** Stop claiming once this invocation used this much CPU. Default DEFAULT_CPU_BUDGET_MS (the hosted limit is 2 s). */
   cpuBudgetMs?: number;
@@ -50,16 +49,12 @@ interface BackfillCursor {
 }
 
 export async function runPipelineWork(sql: Sql, options: PipelineWorkerOptions) {
-  const started = systemClock.now();
-  const budgetMs = options.budgetMs ?? 100_000;
-  const cpu = cpuBudgetFromNow(options.cpuBudgetMs ?? DEFAULT_CPU_BUDGET_MS);
-  const spent = () =>
-    spentBudget({
-      wallUsedMs: systemClock.now() - started,
-      wallBudgetMs: budgetMs,
-      cpuUsedMs: cpu.usedMs(),
-      cpuBudgetMs: cpu.limitMs,
-    }) !== null;
+  const budget = invocationBudget(
+    options.budgetMs ?? DEFAULT_WALL_BUDGET_MS,
+    options.cpuBudgetMs ?? DEFAULT_CPU_BUDGET_MS,
+  );
+  const { cpu } = budget;
+  const spent = () => budget.spent() !== null;
   const pollMs = options.pollMs ?? 1000;
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -122,7 +117,9 @@ export async function runPipelineWork(sql: Sql, options: PipelineWorkerOptions) 
     }, { worker: options.worker });
     const backfills = phases.length
       ? []
-      : await claimAndRun<{ from: string; to: string }>(sql, { types: ["backfill"] }, backfill, { worker: options.worker });
+      : await claimAndRun<{ from: string; to: string }>(sql, { types: ["backfill"] }, backfill, {
+        worker: options.worker,
+      });
     if (phases.length + backfills.length === 0) break;
     done += phases.length + backfills.length;
   }

@@ -4,8 +4,7 @@
 // on the budget with runnable scrape jobs left, it asks SQL for a follow-up
 // worker (ops.wake: the same "runnable" as claim's). A job it checkpointed wakes
 // one by itself when it is re-queued.
-import { systemClock } from "../_shared/clock.ts";
-import { cpuBudgetFromNow, DEFAULT_CPU_BUDGET_MS, spentBudget } from "../_shared/budget.ts";
+import { DEFAULT_CPU_BUDGET_MS, DEFAULT_WALL_BUDGET_MS, invocationBudget } from "../_shared/budget.ts";
 import type { Sql } from "../_shared/db.ts";
 import { jobsApi, type RunResult } from "../_shared/jobs/mod.ts";
 import { asService } from "./db.ts";
@@ -13,7 +12,7 @@ import { runScrapeJob } from "./run-job.ts";
 
 export interface ScrapeWorkerOptions {
   worker: string;
-  /** Time budget of this invocation. Default 100 s (the hosted wall clock is 150 s). */
+  /** Time budget of this invocation. Default DEFAULT_WALL_BUDGET_MS (the hosted wall clock is 150 s). */
   budgetMs?: number;
   /** CPU budget of this invocation. Default DEFAULT_CPU_BUDGET_MS (the hosted limit is 2 s). */
   cpuBudgetMs?: number;
@@ -31,26 +30,16 @@ export interface ScrapeWorkerReport {
   cpuMs: number;
 }
 
-export const DEFAULT_BUDGET_MS = 100_000;
-
 export async function runScrapeWorker(sql: Sql, options: ScrapeWorkerOptions): Promise<ScrapeWorkerReport> {
-  const budgetMs = options.budgetMs ?? DEFAULT_BUDGET_MS;
-  const started = systemClock.now();
-  const deadline = started + budgetMs;
-  const cpu = cpuBudgetFromNow(options.cpuBudgetMs ?? DEFAULT_CPU_BUDGET_MS);
+  const budgetMs = options.budgetMs ?? DEFAULT_WALL_BUDGET_MS;
+  const budget = invocationBudget(budgetMs, options.cpuBudgetMs ?? DEFAULT_CPU_BUDGET_MS);
+  const { deadline, cpu } = budget;
   // Do not start a job with less than this left: it would only checkpoint at once.
   const minStartMs = Math.min(2_000, budgetMs / 4);
   const api = jobsApi(sql);
   const jobs: RunResult[] = [];
   let stopped: ScrapeWorkerReport["stopped"] = "budget";
-  while (
-    spentBudget({
-      wallUsedMs: systemClock.now() - started + minStartMs,
-      wallBudgetMs: budgetMs,
-      cpuUsedMs: cpu.usedMs(),
-      cpuBudgetMs: cpu.limitMs,
-    }) === null
-  ) {
+  while (budget.spent(minStartMs) === null) {
     const [job] = await api.claim(options.worker, ["scrape"], 1);
     if (!job) {
       stopped = "idle";
@@ -58,7 +47,12 @@ export async function runScrapeWorker(sql: Sql, options: ScrapeWorkerOptions): P
     }
     try {
       jobs.push(
-        await runScrapeJob(sql, job, { worker: options.worker, deadline, cpu, heartbeatMs: options.heartbeatMs }),
+        await runScrapeJob(sql, job, {
+          worker: options.worker,
+          deadline,
+          cpu,
+          heartbeatMs: options.heartbeatMs,
+        }),
       );
     } catch (error) {
       // The harness could not report the end (database gone?): the sweeper ends or re-queues the job.
@@ -66,6 +60,7 @@ export async function runScrapeWorker(sql: Sql, options: ScrapeWorkerOptions): P
       jobs.push({ jobId: job.id, outcome: "lost", error: String(error) });
     }
   }
-  const followUp = stopped === "budget" && await asService(sql, (tx) => jobsApi(tx).wake("scrape", "continue"));
+  const followUp = stopped === "budget" &&
+    await asService(sql, (tx) => jobsApi(tx).wake("scrape", "continue"));
   return { worker: options.worker, jobs, stopped, followUp, cpuMs: Math.round(cpu.usedMs()) };
 }
